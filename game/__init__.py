@@ -1,0 +1,1 @@
+"""The Governance Game: a multiplayer serious game about who gets a say over data and AI."""

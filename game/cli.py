@@ -1,0 +1,86 @@
+"""`python -m game ...`: validate decks and simulate games from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from game.bots import BOT_KINDS
+from game.deck_loader import check_deck, load_deck
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    failed = False
+    for path in args.paths:
+        deck, problems = check_deck(path)
+        if problems:
+            failed = True
+            for p in problems:
+                print(p)
+            word = "problem" if len(problems) == 1 else "problems"
+            print(f"{len(problems)} {word} in {path}", file=sys.stderr)
+        elif deck is not None:
+            print(f"{path}: ok: {deck.summary()}")
+    return 1 if failed else 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from game.engine import IllegalAction
+    from game.simulate import simulate
+
+    deck, problems = check_deck(args.deck)
+    if problems or deck is None:
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 1
+    bots = args.bots.split(",")
+    bad = [b for b in bots if b not in BOT_KINDS]
+    if bad:
+        print(f"unknown bot kind {bad[0]!r}; choose from: {', '.join(BOT_KINDS)}",
+              file=sys.stderr)
+        return 2
+    try:
+        result = simulate(deck, args.scenario, args.players, args.seed, args.games, bots,
+                          difficulty=args.difficulty, details=args.details)
+    except IllegalAction as exc:
+        print(f"cannot simulate: {exc.message}", file=sys.stderr)
+        return 2
+    json.dump(result, sys.stdout, indent=None if args.compact else 2, sort_keys=True)
+    print()
+    return 0
+
+
+def cmd_decks(args: argparse.Namespace) -> int:
+    for folder in sorted(Path(args.root).iterdir()):
+        if folder.is_dir():
+            deck = load_deck(folder)
+            print(f"{deck.id}: {deck.name} ({', '.join(deck.scenarios)})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m game",
+                                     description="The Governance Game from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check decks and list every problem")
+    p.add_argument("paths", nargs="+", help="deck folders (or single .yaml files)")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("simulate", help="play whole games with bots and print JSON")
+    p.add_argument("--deck", required=True, help="deck folder, e.g. cards/good-governance")
+    p.add_argument("--scenario", required=True, help="scenario id")
+    p.add_argument("--players", type=int, default=4, help="seats at the table (default 4)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the first game (default 1)")
+    p.add_argument("--games", type=int, default=1, help="how many games (seeds seed, seed+1..)")
+    p.add_argument("--bots", default="greedy",
+                   help=f"bot kinds, comma separated, given to seats in turn: {BOT_KINDS}")
+    p.add_argument("--difficulty", help="difficulty id from the deck")
+    p.add_argument("--details", action="store_true", help="with --games, list every game too")
+    p.add_argument("--compact", action="store_true", help="one line of JSON")
+    p.set_defaults(func=cmd_simulate)
+    p = sub.add_parser("decks", help="list the decks under a folder")
+    p.add_argument("root", nargs="?", default="cards")
+    p.set_defaults(func=cmd_decks)
+    args = parser.parse_args(argv)
+    return args.func(args)

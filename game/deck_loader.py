@@ -1,0 +1,953 @@
+"""Read a deck folder, check every part of it, and build a `Deck`.
+
+Every problem found is collected (not just the first) as a `Problem` with file and line,
+in words a facilitator can act on. The server uses this same code, so a deck that passes
+`python -m game validate` is a deck the server will play.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from game.deck import (
+    DEFAULT_CRITERIA,
+    Ability,
+    Criterion,
+    Deck,
+    Difficulty,
+    Event,
+    Group,
+    Intervention,
+    Objective,
+    Role,
+    Scenario,
+    Settings,
+    Stage,
+    Tag,
+    Track,
+)
+from game.rules import (
+    Adoption,
+    Amount,
+    Compare,
+    Condition,
+    Context,
+    Effect,
+    Rule,
+    all_of,
+    any_of,
+    card_condition,
+    count_condition,
+    negate,
+    round_condition,
+)
+from game.yamlfile import DeckFileError, Map, Problem, Seq, load_yaml
+
+ID_RE = re.compile(r"^[a-z][a-z0-9-]{0,47}$")
+MAX_FILES = 40
+MAX_NAME = 80
+MAX_TEXT = 1200
+MAX_ITEMS = 400
+
+LIST_SECTIONS = ("criteria", "groups", "tags", "tracks", "stages", "interventions", "events",
+                 "roles", "scenarios", "difficulties")
+MAP_SECTIONS = ("deck", "settings")
+PHASES = ("proposal", "discussion", "vote")
+BOT_KINDS = ("random", "greedy", "objective")
+EVENT_KINDS = ("requirement", "challenge", "change")
+COMPARE_KEYS = ("at_least", "at_most", "above", "below")
+CARD_CONDITIONS = ("tag", "reaches", "reaches_affected", "intervention", "rating", "cost")
+ROUND_ONLY = ("any_reaches", "none_reaches", "any_tag", "none_tag", "stage")
+CONDITION_KEYS = (*CARD_CONDITIONS, "count", *ROUND_ONLY, "track", "score", "total",
+                  "all", "any", "not")
+EFFECTS_BY_PLACE = {
+    "rule": ("add",),
+    "event": ("add", "cost", "draw", "discard", "adopt_limit", "skip_event"),
+    "ability": ("add", "cost", "draw", "discard", "adopt_limit", "skip_event", "redraw_event"),
+}
+
+
+class DeckInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def load_deck(path: str | Path) -> Deck:
+    deck, problems = check_deck(path)
+    if problems or deck is None:
+        raise DeckInvalid(problems)
+    return deck
+
+
+def check_deck(path: str | Path) -> tuple[Deck | None, list[Problem]]:
+    """Return the deck (None if it could not be built) and every problem found."""
+    return _Reader(Path(path)).read()
+
+
+def suggest(word: object, options: object) -> str:
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[Problem] = []
+        self.ids: dict[str, dict[str, Map]] = {s: {} for s in LIST_SECTIONS}
+        self.criteria: dict[str, Criterion] = {}
+        self.groups: dict[str, Group] = {}
+        self.tags: dict[str, Tag] = {}
+        self.tracks: dict[str, Track] = {}
+
+    # ---- reporting -------------------------------------------------------------------------
+
+    def error(self, node: Map | Seq | None, at: str | int | None, message: str) -> None:
+        if node is None:
+            self.problems.append(Problem(str(self.path), 1, message))
+            return
+        if isinstance(node, Map) and isinstance(at, str):
+            line = node.line_of(at)
+        elif isinstance(node, Seq) and isinstance(at, int):
+            line = node.line_of(at)
+        else:
+            line = node.line
+        self.problems.append(Problem(node.file, line, message))
+
+    # ---- reading files ---------------------------------------------------------------------
+
+    def read(self) -> tuple[Deck | None, list[Problem]]:
+        files = self._files()
+        if files is None:
+            return None, self.problems
+        merged: dict[str, object] = {}
+        for file in files:
+            display = str(file)
+            try:
+                data = load_yaml(file, display)
+            except DeckFileError as exc:
+                self.problems.append(exc.problem)
+                continue
+            except OSError as exc:
+                self.problems.append(Problem(display, 1, f"cannot read file: {exc.strerror}"))
+                continue
+            if data is None:
+                continue
+            if not isinstance(data, Map):
+                self.problems.append(Problem(display, 1, "a deck file must be a mapping of "
+                                     "sections such as 'deck:', 'interventions:'"))
+                continue
+            self._merge(data, merged)
+        if self.problems:
+            return None, self.problems
+        deck = self._build(merged)
+        return (None if self.problems else deck), self.problems
+
+    def _files(self) -> list[Path] | None:
+        if self.path.is_file():
+            return [self.path]
+        if not self.path.is_dir():
+            self.error(None, None, "no such deck: give a folder under cards/ or a .yaml file")
+            return None
+        files = sorted(p for p in self.path.iterdir()
+                       if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            self.error(None, None, "the folder holds no .yaml files")
+            return None
+        if len(files) > MAX_FILES:
+            self.error(None, None, f"a deck may have at most {MAX_FILES} files")
+            return None
+        return files
+
+    def _merge(self, data: Map, merged: dict[str, object]) -> None:
+        for key, value in data.items():
+            if key in LIST_SECTIONS:
+                if not isinstance(value, Seq):
+                    self.error(data, key, f"'{key}' must be a list (lines starting with '- ')")
+                    continue
+                target = merged.get(key)
+                if not isinstance(target, Seq):
+                    target = merged[key] = Seq()
+                    target.file, target.line, target.item_lines = value.file, value.line, []
+                for i, item in enumerate(value):
+                    target.append(item)
+                    target.item_lines.append(value.line_of(i))
+                    if not isinstance(item, Map):
+                        self.error(value, i, f"each item of '{key}' must be a mapping with an id")
+            elif key in MAP_SECTIONS:
+                if key in merged:
+                    self.error(data, key, f"section '{key}' is given in more than one file")
+                elif not isinstance(value, Map):
+                    self.error(data, key, f"'{key}' must be a mapping of keys and values")
+                else:
+                    merged[key] = value
+            else:
+                options = (*LIST_SECTIONS, *MAP_SECTIONS)
+                self.error(data, key, f"unknown section '{key}'{suggest(key, options)}; "
+                           f"sections are: {', '.join(options)}")
+
+    # ---- small typed readers ---------------------------------------------------------------
+
+    def keys(self, m: Map, allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> None:
+        for key in m:
+            if key not in allowed:
+                self.error(m, key, f"{what}: unknown key '{key}'{suggest(key, allowed)}; "
+                           f"expected one of: {', '.join(allowed)}")
+        for key in required:
+            if key not in m:
+                self.error(m, None, f"{what}: missing '{key}'")
+
+    def text(self, m: Map, key: str, what: str, *, required: bool = True,
+             limit: int = MAX_TEXT, default: str = "") -> str:
+        if key not in m:
+            return default
+        value = m[key]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.error(m, key, f"{what}: '{key}' must be text")
+            return default
+        value = " ".join(value.split()) if "\n" not in value.strip() else value.strip()
+        if len(value) > limit:
+            self.error(m, key, f"{what}: '{key}' is {len(value)} characters; at most {limit}")
+        return value
+
+    def integer(self, m: Map, key: str, what: str, lo: int, hi: int, default: int) -> int:
+        if key not in m:
+            return default
+        value = m[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(m, key, f"{what}: '{key}' must be a whole number from {lo} to {hi}, "
+                       f"not {value!r}")
+            return default
+        if not lo <= value <= hi:
+            self.error(m, key, f"{what}: '{key}' is {value}; expected {lo} to {hi}")
+            return default
+        return value
+
+    def number(self, value: object, node: Map, key: str, what: str, lo: float, hi: float) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            self.error(node, key, f"{what}: '{key}' must be a number from {lo:g} to {hi:g}, "
+                       f"not {value!r}")
+            return 0.0
+        return float(value)
+
+    def choice(self, m: Map, key: str, what: str, options: tuple[str, ...], default: str) -> str:
+        if key not in m:
+            return default
+        value = m[key]
+        if value not in options:
+            self.error(m, key, f"{what}: '{key}' is {value!r}{suggest(value, options)}; "
+                       f"expected one of: {', '.join(options)}")
+            return default
+        return value
+
+    def ref(self, value: object, node: Map | Seq, at: str | int, section: str, what: str,
+            known: dict | None = None) -> str | None:
+        known = self.ids[section] if known is None else known
+        if not isinstance(value, str) or value not in known:
+            kind = section.rstrip("s") if section != "criteria" else "criterion"
+            self.error(node, at, f"{what}: unknown {kind} {value!r}{suggest(value, known)}")
+            return None
+        return value
+
+    def ref_list(self, m: Map, key: str, section: str, what: str, *,
+                 allow_empty: bool = False) -> tuple[str, ...] | None:
+        if key not in m:
+            return None
+        value = m[key]
+        if isinstance(value, str):
+            value = Seq([value])
+            value.file, value.line, value.item_lines = m.file, m.line_of(key), [m.line_of(key)]
+        if not isinstance(value, Seq):
+            self.error(m, key, f"{what}: '{key}' must be a list of ids, like [a, b]")
+            return ()
+        if not value and not allow_empty:
+            self.error(m, key, f"{what}: '{key}' is empty")
+        out = []
+        for i, item in enumerate(value):
+            got = self.ref(item, value, i, section, f"{what} '{key}'")
+            if got and got not in out:
+                out.append(got)
+        return tuple(out)
+
+    def id_map(self, m: Map, key: str, section: str, what: str,
+               check: Callable[[object, Map, str], object]) -> dict:
+        if key not in m:
+            return {}
+        value = m[key]
+        if not isinstance(value, Map):
+            self.error(m, key, f"{what}: '{key}' must be a mapping like {{id: value}}")
+            return {}
+        known = self.criteria if section == "criteria" else self.tracks
+        out = {}
+        for k, v in value.items():
+            if self.ref(k, value, k, section, f"{what} '{key}'", known):
+                out[k] = check(v, value, k)
+        return out
+
+    def compare(self, value: object, node: Map, key: str, what: str) -> Compare | None:
+        if not isinstance(value, Map) or not value:
+            self.error(node, key, f"{what}: expected a comparison such as {{at_least: 2}}")
+            return None
+        self.keys(value, COMPARE_KEYS, (), what)
+        args = {}
+        for k in COMPARE_KEYS:
+            if k in value:
+                v = value[k]
+                if isinstance(v, bool) or not isinstance(v, int):
+                    self.error(value, k, f"{what}: '{k}' must be a whole number")
+                    return None
+                args[k] = v
+        return Compare(**args) if args else None
+
+    # ---- the sections ----------------------------------------------------------------------
+
+    def _build(self, merged: dict[str, object]) -> Deck | None:
+        head = merged.get("deck")
+        if not isinstance(head, Map):
+            self.error(None, None, "the deck has no 'deck:' section (id, name, description)")
+            return None
+        for section in LIST_SECTIONS:
+            self._collect_ids(section, merged.get(section))
+        self.sections = {s: merged.get(s) for s in LIST_SECTIONS}
+
+        self.keys(head, ("id", "name", "description", "version"), ("id", "name"), "deck")
+        deck_id = head.get("id")
+        if not isinstance(deck_id, str) or not ID_RE.match(deck_id):
+            self.error(head, "id", "deck: 'id' must be lower-case letters, digits and hyphens")
+        elif self.path.is_dir() and deck_id != self.path.name:
+            self.error(head, "id", f"deck: id '{deck_id}' must match its folder name "
+                       f"'{self.path.name}'")
+
+        self._criteria()
+        self.groups = {i: Group(i, self.text(m, "name", f"group '{i}'", limit=MAX_NAME),
+                                self.text(m, "description", f"group '{i}'", required=False))
+                       for i, m in self._items("groups", ("id", "name", "description"),
+                                               ("id", "name"))}
+        self.tags = {i: Tag(i, self.text(m, "name", f"tag '{i}'", limit=MAX_NAME),
+                            self.text(m, "description", f"tag '{i}'", required=False),
+                            self.text(m, "coach", f"tag '{i}'", default="") or None)
+                     for i, m in self._items("tags", ("id", "name", "description", "coach"),
+                                             ("id", "name"))}
+        self._tracks()
+        settings = self._settings(merged.get("settings"))
+        stages = self._stages()
+        interventions = self._interventions()
+        events = self._events()
+        roles = self._roles()
+        scenarios = self._scenarios(events)
+        difficulties = self._difficulties()
+        for section in ("groups", "stages", "interventions", "scenarios"):
+            if not self.ids[section]:
+                self.error(head, None, f"the deck has no {section}: add at least one")
+        self._check_dealing(settings, interventions, head)
+        self._check_drawable(events, scenarios)
+        if settings.chair not in ("rotate", *roles):
+            self.error(merged.get("settings"), "chair",  # type: ignore[arg-type]
+                       f"settings: 'chair' is {settings.chair!r}; expected 'rotate' or a role id"
+                       f"{suggest(settings.chair, roles)}")
+        if self.problems:
+            return None
+        return Deck(
+            id=deck_id, name=self.text(head, "name", "deck", limit=MAX_NAME),  # type: ignore[arg-type]
+            description=self.text(head, "description", "deck", required=False),
+            version=self.integer(head, "version", "deck", 1, 10_000, 1), path=str(self.path),
+            criteria=self.criteria, groups=self.groups, tags=self.tags, tracks=self.tracks,
+            settings=settings, stages=stages, interventions=interventions, events=events,
+            roles=roles, scenarios=scenarios, difficulties=difficulties,
+        )
+
+    def _collect_ids(self, section: str, items: object) -> None:
+        if not isinstance(items, Seq):
+            return
+        if len(items) > MAX_ITEMS:
+            self.error(items, None, f"'{section}' has {len(items)} items; at most {MAX_ITEMS}")
+        seen = self.ids[section]
+        for i, item in enumerate(items):
+            if not isinstance(item, Map):
+                continue
+            ident = item.get("id")
+            if not isinstance(ident, str) or not ID_RE.match(ident):
+                self.error(items, i, f"{section}: 'id' {ident!r} must be lower-case letters, "
+                           "digits and hyphens, starting with a letter (like 'citizens-jury')")
+                continue
+            if ident in seen:
+                first = seen[ident]
+                self.error(item, "id", f"{section}: duplicate id '{ident}' (first used at "
+                           f"{first.file}:{first.line})")
+                continue
+            seen[ident] = item
+
+    def _items(self, section: str, allowed: tuple[str, ...], required: tuple[str, ...]):
+        for ident, m in self.ids[section].items():
+            self.keys(m, allowed, required, f"{section.rstrip('s')} '{ident}'")
+            yield ident, m
+
+    def _criteria(self) -> None:
+        if not self.ids["criteria"]:
+            self.criteria = {i: Criterion(i, n, d) for i, n, d in DEFAULT_CRITERIA}
+            self.ids["criteria"] = dict.fromkeys(self.criteria, Map())
+            return
+        for i, m in self._items("criteria", ("id", "name", "description"), ("id", "name")):
+            self.criteria[i] = Criterion(i, self.text(m, "name", f"criterion '{i}'",
+                                                      limit=MAX_NAME),
+                                         self.text(m, "description", f"criterion '{i}'",
+                                                   required=False))
+        clash = set(self.criteria) & set(self.ids["tracks"])
+        for name in clash:
+            self.error(self.ids["tracks"][name], "id",
+                       f"track '{name}' has the same id as a criterion: rename one")
+
+    def _tracks(self) -> None:
+        for i, m in self._items("tracks", ("id", "name", "description", "start", "min", "max"),
+                                ("id", "name", "start")):
+            what = f"track '{i}'"
+            lo = self.integer(m, "min", what, -1000, 1000, 0)
+            hi = self.integer(m, "max", what, -1000, 1000, 100)
+            start = self.integer(m, "start", what, -1000, 1000, lo)
+            if lo > hi:
+                self.error(m, "min", f"{what}: 'min' ({lo}) is above 'max' ({hi})")
+            elif not lo <= start <= hi:
+                self.error(m, "start", f"{what}: 'start' ({start}) must be between min ({lo}) "
+                           f"and max ({hi})")
+            self.tracks[i] = Track(i, self.text(m, "name", what, limit=MAX_NAME),
+                                   self.text(m, "description", what, required=False),
+                                   start, lo, hi)
+
+    def _settings(self, m: object) -> Settings:
+        if m is None:
+            return Settings(budget_track="budget" if "budget" in self.tracks else None)
+        assert isinstance(m, Map)
+        allowed = ("seats", "hand_size", "deal", "refill", "discard", "decision", "chair",
+                   "adopt_limit", "budget_track", "debt", "events_per_round", "base_scoring",
+                   "track_values", "timers", "on_timeout", "win")
+        self.keys(m, allowed, (), "settings")
+        s = "settings"
+        seats_min, seats_max = 3, 6
+        if "seats" in m:
+            seats = m["seats"]
+            if isinstance(seats, Map):
+                self.keys(seats, ("min", "max"), ("min", "max"), "settings: seats")
+                seats_min = self.integer(seats, "min", "settings: seats", 1, 8, 3)
+                seats_max = self.integer(seats, "max", "settings: seats", 1, 8, 6)
+                if seats_min > seats_max:
+                    self.error(seats, "min", "settings: seats 'min' is above 'max'")
+            else:
+                self.error(m, "seats", "settings: 'seats' must look like {min: 3, max: 6}")
+        budget = m.get("budget_track", "budget" if "budget" in self.tracks else None)
+        if budget is not None:
+            budget = self.ref(budget, m, "budget_track", "tracks", s, self.tracks)
+        track_values = self.id_map(m, "track_values", "tracks", s,
+                                   lambda v, n, k: self.number(v, n, k, s, -10, 10))
+        timers = {"proposal": 120, "discussion": 180, "vote": 60}
+        if "timers" in m:
+            node = m["timers"]
+            if isinstance(node, Map):
+                self.keys(node, PHASES, (), "settings: timers")
+                for phase in PHASES:
+                    timers[phase] = self.integer(node, phase, "settings: timers", 0, 3600,
+                                                 timers[phase])
+            else:
+                self.error(m, "timers", "settings: 'timers' must look like {proposal: 120}")
+        on_timeout = {"proposal": "pass", "vote": "abstain"}
+        if "on_timeout" in m:
+            node = m["on_timeout"]
+            if isinstance(node, Map):
+                self.keys(node, ("proposal", "vote"), (), "settings: on_timeout")
+                on_timeout["proposal"] = self.choice(node, "proposal", "settings: on_timeout",
+                                                     ("pass", "best"), "pass")
+                on_timeout["vote"] = self.choice(node, "vote", "settings: on_timeout",
+                                                 ("abstain", "approve"), "abstain")
+            else:
+                self.error(m, "on_timeout", "settings: 'on_timeout' must look like "
+                           "{proposal: pass, vote: abstain}")
+        debt = m.get("debt", False)
+        if not isinstance(debt, bool):
+            self.error(m, "debt", "settings: 'debt' must be true or false")
+            debt = False
+        win = self.condition(m["win"], m, "win", "game", "settings: win") if "win" in m else None
+        chair = m.get("chair", "rotate")
+        return Settings(
+            seats_min=seats_min, seats_max=seats_max,
+            hand_size=self.integer(m, "hand_size", s, 1, 10, 4),
+            deal=self.choice(m, "deal", s, ("hidden", "open"), "hidden"),
+            refill=self.choice(m, "refill", s, ("draw", "none"), "draw"),
+            discard=self.choice(m, "discard", s, ("adopted", "proposed"), "adopted"),
+            decision=self.choice(m, "decision", s, ("majority", "consensus", "chair"),
+                                 "majority"),
+            chair=chair if isinstance(chair, str) else "rotate",
+            adopt_limit=self.integer(m, "adopt_limit", s, 1, 8, 2),
+            budget_track=budget, debt=debt,
+            events_per_round=self.integer(m, "events_per_round", s, 0, 3, 1),
+            base_scoring=self.choice(m, "base_scoring", s, ("ratings", "none"), "ratings"),
+            track_values=track_values, timers=timers, on_timeout=on_timeout,
+            win=win, win_text=win.text if win else "",
+        )
+
+    def _stages(self) -> dict[str, Stage]:
+        out = {}
+        for i, m in self._items("stages", ("id", "name", "prompt", "rules"), ("id", "name")):
+            what = f"stage '{i}'"
+            out[i] = Stage(i, self.text(m, "name", what, limit=MAX_NAME),
+                           self.text(m, "prompt", what, required=False),
+                           self.rules(m, what, f"stage {i}"))
+        return out
+
+    def _interventions(self) -> dict[str, Intervention]:
+        out = {}
+        allowed = ("id", "name", "description", "ratings", "why", "tags", "reach", "tracks",
+                   "copies")
+        for i, m in self._items("interventions", allowed,
+                                ("id", "name", "description", "ratings", "why", "reach")):
+            what = f"intervention '{i}'"
+            ratings = self.id_map(m, "ratings", "criteria", what,
+                                  lambda v, n, k, w=what: self._star(v, n, k, w))
+            if "ratings" in m:
+                missing = [c for c in self.criteria if c not in ratings]
+                if missing and isinstance(m["ratings"], Map):
+                    self.error(m, "ratings", f"{what}: no rating for {', '.join(missing)}: "
+                               "rate it 0 to 5 on every criterion")
+            tags = self.ref_list(m, "tags", "tags", what, allow_empty=True) or ()
+            reach: dict[str, int] = {}
+            node = m.get("reach")
+            if isinstance(node, Map) and node:
+                for group, cost in node.items():
+                    if self.ref(group, node, group, "groups", f"{what} reach", self.groups):
+                        reach[group] = self._int_value(cost, node, group, f"{what} reach", 0, 20)
+            elif "reach" in m:
+                self.error(m, "reach", f"{what}: 'reach' must map each group it can involve to "
+                           "a cost, like {affected-communities: 2}")
+            tracks = self.id_map(m, "tracks", "tracks", what,
+                                 lambda v, n, k, w=what: self._int_value(v, n, k, w, -10, 10))
+            out[i] = Intervention(
+                i, self.text(m, "name", what, limit=MAX_NAME),
+                self.text(m, "description", what), ratings,
+                self.text(m, "why", what, limit=400), frozenset(tags), reach, tracks,
+                self.integer(m, "copies", what, 1, 4, 1))
+        return out
+
+    def _star(self, value: object, node: Map, key: str, what: str) -> int:
+        return self._int_value(value, node, key, f"{what} rating", 0, 5)
+
+    def _int_value(self, value: object, node: Map, key: str, what: str, lo: int, hi: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            self.error(node, key, f"{what}: '{key}' must be a whole number from {lo} to {hi}, "
+                       f"not {value!r}")
+            return 0
+        return value
+
+    def _events(self) -> dict[str, Event]:
+        out = {}
+        allowed = ("id", "kind", "name", "text", "severity", "stages", "effects", "rules")
+        for i, m in self._items("events", allowed, ("id", "kind", "name", "text")):
+            what = f"event '{i}'"
+            stages = self.ref_list(m, "stages", "stages", what)
+            out[i] = Event(
+                i, self.choice(m, "kind", what, EVENT_KINDS, "requirement"),
+                self.text(m, "name", what, limit=MAX_NAME), self.text(m, "text", what),
+                self.integer(m, "severity", what, 1, 3, 1),
+                frozenset(stages) if stages else None,
+                self.effects(m, "effects", "event", what),
+                self.rules(m, what, f"event {i}"))
+            if not out[i].effects and not out[i].rules:
+                self.error(m, None, f"{what}: has neither 'effects' nor 'rules', so it changes "
+                           "nothing: add at least one")
+        return out
+
+    def _roles(self) -> dict[str, Role]:
+        out = {}
+        for i, m in self._items("roles", ("id", "name", "description", "ability", "objective"),
+                                ("id", "name")):
+            what = f"role '{i}'"
+            ability = objective = None
+            node = m.get("ability")
+            if isinstance(node, Map):
+                self.keys(node, ("name", "text", "phase", "effects"), ("name", "text", "effects"),
+                          f"{what} ability")
+                phase = node.get("phase")
+                if phase is not None and phase not in PHASES:
+                    self.error(node, "phase", f"{what} ability: 'phase' is {phase!r}; expected "
+                               f"one of: {', '.join(PHASES)}{suggest(phase, PHASES)}")
+                    phase = None
+                ability = Ability(self.text(node, "name", what, limit=MAX_NAME),
+                                  self.text(node, "text", what), phase,
+                                  self.effects(node, "effects", "ability", f"{what} ability"))
+            elif node is not None:
+                self.error(m, "ability", f"{what}: 'ability' must have name, text and effects")
+            node = m.get("objective")
+            if isinstance(node, Map):
+                self.keys(node, ("text", "condition"), ("text", "condition"), f"{what} objective")
+                cond = self.condition(node.get("condition"), node, "condition", "game",
+                                      f"{what} objective")
+                if cond:
+                    objective = Objective(self.text(node, "text", what), cond)
+            elif node is not None:
+                self.error(m, "objective", f"{what}: 'objective' must have text and condition")
+            out[i] = Role(i, self.text(m, "name", what, limit=MAX_NAME),
+                          self.text(m, "description", what, required=False), ability, objective)
+        return out
+
+    def _scenarios(self, events: dict[str, Event]) -> dict[str, Scenario]:
+        out = {}
+        allowed = ("id", "name", "context", "affected", "tracks", "weights", "targets", "stages",
+                   "events", "rules")
+        for i, m in self._items("scenarios", allowed, ("id", "name", "context")):
+            what = f"scenario '{i}'"
+            tracks = self.id_map(m, "tracks", "tracks", what,
+                                 lambda v, n, k, w=what: self._track_start(v, n, k, w))
+            weights = self.id_map(m, "weights", "criteria", what,
+                                  lambda v, n, k, w=what: self.number(v, n, k, w, 0, 10))
+            targets = self.id_map(m, "targets", "criteria", what,
+                                  lambda v, n, k, w=what: self._int_value(v, n, k, w, 0, 200))
+            stages = self.ref_list(m, "stages", "stages", what) or tuple(self.ids["stages"])
+            chosen = self.ref_list(m, "events", "events", what, allow_empty=True)
+            out[i] = Scenario(
+                i, self.text(m, "name", what, limit=MAX_NAME), self.text(m, "context", what),
+                frozenset(self.ref_list(m, "affected", "groups", what) or ()), tracks,
+                weights, targets, stages, tuple(events) if chosen is None else chosen,
+                self.rules(m, what, f"scenario {i}"))
+        return out
+
+    def _track_start(self, value: object, node: Map, key: str, what: str) -> int:
+        track = self.tracks[key]
+        return self._int_value(value, node, key, f"{what} tracks", track.min, track.max)
+
+    def _difficulties(self) -> dict[str, Difficulty]:
+        out = {}
+        allowed = ("id", "name", "description", "tracks", "max_severity", "bots")
+        for i, m in self._items("difficulties", allowed, ("id", "name")):
+            what = f"difficulty '{i}'"
+            out[i] = Difficulty(
+                i, self.text(m, "name", what, limit=MAX_NAME),
+                self.text(m, "description", what, required=False),
+                self.id_map(m, "tracks", "tracks", what,
+                            lambda v, n, k, w=what: self._int_value(v, n, k, w, -50, 50)),
+                self.integer(m, "max_severity", what, 1, 3, 3),
+                self.choice(m, "bots", what, BOT_KINDS, "greedy"))
+        return out
+
+    # ---- whole-deck checks -----------------------------------------------------------------
+
+    def _check_dealing(self, settings: Settings, interventions: dict, head: Map) -> None:
+        copies = sum(c.copies for c in interventions.values())
+        need = settings.hand_size * settings.seats_max
+        if interventions and copies < need:
+            self.error(head, None, f"the deck has {copies} intervention cards but dealing "
+                       f"{settings.hand_size} to each of {settings.seats_max} seats needs {need}: "
+                       "add cards, raise 'copies', or lower hand_size or seats max")
+
+    def _check_drawable(self, events: dict[str, Event], scenarios: dict[str, Scenario]) -> None:
+        for ident, event in events.items():
+            homes = [s for s in scenarios.values() if ident in s.events]
+            if not homes:
+                self.error(self.ids["events"][ident], "id",
+                           f"event '{ident}' is in no scenario's 'events', so it is never drawn")
+            elif event.stages is not None and not any(
+                    event.stages & set(s.stages) for s in homes):
+                self.error(self.ids["events"][ident], "stages",
+                           f"event '{ident}' can only be drawn in stages no scenario that uses it "
+                           "plays, so it is never drawn")
+
+    # ---- rules, conditions and effects -----------------------------------------------------
+
+    def rules(self, m: Map, what: str, source: str) -> tuple[Rule, ...]:
+        node = m.get("rules")
+        if node is None:
+            return ()
+        if not isinstance(node, Seq):
+            self.error(m, "rules", f"{what}: 'rules' must be a list of rules")
+            return ()
+        out = []
+        for n, item in enumerate(node, 1):
+            rw = f"{what} rule {n}"
+            if not isinstance(item, Map):
+                self.error(node, n - 1, f"{rw}: a rule must be a mapping with 'then'")
+                continue
+            self.keys(item, ("why", "per", "if", "then"), ("then",), rw)
+            per = self.choice(item, "per", rw, ("adopted", "round"), "adopted")
+            place = "card" if per == "adopted" else "round"
+            cond = self.condition(item["if"], item, "if", place, rw) if "if" in item else None
+            effects = self.effects(item, "then", "rule", rw, per_adopted=per == "adopted")
+            adds = tuple(pair for e in effects for pair in e.adds)
+            why = self.text(item, "why", rw, limit=300, required=False)
+            if not why:
+                gain = ", ".join(f"{a.words()} {t}" for t, a in adds)
+                unit = "each adopted intervention" if per == "adopted" else "this round"
+                why = f"{gain} for {unit}" + (f" when {cond.text}" if cond else "")
+            out.append(Rule(why, per, cond, adds, source))
+        return tuple(out)
+
+    def effects(self, m: Map, key: str, place: str, what: str, *,
+                per_adopted: bool = False) -> tuple[Effect, ...]:
+        node = m.get(key)
+        if node is None:
+            return ()
+        items = [node] if isinstance(node, Map) else node
+        if not isinstance(items, Seq | list):
+            self.error(m, key, f"{what}: '{key}' must be an effect like {{add: {{trust: 1}}}} "
+                       "or a list of them")
+            return ()
+        allowed = EFFECTS_BY_PLACE[place]
+        out: list[Effect] = []
+        for item in items:
+            if not isinstance(item, Map) or not item:
+                self.error(m, key, f"{what}: each effect must be a mapping such as "
+                           "{add: {trust: 1}}")
+                continue
+            for kind, value in item.items():
+                if kind not in allowed:
+                    self.error(item, kind, f"{what}: effect '{kind}' cannot be used here"
+                               f"{suggest(kind, allowed)}; allowed: {', '.join(allowed)}")
+                    continue
+                effect = self.effect(kind, value, item, what, per_adopted)
+                if effect:
+                    out.append(effect)
+        return tuple(out)
+
+    def effect(self, kind: str, value: object, node: Map, what: str,
+               per_adopted: bool) -> Effect | None:
+        if kind == "add":
+            if not isinstance(value, Map) or not value:
+                self.error(node, kind, f"{what}: 'add' must look like {{trust: 2, powerful: 1}}")
+                return None
+            adds = []
+            for target, amount in value.items():
+                if target not in self.criteria and target not in self.tracks:
+                    options = (*self.criteria, *self.tracks)
+                    self.error(value, target, f"{what}: cannot add to {target!r}: not a "
+                               f"criterion or track{suggest(target, options)}")
+                    continue
+                parsed = self.amount(amount, value, target, what, per_adopted)
+                if parsed:
+                    adds.append((target, parsed))
+            text = ", ".join(f"{a.words()} {t}" for t, a in adds)
+            return Effect("add", adds=tuple(adds), text=text)
+        if kind == "cost":
+            if not isinstance(value, Map):
+                self.error(node, kind, f"{what}: 'cost' must look like {{change: -1}} or "
+                           "{change: 1, where: {tag: research}}")
+                return None
+            self.keys(value, ("change", "where"), ("change",), f"{what} cost")
+            change = self._int_value(value.get("change", 0), value, "change", f"{what} cost",
+                                     -10, 10)
+            where = (self.condition(value["where"], value, "where", "where", f"{what} cost")
+                     if "where" in value else None)
+            text = f"costs {change:+d}" + (f" when {where.text}" if where else "")
+            return Effect("cost", change=change, where=where, text=text)
+        if kind in ("draw", "discard"):
+            n = self._int_value(value, node, kind, what, 1, 5)
+            return Effect(kind, change=n, text=f"{kind} {n}")
+        if kind == "adopt_limit":
+            if not isinstance(value, Map):
+                self.error(node, kind, f"{what}: 'adopt_limit' must look like {{change: 1}}")
+                return None
+            self.keys(value, ("change",), ("change",), f"{what} adopt_limit")
+            n = self._int_value(value.get("change", 0), value, "change", what, -5, 5)
+            return Effect(kind, change=n, text=f"adopt limit {n:+d}")
+        if value is not True:
+            self.error(node, kind, f"{what}: '{kind}' takes the value true")
+            return None
+        return Effect(kind, text=kind.replace("_", " "))
+
+    def amount(self, value: object, node: Map, key: str, what: str,
+               per_adopted: bool) -> Amount | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not -50 <= value <= 50:
+                self.error(node, key, f"{what}: amount {value} is out of range -50 to 50")
+                return None
+            return Amount(value=value)
+        if isinstance(value, Map):
+            self.keys(value, ("rating", "times"), ("rating",), f"{what} amount")
+            if not per_adopted:
+                self.error(node, key, f"{what}: an amount from a rating needs one intervention "
+                           "to look at: use it in a rule with 'per: adopted'")
+                return None
+            rating = value.get("rating")
+            names = [rating] if isinstance(rating, str) else rating
+            if not isinstance(names, list) or not names:
+                self.error(value, "rating", f"{what}: 'rating' must name a criterion or a list")
+                return None
+            good = [c for c in names if self.ref(c, value, "rating", "criteria", what,
+                                                 self.criteria)]
+            times = self._int_value(value.get("times", 1), value, "times", what, -10, 10)
+            return Amount(ratings=tuple(good), times=times) if good else None
+        self.error(node, key, f"{what}: amount must be a whole number or {{rating: criterion}}, "
+                   f"not {value!r}")
+        return None
+
+    def condition(self, node: object, parent: Map, key: str, place: str,
+                  what: str) -> Condition | None:
+        """Parse a condition. `place` is 'card' (a per-adopted rule), 'round' (a per-round
+        rule), 'game' (win and objectives) or 'where' (only about one intervention)."""
+        if isinstance(node, Seq):
+            parts = [self.condition(item, parent, key, place, what) for item in node]
+            good = [p for p in parts if p]
+            return all_of(good) if good and len(good) == len(parts) else None
+        if not isinstance(node, Map) or not node:
+            self.error(parent, key, f"{what}: a condition must be a mapping such as "
+                       "{tag: oversight}")
+            return None
+        parts = []
+        for name, value in node.items():
+            if name not in CONDITION_KEYS:
+                self.error(node, name, f"{what}: unknown condition '{name}'"
+                           f"{suggest(name, CONDITION_KEYS)}")
+                continue
+            if name in CARD_CONDITIONS and place in ("round", "game"):
+                hint = ("use it inside {count: {where: ...}}" if place == "game"
+                        else "use it in a rule with 'per: adopted', or inside count")
+                self.error(node, name, f"{what}: '{name}' is about one intervention, and there "
+                           f"is none here: {hint}")
+                continue
+            if place == "where" and name not in (*CARD_CONDITIONS, "all", "any", "not"):
+                self.error(node, name, f"{what}: only conditions about one intervention "
+                           f"({', '.join(CARD_CONDITIONS)}) can be used here")
+                continue
+            if name in ROUND_ONLY and place == "game":
+                self.error(node, name, f"{what}: '{name}' is about one round; for the whole game "
+                           "use {count: {where: ..., at_least: 1}}")
+                continue
+            part = self.one_condition(name, value, node, place, what)
+            if part:
+                parts.append(part)
+        return all_of(parts) if parts and len(parts) == len(node) else None
+
+    def one_condition(self, name: str, value: object, node: Map, place: str,
+                      what: str) -> Condition | None:
+        if name in ("all", "any"):
+            if not isinstance(value, Seq) or not value:
+                self.error(node, name, f"{what}: '{name}' must be a list of conditions")
+                return None
+            parts = [self.condition(v, node, name, place, what) for v in value]
+            if not all(parts):
+                return None
+            return all_of(parts) if name == "all" else any_of(parts)  # type: ignore[arg-type]
+        if name == "not":
+            inner = self.condition(value, node, name, place, what)
+            return negate(inner) if inner else None
+        if name == "tag" or name in ("any_tag", "none_tag"):
+            tag = self.ref(value, node, name, "tags", what, self.tags)
+            if not tag:
+                return None
+            label = self.tags[tag].name
+            if name == "tag":
+                return card_condition(lambda a: tag in a.card.tags, f"it has the {label} tag")
+            has = card_condition(lambda a: tag in a.card.tags, f"it has the {label} tag")
+            if name == "any_tag":
+                return count_condition(has, Compare(at_least=1), "round",
+                                       f"something adopted this round is {label}")
+            return count_condition(has, Compare(at_most=0), "round",
+                                   f"nothing adopted this round is {label}")
+        if name in ("reaches", "any_reaches", "none_reaches"):
+            group = self.ref(value, node, name, "groups", what, self.groups)
+            if not group:
+                return None
+            label = self.groups[group].name
+            reach = card_condition(lambda a: a.group == group, f"it reaches {label}")
+            if name == "reaches":
+                return reach
+            if name == "any_reaches":
+                return count_condition(reach, Compare(at_least=1), "round",
+                                       f"something adopted this round reaches {label}")
+            return count_condition(reach, Compare(at_most=0), "round",
+                                   f"nothing adopted this round reaches {label}")
+        if name == "reaches_affected":
+            if not isinstance(value, bool):
+                self.error(node, name, f"{what}: 'reaches_affected' must be true or false")
+                return None
+            want = value
+
+            def test(ctx: Context, a: Adoption | None) -> bool:
+                return a is not None and (a.group in ctx.affected) == want
+
+            text = "it reaches a group the project affects most" if want else \
+                "it reaches a group the project does not affect most"
+            return Condition(test, text, True, (test,))
+        if name == "intervention":
+            card = self.ref(value, node, name, "interventions", what)
+            if not card:
+                return None
+            return card_condition(lambda a: a.card.id == card, f"it is {card}")
+        if name == "rating":
+            if not isinstance(value, Map) or len(value) != 1:
+                self.error(node, name, f"{what}: 'rating' must look like "
+                           "{powerful: {at_least: 4}}")
+                return None
+            crit, cmp_node = next(iter(value.items()))
+            if not self.ref(crit, value, crit, "criteria", what, self.criteria):
+                return None
+            cmp = self.compare(cmp_node, value, crit, what)
+            if not cmp:
+                return None
+            return card_condition(lambda a: cmp.test(a.card.ratings.get(crit, 0)),
+                                  f"its {crit} rating is {cmp.words()}")
+        if name == "cost":
+            cmp = self.compare(value, node, name, what)
+            if not cmp:
+                return None
+            return card_condition(lambda a: cmp.test(a.cost), f"it costs {cmp.words()}")
+        if name == "count":
+            return self.count(value, node, place, what)
+        if name in ("track", "score"):
+            section, known = ("tracks", self.tracks) if name == "track" else \
+                ("criteria", self.criteria)
+            if not isinstance(value, Map) or len(value) != 1:
+                self.error(node, name, f"{what}: '{name}' must look like "
+                           f"{{{next(iter(known), 'trust')}: {{at_least: 5}}}}")
+                return None
+            ident, cmp_node = next(iter(value.items()))
+            if not self.ref(ident, value, ident, section, what, known):
+                return None
+            cmp = self.compare(cmp_node, value, ident, what)
+            if not cmp:
+                return None
+            source = "tracks" if name == "track" else "scores"
+            return round_condition(lambda ctx: cmp.test(getattr(ctx, source).get(ident, 0)),
+                                   f"{known[ident].name} is {cmp.words()}")
+        if name == "total":
+            cmp = self.compare(value, node, name, what)
+            if not cmp:
+                return None
+            return round_condition(lambda ctx: cmp.test(ctx.total()),
+                                   f"the weighted total is {cmp.words()}")
+        if name == "stage":
+            stage = self.ref(value, node, name, "stages", what)
+            if not stage:
+                return None
+            return round_condition(lambda ctx: ctx.stage == stage, f"the stage is {stage}")
+        raise AssertionError(name)
+
+    def count(self, value: object, node: Map, place: str, what: str) -> Condition | None:
+        if not isinstance(value, Map):
+            self.error(node, "count", f"{what}: 'count' must look like "
+                       "{where: {tag: oversight}, at_least: 2}")
+            return None
+        self.keys(value, ("where", "in", *COMPARE_KEYS), (), f"{what} count")
+        default_scope = "game" if place == "game" else "round"
+        scope = self.choice(value, "in", f"{what} count", ("round", "game"), default_scope)
+        if scope == "round" and place == "game":
+            self.error(value, "in", f"{what}: at the end of the game there is no round: "
+                       "use 'in: game'")
+            return None
+        where = (self.condition(value["where"], value, "where", "where", what)
+                 if "where" in value else None)
+        if "where" in value and where is None:
+            return None
+        cmp_map = Map({k: value[k] for k in COMPARE_KEYS if k in value})
+        cmp_map.file, cmp_map.line, cmp_map.key_lines = value.file, value.line, value.key_lines
+        if not cmp_map:
+            self.error(value, None, f"{what}: 'count' needs at_least, at_most, above or below")
+            return None
+        cmp = self.compare(cmp_map, value, "count", what)
+        if not cmp:
+            return None
+        things = f"interventions where {where.text}" if where else "interventions"
+        span = "this round" if scope == "round" else "in the game"
+        return count_condition(where, cmp, scope, f"adopted {things} {span} number "
+                               f"{cmp.words()}")

@@ -1,0 +1,708 @@
+"""The rules engine: set up a game, apply actions, say what each seat may do and see.
+
+Pure: no Flask, no database, no clock and no global random. All chance comes from the
+game's seed, so the same deck, seed and actions always give the same game.
+
+`apply(state, action)` returns a new state; `step(state, action)` changes the state in
+place and is what the server's cached state and the bots' simulations use. Both check the
+whole action before changing anything, so a refused action changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+
+from game.deck import TABLE_OPTIONS, Deck, Difficulty, Event, Scenario, Settings
+from game.rules import Adoption, Change, Context, CostMod, RoundMods
+from game.scoring import RoundSetting, clamp_add, effective_cost, score_round
+
+PHASES = ("proposal", "discussion", "vote", "result", "ended")
+ACTION_KEYS = {
+    "propose": {"card", "group"},
+    "pass": set(),
+    "ready": set(),
+    "vote": {"approve"},
+    "decide": {"adopt"},
+    "ability": set(),
+    "advance": set(),
+}
+MAX_SEATS = 8
+
+
+class IllegalAction(Exception):
+    """An action the rules refuse. `code` is for programs, `message` for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(slots=True)
+class Proposal:
+    seat: int
+    card: str
+    group: str
+
+
+@dataclass(slots=True)
+class Round:
+    number: int
+    stage: str
+    events: list[str]
+    chair: int | None
+    mods: RoundMods = field(default_factory=RoundMods)
+    proposals: dict[int, Proposal | None] = field(default_factory=dict)
+    ready: set[int] = field(default_factory=set)
+    votes: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    decided: tuple[int, ...] | None = None
+    adopted: list[Adoption] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (seat, why not adopted)
+    changes: list[Change] = field(default_factory=list)
+    abilities: list[int] = field(default_factory=list)  # seats that used theirs this round
+    # What the table held when it decided, for the coach's "best alternative".
+    hands_at_decision: list[tuple[str, ...]] = field(default_factory=list)
+    tracks_before: dict[str, int] = field(default_factory=dict)
+    scores_before: dict[str, int] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict, compare=False)
+
+    def copy(self) -> Round:
+        return Round(self.number, self.stage, list(self.events), self.chair,
+                     RoundMods(list(self.mods.costs), self.mods.adopt_limit_change,
+                               self.mods.skip_next_event),
+                     dict(self.proposals), set(self.ready), dict(self.votes), self.decided,
+                     list(self.adopted), list(self.refused), list(self.changes),
+                     list(self.abilities), list(self.hands_at_decision),
+                     dict(self.tracks_before), dict(self.scores_before), {})
+
+
+@dataclass(slots=True)
+class GameState:
+    deck: Deck
+    scenario: Scenario
+    settings: Settings
+    difficulty: Difficulty | None
+    seed: int
+    seats: int
+    roles: list[str | None]
+    hands: list[list[str]]
+    draw_pile: list[str]
+    discard_pile: list[str]
+    event_pile: list[str]
+    tracks: dict[str, int]
+    scores: dict[str, int]
+    weights: dict[str, float]
+    rounds: list[Round]  # finished rounds, then the current one last
+    phase: str = "proposal"
+    version: int = 0
+    ability_used: list[bool] = field(default_factory=list)
+    adopted_so_far: list[Adoption] = field(default_factory=list)
+    opening: list[Change] = field(default_factory=list)  # changes before round 1 (none yet)
+    skip_next_event: bool = False
+    reshuffles: int = 0
+
+    @property
+    def round(self) -> Round:
+        return self.rounds[-1]
+
+    def copy(self) -> GameState:
+        rounds = list(self.rounds)
+        rounds[-1] = rounds[-1].copy()
+        return replace(
+            self, roles=list(self.roles), hands=[list(h) for h in self.hands],
+            draw_pile=list(self.draw_pile), discard_pile=list(self.discard_pile),
+            event_pile=list(self.event_pile), tracks=dict(self.tracks),
+            scores=dict(self.scores), rounds=rounds, ability_used=list(self.ability_used),
+            adopted_so_far=list(self.adopted_so_far))
+
+    def total(self) -> float:
+        return sum(self.weights.get(c, 1.0) * v for c, v in self.scores.items())
+
+    def budget_left(self) -> int | None:
+        track = self.settings.budget_track
+        if track is None or self.settings.debt:
+            return None
+        return self.tracks[track] - self.deck.tracks[track].min
+
+
+# ---- setting up ----------------------------------------------------------------------------
+
+
+def table_settings(deck: Deck, options: dict | None) -> Settings:
+    """The deck's settings with a facilitator's table options applied (already validated)."""
+    if not options:
+        return deck.settings
+    changes = {k: v for k, v in options.items() if k in TABLE_OPTIONS}
+    if "timers" in changes:
+        changes["timers"] = {**deck.settings.timers, **changes["timers"]}
+    return replace(deck.settings, **changes)
+
+
+def new_game(deck: Deck, scenario: str, seats: int, seed: int, *,
+             difficulty: str | None = None, options: dict | None = None) -> GameState:
+    if scenario not in deck.scenarios:
+        raise IllegalAction("unknown_scenario", f"the deck has no scenario '{scenario}'")
+    settings = table_settings(deck, options)
+    if not settings.seats_min <= seats <= min(settings.seats_max, MAX_SEATS):
+        raise IllegalAction("bad_seats", f"this deck is for {settings.seats_min} to "
+                            f"{settings.seats_max} seats, not {seats}")
+    if difficulty is not None and difficulty not in deck.difficulties:
+        raise IllegalAction("unknown_difficulty", f"the deck has no difficulty '{difficulty}'")
+    sc = deck.scenarios[scenario]
+    level = deck.difficulties.get(difficulty) if difficulty else None
+    rng = random.Random(seed)
+    tracks = {t.id: sc.tracks.get(t.id, t.start) for t in deck.tracks.values()}
+    if level:
+        for t, delta in level.tracks.items():
+            tr = deck.tracks[t]
+            tracks[t] = max(tr.min, min(tr.max, tracks[t] + delta))
+    pile = [c.id for c in deck.interventions.values() for _ in range(c.copies)]
+    rng.shuffle(pile)
+    max_sev = level.max_severity if level else 3
+    events = [e for e in sc.events if deck.events[e].severity <= max_sev]
+    rng.shuffle(events)
+    roles: list[str | None] = list(deck.roles)
+    rng.shuffle(roles)
+    roles = (roles + [None] * seats)[:seats]
+    hands = [pile[i * settings.hand_size:(i + 1) * settings.hand_size] for i in range(seats)]
+    del pile[:seats * settings.hand_size]
+    weights = {c: sc.weights.get(c, 1.0) for c in deck.criteria}
+    state = GameState(
+        deck=deck, scenario=sc, settings=settings, difficulty=level, seed=seed, seats=seats,
+        roles=roles, hands=hands, draw_pile=pile, discard_pile=[], event_pile=events,
+        tracks=tracks, scores=dict.fromkeys(deck.criteria, 0), weights=weights, rounds=[],
+        ability_used=[False] * seats)
+    _start_round(state, 1)
+    return state
+
+
+def _chair_for(state: GameState, number: int) -> int | None:
+    s = state.settings
+    if s.decision != "chair":
+        return None
+    if s.chair != "rotate" and s.chair in state.roles:
+        return state.roles.index(s.chair)
+    return (number - 1) % state.seats
+
+
+def _start_round(state: GameState, number: int) -> None:
+    stage = state.scenario.stages[number - 1]
+    rnd = Round(number, stage, [], _chair_for(state, number))
+    state.rounds.append(rnd)
+    state.phase = "proposal"
+    if state.skip_next_event:
+        state.skip_next_event = False
+    else:
+        for _ in range(state.settings.events_per_round):
+            _draw_event(state)
+
+
+def _draw_event(state: GameState) -> None:
+    rnd = state.round
+    for i, ident in enumerate(state.event_pile):
+        event = state.deck.events[ident]
+        if event.stages is None or rnd.stage in event.stages:
+            del state.event_pile[i]
+            rnd.events.append(ident)
+            _apply_effects(state, event.effects, None, f"event {ident}", event.name)
+            return
+
+
+def _apply_effects(state: GameState, effects, seat: int | None, source: str, label: str) -> None:
+    rnd = state.round
+    for effect in effects:
+        kind = effect.kind
+        if kind == "add":
+            for target, amount in effect.adds:
+                _change(state, target, amount.of(None), label, source)
+        elif kind == "cost":
+            rnd.mods.costs.append(CostMod(effect.change, effect.where, label))
+        elif kind in ("draw", "discard"):
+            for s in range(state.seats) if seat is None else (seat,):
+                if kind == "draw":
+                    _draw(state, s, effect.change)
+                else:
+                    _discard_random(state, s, effect.change)
+        elif kind == "adopt_limit":
+            rnd.mods.adopt_limit_change += effect.change
+        elif kind == "skip_event":
+            state.skip_next_event = True
+        elif kind == "redraw_event":
+            if rnd.events:  # the old event is set aside for good; its effects stay
+                rnd.events.pop()
+            _draw_event(state)
+
+
+def _change(state: GameState, target: str, amount: int, why: str, source: str,
+            card: str | None = None) -> None:
+    if target in state.deck.tracks:
+        amount, note = clamp_add(state.deck, state.settings, state.tracks, target, amount)
+        why += note
+    else:
+        state.scores[target] = state.scores.get(target, 0) + amount
+    state.round.changes.append(Change(target, amount, why, source, card, state.round.number))
+
+
+def _draw(state: GameState, seat: int, n: int) -> None:
+    for _ in range(n):
+        if not state.draw_pile and state.discard_pile:
+            state.reshuffles += 1
+            state.draw_pile = state.discard_pile
+            state.discard_pile = []
+            random.Random(state.seed * 7919 + state.reshuffles).shuffle(state.draw_pile)
+        if not state.draw_pile:
+            return
+        state.hands[seat].append(state.draw_pile.pop())
+
+
+def _discard_random(state: GameState, seat: int, n: int) -> None:
+    rng = random.Random(state.seed * 1_000_003 + state.version * 31 + seat)
+    hand = state.hands[seat]
+    for _ in range(min(n, len(hand))):
+        state.discard_pile.append(hand.pop(rng.randrange(len(hand))))
+
+
+# ---- what a seat may do --------------------------------------------------------------------
+
+
+def card_cost(state: GameState, card: str, group: str, seat: int | None = None) -> int:
+    c = state.deck.interventions[card]
+    a = Adoption(c, group, c.reach[group], seat)
+    return effective_cost(c.reach[group], a, state.round.mods.costs, None)
+
+
+def adopt_limit(state: GameState) -> int:
+    return max(0, state.settings.adopt_limit + state.round.mods.adopt_limit_change)
+
+
+def _deciders(state: GameState) -> list[int]:
+    chair = state.round.chair
+    return [chair] if chair is not None else list(range(state.seats))
+
+
+def legal_actions(state: GameState, seat: int | None) -> list[dict]:
+    """Every action `seat` may take now (seat None: the facilitator or the clock)."""
+    phase = state.phase
+    if phase == "ended":
+        return []
+    if seat is None:
+        return [{"type": "advance"}]
+    rnd = state.round
+    out: list[dict] = []
+    if phase == "proposal" and seat not in rnd.proposals:
+        for card in dict.fromkeys(state.hands[seat]):
+            for group in state.deck.interventions[card].reach:
+                out.append({"type": "propose", "seat": seat, "card": card, "group": group})
+        out.append({"type": "pass", "seat": seat})
+    elif phase in ("discussion", "result") and seat not in rnd.ready:
+        out.append({"type": "ready", "seat": seat})
+    elif phase == "vote":
+        ids = [s for s, p in rnd.proposals.items() if p is not None]
+        if state.settings.decision == "chair":
+            if seat == rnd.chair and rnd.decided is None:
+                budget = state.budget_left()
+                for size in range(adopt_limit(state) + 1):
+                    for combo in combinations(ids, size):
+                        cost = sum(_proposal_cost(state, s) for s in combo)
+                        if budget is None or cost <= budget:
+                            out.append({"type": "decide", "seat": seat, "adopt": list(combo)})
+        elif seat not in rnd.votes:
+            for size in range(len(ids) + 1):
+                for combo in combinations(ids, size):
+                    out.append({"type": "vote", "seat": seat, "approve": list(combo)})
+    if _ability_ok(state, seat):
+        out.append({"type": "ability", "seat": seat})
+    return out
+
+
+def _ability_ok(state: GameState, seat: int) -> bool:
+    role = state.roles[seat]
+    if role is None or state.ability_used[seat] or state.phase in ("result", "ended"):
+        return False
+    ability = state.deck.roles[role].ability
+    return ability is not None and (ability.phase is None or ability.phase == state.phase)
+
+
+def _proposal_cost(state: GameState, seat: int) -> int:
+    p = state.round.proposals[seat]
+    assert p is not None
+    return card_cost(state, p.card, p.group, seat)
+
+
+# ---- applying actions ----------------------------------------------------------------------
+
+
+def apply(state: GameState, action: dict) -> tuple[GameState, list[dict]]:
+    new = state.copy()
+    events = step(new, action)
+    return new, events
+
+
+def step(state: GameState, action: dict) -> list[dict]:
+    """Check `action` fully, then apply it to `state` in place. Returns what happened, as
+    small dicts a client can show ("revealed", "resolved", ...)."""
+    kind, seat = _check_shape(state, action)
+    handler = _HANDLERS[kind]
+    check, do = handler
+    check(state, seat, action)
+    events: list[dict] = []
+    do(state, seat, action, events)
+    state.version += 1
+    return events
+
+
+def _check_shape(state: GameState, action: object) -> tuple[str, int | None]:
+    if not isinstance(action, dict):
+        raise IllegalAction("bad_action", "an action must be an object with a 'type'")
+    kind = action.get("type")
+    if kind not in ACTION_KEYS:
+        raise IllegalAction("unknown_action", f"unknown action type {kind!r}; expected one of: "
+                            + ", ".join(ACTION_KEYS))
+    allowed = ACTION_KEYS[kind] | {"type", "seat", "round", "phase"}
+    extra = sorted(set(action) - allowed)
+    if extra:
+        raise IllegalAction("bad_action", f"'{kind}' does not take: {', '.join(extra)}")
+    missing = sorted(ACTION_KEYS[kind] - set(action))
+    if missing:
+        raise IllegalAction("bad_action", f"'{kind}' needs: {', '.join(missing)}")
+    if state.phase == "ended":
+        raise IllegalAction("game_over", "the game has ended")
+    if "round" in action and action["round"] != state.round.number:
+        raise IllegalAction("stale", f"that was meant for round {action['round']}, but the "
+                            f"table is on round {state.round.number}: look again and retry")
+    if "phase" in action and action["phase"] != state.phase:
+        raise IllegalAction("stale", f"that was meant for the {action['phase']} phase, but the "
+                            f"table is in the {state.phase} phase: look again and retry")
+    seat = action.get("seat")
+    if kind == "advance":
+        if seat is not None:
+            raise IllegalAction("bad_action", "'advance' is for the facilitator, not a seat")
+        return kind, None
+    if isinstance(seat, bool) or not isinstance(seat, int) or not 0 <= seat < state.seats:
+        raise IllegalAction("bad_seat", f"'seat' must be a seat number from 0 to "
+                            f"{state.seats - 1}")
+    return kind, seat
+
+
+def _need_phase(state: GameState, *phases: str) -> None:
+    if state.phase not in phases:
+        raise IllegalAction("wrong_phase", f"you can do that in the {' or '.join(phases)} phase; "
+                            f"the table is in the {state.phase} phase")
+
+
+def _check_propose(state: GameState, seat: int, action: dict) -> None:
+    _need_phase(state, "proposal")
+    if seat in state.round.proposals:
+        raise IllegalAction("already_proposed", "you have already proposed this round")
+    card, group = action["card"], action["group"]
+    if not isinstance(card, str) or card not in state.hands[seat]:
+        raise IllegalAction("not_in_hand", f"{card!r} is not in your hand")
+    reach = state.deck.interventions[card].reach
+    if group not in reach:
+        names = ", ".join(reach)
+        raise IllegalAction("bad_group", f"{state.deck.interventions[card].name} cannot reach "
+                            f"{group!r}; it can reach: {names}")
+
+
+def _do_propose(state: GameState, seat: int, action: dict, events: list) -> None:
+    state.round.proposals[seat] = Proposal(seat, action["card"], action["group"])
+    events.append({"type": "proposed", "seat": seat})
+    _maybe_reveal(state, events)
+
+
+def _check_pass(state: GameState, seat: int, action: dict) -> None:
+    _need_phase(state, "proposal")
+    if seat in state.round.proposals:
+        raise IllegalAction("already_proposed", "you have already proposed this round")
+
+
+def _do_pass(state: GameState, seat: int, action: dict, events: list) -> None:
+    state.round.proposals[seat] = None
+    events.append({"type": "passed", "seat": seat})
+    _maybe_reveal(state, events)
+
+
+def _maybe_reveal(state: GameState, events: list) -> None:
+    rnd = state.round
+    if len(rnd.proposals) < state.seats:
+        return
+    events.append({"type": "revealed"})
+    if all(p is None for p in rnd.proposals.values()):
+        _resolve(state, events)
+    else:
+        state.phase = "discussion"
+
+
+def _check_ready(state: GameState, seat: int, action: dict) -> None:
+    _need_phase(state, "discussion", "result")
+    if seat in state.round.ready:
+        raise IllegalAction("already_ready", "you have already said you are ready")
+
+
+def _do_ready(state: GameState, seat: int, action: dict, events: list) -> None:
+    state.round.ready.add(seat)
+    events.append({"type": "ready", "seat": seat})
+    if len(state.round.ready) == state.seats:
+        _move_on(state, events)
+
+
+def _check_vote(state: GameState, seat: int, action: dict) -> None:
+    _need_phase(state, "vote")
+    if state.settings.decision == "chair":
+        raise IllegalAction("chair_decides", "at this table the chair decides: no vote")
+    if seat in state.round.votes:
+        raise IllegalAction("already_voted", "you have already voted this round")
+    _check_seat_list(state, action["approve"], "approve")
+
+
+def _check_seat_list(state: GameState, value: object, key: str) -> list[int]:
+    rnd = state.round
+    if not isinstance(value, list) or len(value) > state.seats:
+        raise IllegalAction("bad_action", f"'{key}' must be a list of seat numbers whose "
+                            "proposals you choose")
+    for s in value:
+        if isinstance(s, bool) or not isinstance(s, int) or rnd.proposals.get(s) is None:
+            raise IllegalAction("bad_proposal", f"there is no proposal from seat {s!r} this round")
+    if len(set(value)) != len(value):
+        raise IllegalAction("bad_action", f"'{key}' names a proposal twice")
+    return value
+
+
+def _do_vote(state: GameState, seat: int, action: dict, events: list) -> None:
+    state.round.votes[seat] = tuple(action["approve"])
+    events.append({"type": "voted", "seat": seat})
+    if len(state.round.votes) == state.seats:
+        _resolve(state, events)
+
+
+def _check_decide(state: GameState, seat: int, action: dict) -> None:
+    _need_phase(state, "vote")
+    rnd = state.round
+    if state.settings.decision != "chair" or seat != rnd.chair:
+        raise IllegalAction("not_chair", "only the chair decides; everyone else argues")
+    chosen = _check_seat_list(state, action["adopt"], "adopt")
+    if len(chosen) > adopt_limit(state):
+        raise IllegalAction("over_limit", f"at most {adopt_limit(state)} can be adopted "
+                            "this round")
+    budget = state.budget_left()
+    cost = sum(_proposal_cost(state, s) for s in chosen)
+    if budget is not None and cost > budget:
+        raise IllegalAction("over_budget", f"that plan costs {cost} but only {budget} is left")
+
+
+def _do_decide(state: GameState, seat: int, action: dict, events: list) -> None:
+    state.round.decided = tuple(action["adopt"])
+    events.append({"type": "decided", "seat": seat})
+    _resolve(state, events)
+
+
+def _check_ability(state: GameState, seat: int, action: dict) -> None:
+    role = state.roles[seat]
+    if role is None or state.deck.roles[role].ability is None:
+        raise IllegalAction("no_ability", "your seat has no special ability")
+    if state.ability_used[seat]:
+        raise IllegalAction("ability_used", "you have already used your ability this game")
+    if not _ability_ok(state, seat):
+        phase = state.deck.roles[role].ability.phase  # type: ignore[union-attr]
+        raise IllegalAction("wrong_phase", f"your ability can be used in the "
+                            f"{phase or 'proposal, discussion or vote'} phase; the table is in "
+                            f"the {state.phase} phase")
+
+
+def _do_ability(state: GameState, seat: int, action: dict, events: list) -> None:
+    role = state.deck.roles[state.roles[seat]]  # type: ignore[index]
+    ability = role.ability
+    assert ability is not None
+    state.ability_used[seat] = True
+    state.round.abilities.append(seat)
+    _apply_effects(state, ability.effects, seat, f"role {role.id}",
+                   f"{ability.name} ({role.name})")
+    events.append({"type": "ability", "seat": seat, "role": role.id})
+
+
+def _check_advance(state: GameState, seat: int | None, action: dict) -> None:
+    return None
+
+
+def _do_advance(state: GameState, seat: int | None, action: dict, events: list) -> None:
+    """The facilitator (or a timer) moves the table on, filling in for whoever is missing as
+    the deck's `on_timeout` says."""
+    rnd = state.round
+    events.append({"type": "advanced", "phase": state.phase})
+    if state.phase == "proposal":
+        best = state.settings.on_timeout.get("proposal") == "best"
+        for s in range(state.seats):
+            if s not in rnd.proposals:
+                if best:
+                    from game.bots import greedy_proposal
+
+                    choice = greedy_proposal(state, s)
+                    rnd.proposals[s] = Proposal(s, choice[0], choice[1]) if choice else None
+                else:
+                    rnd.proposals[s] = None
+        _maybe_reveal(state, events)
+    elif state.phase == "vote":
+        _resolve(state, events)
+    else:
+        _move_on(state, events)
+
+
+def _move_on(state: GameState, events: list) -> None:
+    if state.phase == "discussion":
+        state.phase = "vote"
+        state.round.ready.clear()  # the same set counts readiness again after the result
+        return
+    # result -> next round or the end
+    if state.round.number >= len(state.scenario.stages):
+        state.phase = "ended"
+        events.append({"type": "ended"})
+        return
+    _start_round(state, state.round.number + 1)
+    events.append({"type": "round", "number": state.round.number})
+
+
+def _resolve(state: GameState, events: list) -> None:
+    """Decide which proposals are adopted, pay for them, score them, refill hands."""
+    rnd = state.round
+    s = state.settings
+    ids = [seat for seat, p in rnd.proposals.items() if p is not None]
+    if s.decision == "chair":
+        order = list(rnd.decided or ())
+        if rnd.decided is None and ids:
+            rnd.refused.extend((x, "the chair did not decide in time") for x in ids)
+    else:
+        missing_yes = s.on_timeout.get("vote") == "approve"
+        votes = {x: 0 for x in ids}
+        for voter in range(state.seats):
+            approved = rnd.votes.get(voter)
+            for x in ids if approved is None and missing_yes else approved or ():
+                votes[x] += 1
+        need = state.seats if s.decision == "consensus" else state.seats // 2 + 1
+        order = sorted((x for x in ids if votes[x] >= need), key=lambda x: (-votes[x], x))
+        for x in ids:
+            if votes[x] < need:
+                word = "everyone's" if s.decision == "consensus" else "a majority's"
+                rnd.refused.append((x, f"did not get {word} support ({votes[x]} of "
+                                       f"{state.seats})"))
+    budget = state.budget_left()
+    limit = adopt_limit(state)
+    adopted: list[Adoption] = []
+    for x in order:
+        p = rnd.proposals[x]
+        assert p is not None
+        card = state.deck.interventions[p.card]
+        cost = card_cost(state, p.card, p.group, x)
+        if len(adopted) >= limit:
+            rnd.refused.append((x, f"the table may adopt at most {limit} this round"))
+        elif budget is not None and cost > budget:
+            rnd.refused.append((x, f"it costs {cost} and only {budget} was left"))
+        else:
+            adopted.append(Adoption(card, p.group, cost, x))
+            if budget is not None:
+                budget -= cost
+    rnd.hands_at_decision = [tuple(h) for h in state.hands]
+    rnd.tracks_before = dict(state.tracks)
+    rnd.scores_before = dict(state.scores)
+    changes = score_round(round_setting(state), adopted)
+    for c in changes:
+        if c.target in state.deck.tracks:
+            state.tracks[c.target] += c.amount
+        else:
+            state.scores[c.target] += c.amount
+    rnd.changes.extend(changes)
+    rnd.adopted = adopted
+    state.adopted_so_far.extend(adopted)
+    # Cards leave hands as the deck says, then hands are topped up.
+    leaving = [rnd.proposals[x] for x in ids] if s.discard == "proposed" else \
+        [rnd.proposals[a.seat] for a in adopted if a.seat is not None]
+    for p in leaving:
+        if p is not None and p.card in state.hands[p.seat]:
+            state.hands[p.seat].remove(p.card)
+            state.discard_pile.append(p.card)
+    if s.refill == "draw":
+        for seat in range(state.seats):
+            _draw(state, seat, s.hand_size - len(state.hands[seat]))
+    state.phase = "result"
+    events.append({"type": "resolved", "adopted": [a.seat for a in adopted]})
+
+
+def round_setting(state: GameState, rnd: Round | None = None) -> RoundSetting:
+    """The fixed facts of a round, for scoring it (now, or again for the coach)."""
+    rnd = rnd or state.round
+    current = rnd is state.round and not rnd.tracks_before
+    index = state.rounds.index(rnd) if not current else len(state.rounds) - 1
+    earlier = [a for r in state.rounds[:index] for a in r.adopted]
+    return RoundSetting(
+        state.deck, state.scenario, state.settings, state.weights, rnd.stage,
+        tuple(state.deck.events[e] for e in rnd.events), rnd.number,
+        dict(state.tracks) if current else dict(rnd.tracks_before),
+        dict(state.scores) if current else dict(rnd.scores_before), earlier)
+
+
+_HANDLERS = {
+    "propose": (_check_propose, _do_propose),
+    "pass": (_check_pass, _do_pass),
+    "ready": (_check_ready, _do_ready),
+    "vote": (_check_vote, _do_vote),
+    "decide": (_check_decide, _do_decide),
+    "ability": (_check_ability, _do_ability),
+    "advance": (_check_advance, _do_advance),
+}
+
+
+# ---- the end -------------------------------------------------------------------------------
+
+
+def game_context(state: GameState) -> Context:
+    return Context(state.round.stage, state.round.adopted, state.adopted_so_far, state.tracks,
+                   state.scores, state.weights, state.scenario.affected)
+
+
+def outcome(state: GameState) -> dict:
+    """Win or loss and each role's objective. Meaningful once the game has ended."""
+    ctx = game_context(state)
+    win = state.settings.win
+    objectives = []
+    for seat, role_id in enumerate(state.roles):
+        role = state.deck.roles.get(role_id) if role_id else None
+        if role and role.objective:
+            objectives.append({"seat": seat, "role": role.id, "text": role.objective.text,
+                               "met": role.objective.condition.test(ctx, None)})
+    return {
+        "ended": state.phase == "ended",
+        "won": bool(win.test(ctx, None)) if win else None,
+        "win_condition": state.settings.win_text,
+        "objectives": objectives,
+    }
+
+
+def all_changes(state: GameState) -> list[Change]:
+    return [c for r in state.rounds for c in r.changes]
+
+
+def score(state: GameState) -> dict:
+    """Every criterion and track with its value and the reason for each point."""
+    changes = all_changes(state)
+    criteria = {}
+    for crit in state.deck.criteria:
+        reasons = [c.as_dict() for c in changes if c.target == crit]
+        criteria[crit] = {"score": state.scores[crit], "weight": state.weights[crit],
+                          "weighted": state.weights[crit] * state.scores[crit],
+                          "target": state.scenario.targets.get(crit), "reasons": reasons}
+    tracks = {}
+    for t, track in state.deck.tracks.items():
+        start = state.rounds[0].tracks_before.get(t) if False else None
+        del start
+        tracks[t] = {"value": state.tracks[t], "reasons": [c.as_dict() for c in changes
+                                                            if c.target == t]}
+        tracks[t]["start"] = state.tracks[t] - sum(c["amount"] for c in tracks[t]["reasons"])
+        tracks[t]["min"], tracks[t]["max"] = track.min, track.max
+    return {"criteria": criteria, "tracks": tracks, "total": state.total(), **outcome(state)}
+
+
+def event_card(event: Event) -> dict:
+    return {"id": event.id, "kind": event.kind, "name": event.name, "text": event.text,
+            "severity": event.severity, "rules": [r.why for r in event.rules],
+            "effects": [e.text for e in event.effects]}

@@ -1,0 +1,86 @@
+"""Play whole games with bots, for balancing decks and for benchmarks."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+
+from game.bots import play_bots
+from game.deck import Deck
+from game.engine import GameState, new_game, outcome
+
+
+def play_game(deck: Deck, scenario: str, players: int, seed: int, bots: list[str], *,
+              difficulty: str | None = None, options: dict | None = None) -> GameState:
+    state = new_game(deck, scenario, players, seed, difficulty=difficulty, options=options)
+    play_bots(state, {s: bots[s % len(bots)] for s in range(players)})
+    return state
+
+
+def game_summary(state: GameState) -> dict:
+    result = outcome(state)
+    return {
+        "seed": state.seed,
+        "won": result["won"],
+        "total": round(state.total(), 2),
+        "criteria": dict(state.scores),
+        "tracks": dict(state.tracks),
+        "adopted": [[a.card.id, a.group] for r in state.rounds for a in r.adopted],
+        "objectives": {o["role"]: o["met"] for o in result["objectives"]},
+    }
+
+
+def simulate(deck: Deck, scenario: str, players: int, seed: int, games: int, bots: list[str],
+             *, difficulty: str | None = None, options: dict | None = None,
+             details: bool = False) -> dict:
+    """Play `games` games with seeds seed, seed+1, ...; return per-game results (always for
+    a single game) and aggregates."""
+    summaries = []
+    proposed: Counter[str] = Counter()
+    adopted: Counter[str] = Counter()
+    for i in range(games):
+        state = play_game(deck, scenario, players, seed + i, bots, difficulty=difficulty,
+                          options=options)
+        summaries.append(game_summary(state))
+        for rnd in state.rounds:
+            for p in rnd.proposals.values():
+                if p is not None:
+                    proposed[p.card] += 1
+            for a in rnd.adopted:
+                adopted[a.card.id] += 1
+    out: dict = {"deck": deck.id, "scenario": scenario, "players": players, "seed": seed,
+                 "games": games, "bots": bots, "difficulty": difficulty}
+    if games == 1 or details:
+        out["results"] = summaries
+    if games > 1:
+        out["aggregate"] = aggregate(deck, summaries, proposed, adopted)
+    return out
+
+
+def _spread(values: list[float]) -> dict:
+    return {"mean": round(statistics.fmean(values), 3),
+            "stdev": round(statistics.pstdev(values), 3),
+            "min": min(values), "max": max(values)}
+
+
+def aggregate(deck: Deck, summaries: list[dict], proposed: Counter, adopted: Counter) -> dict:
+    wins = [s["won"] for s in summaries if s["won"] is not None]
+    return {
+        "win_rate": round(sum(wins) / len(wins), 3) if wins else None,
+        "total": _spread([s["total"] for s in summaries]),
+        "criteria": {c: _spread([s["criteria"][c] for s in summaries]) for c in deck.criteria},
+        "tracks": {t: _spread([s["tracks"][t] for s in summaries]) for t in deck.tracks},
+        "interventions": {c: {"proposed": proposed[c], "adopted": adopted[c]}
+                          for c in deck.interventions},
+        "objectives_met": _objective_rates(summaries),
+    }
+
+
+def _objective_rates(summaries: list[dict]) -> dict:
+    seen: Counter[str] = Counter()
+    met: Counter[str] = Counter()
+    for s in summaries:
+        for role, ok in s["objectives"].items():
+            seen[role] += 1
+            met[role] += bool(ok)
+    return {r: round(met[r] / seen[r], 3) for r in sorted(seen)}

@@ -1,0 +1,131 @@
+"""Read one YAML file safely, keeping the line of every mapping key and list item.
+
+Deck authors need `file:line:` in every message, so we compose the YAML node tree ourselves
+(safe constructors only) instead of calling `yaml.safe_load`, which throws the marks away.
+Aliases are refused outright: they are the way to build a "billion laughs" bomb and a deck
+never needs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_NODES = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a deck, pointing at where a person can fix it."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class Map(dict):
+    """A YAML mapping that remembers its file, its line and the line of each key."""
+
+    file: str = "?"
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class Seq(list):
+    """A YAML list that remembers its file, its line and the line of each item."""
+
+    file: str = "?"
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class DeckFileError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise DeckFileError(
+                Problem(
+                    self.name,
+                    event.start_mark.line + 1,
+                    "YAML aliases (*name) are not allowed in decks: write the value out in full",
+                )
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(path: Path, display: str | None = None) -> object:
+    """Parse `path` into Map / Seq / plain scalars. Raises DeckFileError with a located Problem."""
+    name = display or str(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DeckFileError(
+            Problem(name, 1, f"file is {size // 1024} KB; a deck file may be at most "
+                    f"{MAX_FILE_BYTES // 1024} KB: split it into several files")
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DeckFileError(Problem(name, 1, f"file is not UTF-8 text ({exc.reason})")) from exc
+    loader = _NoAliasLoader(text)
+    loader.name = name
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _convert(loader, node, name, [0])
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or "not valid YAML"
+        raise DeckFileError(
+            Problem(name, line, f"YAML syntax error: {what} (check indentation, colons and quotes)")
+        ) from exc
+    finally:
+        loader.dispose()
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, name: str, count: list[int]) -> object:
+    count[0] += 1
+    if count[0] > MAX_NODES:
+        raise DeckFileError(Problem(name, node.start_mark.line + 1,
+                                    f"file has more than {MAX_NODES} values: split it up"))
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result = Map()
+        result.file, result.line, result.key_lines = name, line, {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                raise DeckFileError(Problem(name, key_line, f"key {key!r} must be text"))
+            if key in result:
+                raise DeckFileError(Problem(name, key_line, f"key '{key}' appears twice here"))
+            result[key] = _convert(loader, value_node, name, count)
+            result.key_lines[key] = key_line
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        seq = Seq()
+        seq.file, seq.line, seq.item_lines = name, line, []
+        for item in node.value:
+            seq.append(_convert(loader, item, name, count))
+            seq.item_lines.append(item.start_mark.line + 1)
+        return seq
+    return loader.construct_object(node)
