@@ -1,0 +1,50 @@
+"""Server configuration, read from the environment with defaults that need nothing else."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    database_url: str = f"sqlite:///{ROOT / 'instance' / 'game.db'}"
+    message_queue: str | None = None  # e.g. redis://127.0.0.1:6379/0 for several processes
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    cards_dir: Path = ROOT / "cards"
+    async_mode: str = "threading"
+    public_url: str | None = None  # how phones reach this server, for join links and QR codes
+    join_failures_per_minute: int = 10
+    events_per_second: int = 20
+    max_tables_cached: int = 2000
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Config:
+        env = os.environ
+        values: dict[str, object] = {}
+        if "HOST" in env:
+            values["host"] = env["HOST"]
+        if "PORT" in env:
+            values["port"] = int(env["PORT"])
+        if env.get("DATABASE_URL"):
+            values["database_url"] = env["DATABASE_URL"]
+        queue = env.get("MESSAGE_QUEUE") or env.get("REDIS_URL")
+        if queue:
+            values["message_queue"] = queue
+        if env.get("SECRET_KEY"):
+            values["secret_key"] = env["SECRET_KEY"]
+        if env.get("CARDS_DIR"):
+            values["cards_dir"] = Path(env["CARDS_DIR"])
+        if env.get("ASYNC_MODE"):
+            values["async_mode"] = env["ASYNC_MODE"]
+        if env.get("PUBLIC_URL"):
+            values["public_url"] = env["PUBLIC_URL"].rstrip("/")
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,555 @@
+"""Tables: one group playing one game. Opening, joining, acting, pacing, recovering.
+
+No Flask here. The web layer says who is asking and passes payloads through; this module
+decides whether they may, hands actions to the engine, appends each accepted action to
+the store's log *before* anyone is told it happened, lets bots take their turns, and calls
+`publish` so every seat gets its own view.
+
+A table's game state is the fold of its log over the deck and seed. Each process keeps a
+folded copy per table and, before every change, folds in any actions another process
+appended; two processes appending the same seq is a conflict the store refuses, and the
+loser folds and tries again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from game import bots as bot_players
+from game.deck import TABLE_OPTIONS, Deck
+from game.deck_loader import check_deck
+from game.engine import GameState, IllegalAction, new_game, step
+from game.joincode import new_code, normalise
+from game.limits import BadRequest, clean_name
+from game.store import Conflict, SeatRecord, Store, TableRecord
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("lobby", "playing", "paused", "ended")
+TIMED_PHASES = ("proposal", "discussion", "vote")
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def same_secret(secret: object, stored: str | None) -> bool:
+    return isinstance(secret, str) and bool(stored) and hmac.compare_digest(
+        digest(secret), stored or "")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is on the other end: a seat, the facilitator, or a viewer of the table screen."""
+
+    kind: str  # "seat" | "facilitator" | "viewer"
+    table_id: str
+    seat: int | None = None
+
+
+@dataclass
+class Live:
+    """A table held in this process: its records and its folded game state."""
+
+    record: TableRecord
+    seats: list[SeatRecord]
+    state: GameState
+    seq: int
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    timer: dict | None = None  # {"round", "phase", "ends_at" | "remaining"}
+    bot_lines: list[dict] = field(default_factory=list)  # what bots said, newest last
+    loaded_at: float = field(default_factory=time.monotonic)
+
+
+class DeckLibrary:
+    """Every valid deck under the cards folder, loaded once."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.decks: dict[str, Deck] = {}
+        self.problems: dict[str, list[str]] = {}
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            deck, problems = check_deck(folder)
+            if deck is None:
+                self.problems[folder.name] = [str(p) for p in problems]
+                log.warning("deck %s skipped: %d problems", folder.name, len(problems))
+            else:
+                self.decks[deck.id] = deck
+
+    def get(self, deck_id: object) -> Deck:
+        if not isinstance(deck_id, str) or deck_id not in self.decks:
+            raise BadRequest("unknown_deck", f"there is no deck {deck_id!r}; choose one of: "
+                             + ", ".join(self.decks))
+        return self.decks[deck_id]
+
+
+def table_options(deck: Deck, raw: object) -> dict:
+    """Check a facilitator's table options against the deck; return the clean set."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise BadRequest("bad_options", "options must be an object")
+    allowed = (*TABLE_OPTIONS, "bots", "difficulty")
+    out: dict = {}
+    for key, value in raw.items():
+        if key not in allowed:
+            raise BadRequest("bad_options", f"unknown option {key!r}; options are: "
+                             + ", ".join(allowed))
+        choices = {"deal": ("hidden", "open"), "discard": ("adopted", "proposed"),
+                   "decision": ("majority", "consensus", "chair"),
+                   "bots": ("none", *bot_players.BOT_KINDS)}
+        if key in choices:
+            if value not in choices[key]:
+                raise BadRequest("bad_options", f"option {key} must be one of: "
+                                 + ", ".join(choices[key]))
+        elif key in ("hand_size", "adopt_limit"):
+            hi = 10 if key == "hand_size" else 8
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= hi:
+                raise BadRequest("bad_options", f"option {key} must be a whole number from 1 to "
+                                 f"{hi}")
+        elif key == "chair":
+            if value != "rotate" and value not in deck.roles:
+                raise BadRequest("bad_options", "option chair must be 'rotate' or a role id")
+        elif key == "difficulty":
+            if value not in deck.difficulties:
+                raise BadRequest("bad_options", "difficulty must be one of: "
+                                 + ", ".join(deck.difficulties))
+        elif key == "timers":
+            if not isinstance(value, dict) or set(value) - set(TIMED_PHASES):
+                raise BadRequest("bad_options", "timers must look like {\"proposal\": 120, "
+                                 "\"discussion\": 180, \"vote\": 60}")
+            for phase, seconds in value.items():
+                if isinstance(seconds, bool) or not isinstance(seconds, int) \
+                        or not 0 <= seconds <= 3600:
+                    raise BadRequest("bad_options", f"timer for {phase} must be 0 to 3600 "
+                                     "seconds (0: no timer)")
+        out[key] = value
+    if out.get("hand_size", deck.settings.hand_size) * deck.settings.seats_max > sum(
+            c.copies for c in deck.interventions.values()):
+        raise BadRequest("bad_options", "that hand size needs more cards than the deck has")
+    return out
+
+
+def engine_options(options: dict) -> dict:
+    return {k: v for k, v in options.items() if k in TABLE_OPTIONS}
+
+
+class Tables:
+    def __init__(self, store: Store, library: DeckLibrary, *,
+                 publish: Callable[[Live, list[dict]], None] | None = None,
+                 clock: Callable[[], float] = time.time, max_cached: int = 2000):
+        self.store = store
+        self.library = library
+        self.publish = publish or (lambda live, events: None)
+        self.clock = clock
+        self.max_cached = max_cached
+        self.cache: OrderedDict[str, Live] = OrderedDict()
+        self.cache_lock = threading.Lock()
+
+    # ---- opening and loading ---------------------------------------------------------------
+
+    def create(self, deck_id: object, scenario: object, seats: object, options: object = None,
+               *, mode: str = "table", seed: int | None = None) -> tuple[Live, str]:
+        """Open a table. Returns it and the facilitator key (shown once, stored hashed)."""
+        deck = self.library.get(deck_id)
+        if not isinstance(scenario, str) or scenario not in deck.scenarios:
+            raise BadRequest("unknown_scenario", f"deck {deck.id} has no scenario {scenario!r}; "
+                             "choose one of: " + ", ".join(deck.scenarios))
+        s = deck.settings
+        if isinstance(seats, bool) or not isinstance(seats, int) \
+                or not s.seats_min <= seats <= s.seats_max:
+            raise BadRequest("bad_seats", f"this deck is for {s.seats_min} to {s.seats_max} "
+                             "seats")
+        opts = table_options(deck, options)
+        seed = secrets.randbits(48) if seed is None else seed
+        new_game(deck, scenario, seats, seed, difficulty=opts.get("difficulty"),
+                 options=engine_options(opts))  # fails early if the options cannot play
+        key = secrets.token_urlsafe(24)
+        for _ in range(20):
+            record = TableRecord(
+                id=secrets.token_urlsafe(9), code=new_code(), deck=deck.id, scenario=scenario,
+                seats=seats, seed=seed, options=opts, facilitator_key_hash=digest(key),
+                status="lobby", created_at=datetime.now(UTC), mode=mode)
+            seat_rows = [SeatRecord(record.id, i, None, None, "empty", None)
+                         for i in range(seats)]
+            try:
+                self.store.create_table(record, seat_rows)
+                break
+            except Conflict:
+                continue  # the code was taken: draw another
+        else:
+            raise BadRequest("busy", "could not find a free join code; try again")
+        return self.get(record.id), key
+
+    def get(self, table_id: object) -> Live:
+        if not isinstance(table_id, str) or len(table_id) > 40:
+            raise BadRequest("unknown_table", "no such table")
+        with self.cache_lock:
+            live = self.cache.get(table_id)
+            if live is not None:
+                self.cache.move_to_end(table_id)
+                return live
+        record = self.store.get_table(table_id)
+        if record is None:
+            raise BadRequest("unknown_table", "no such table: check the link or the code")
+        live = self._fold(record)
+        with self.cache_lock:
+            live = self.cache.setdefault(table_id, live)
+            while len(self.cache) > self.max_cached:
+                self.cache.popitem(last=False)
+        return live
+
+    def _fold(self, record: TableRecord) -> Live:
+        deck = self.library.get(record.deck)
+        state = new_game(deck, record.scenario, record.seats, record.seed,
+                         difficulty=record.options.get("difficulty"),
+                         options=engine_options(record.options))
+        seq = 0
+        for row in self.store.actions(record.id):
+            step(state, row.action)
+            seq = row.seq
+        live = Live(record, self.store.seats(record.id), state, seq)
+        live.timer = record.options.get("_timer")
+        return live
+
+    def _refresh(self, live: Live) -> None:
+        """Fold in actions other processes appended, and their seat and status changes."""
+        rows = self.store.actions(live.record.id, after=live.seq)
+        for row in rows:
+            step(live.state, row.action)
+            live.seq = row.seq
+        record = self.store.get_table(live.record.id)
+        if record is not None:
+            live.record = record
+            live.timer = record.options.get("_timer")
+        live.seats = self.store.seats(live.record.id)
+
+    # ---- who is asking ---------------------------------------------------------------------
+
+    def identify(self, table_id: object, *, token: object = None, key: object = None) -> Identity:
+        live = self.get(table_id)
+        if key is not None:
+            if not same_secret(key, live.record.facilitator_key_hash):
+                raise BadRequest("bad_key", "that facilitator key is not right for this table")
+            return Identity("facilitator", live.record.id)
+        if token is not None:
+            for seat in live.seats:
+                if seat.kind == "human" and same_secret(token, seat.token_hash):
+                    return Identity("seat", live.record.id, seat.seat)
+            raise BadRequest("bad_token", "this device no longer holds a seat at that table: "
+                             "join again with the code")
+        return Identity("viewer", live.record.id)
+
+    def find_code(self, code: object) -> TableRecord:
+        text = normalise(code) if isinstance(code, str) else ""
+        record = self.store.find_by_code(text) if text else None
+        if record is None:
+            raise BadRequest("bad_code", "no table has that code: check it with your "
+                             "facilitator (letters and digits, like KMP-3QX)")
+        return record
+
+    def join(self, code: object, name: object) -> tuple[Live, int, str]:
+        """Take a free seat at the table with this code. Returns the seat and its token."""
+        record = self.find_code(code)
+        clean = clean_name(name)
+        live = self.get(record.id)
+        with live.lock:
+            self._refresh(live)
+            if live.record.status == "ended":
+                raise BadRequest("game_over", "that game has ended; ask for a new code")
+            taken = {s.name.casefold() for s in live.seats if s.name and s.kind == "human"}
+            if clean.casefold() in taken:
+                raise BadRequest("name_taken", f"someone at this table is already called "
+                                 f"{clean}: add an initial")
+            free = [s for s in live.seats if s.kind == "empty"]
+            if not free:
+                raise BadRequest("table_full", "every seat at this table is taken")
+            seat = free[0].seat
+            token = secrets.token_urlsafe(24)
+            self.store.update_seat(record.id, seat, name=clean, token_hash=digest(token),
+                                   kind="human")
+            live.seats = self.store.seats(record.id)
+        self.publish(live, [{"type": "joined", "seat": seat}])
+        return live, seat, token
+
+    def leave(self, ident: Identity) -> None:
+        live = self.get(ident.table_id)
+        if ident.kind != "seat" or ident.seat is None:
+            raise BadRequest("not_seated", "only a seated player can leave")
+        with live.lock:
+            self.store.update_seat(live.record.id, ident.seat, name=None, token_hash=None,
+                                   kind="empty")
+            live.seats = self.store.seats(live.record.id)
+        self.publish(live, [{"type": "left", "seat": ident.seat}])
+
+    # ---- playing ---------------------------------------------------------------------------
+
+    def act(self, ident: Identity, action: object) -> list[dict]:
+        """A seat's game action: check who, hand it to the engine, log it, tell everyone."""
+        if ident.kind != "seat" or ident.seat is None:
+            raise BadRequest("not_seated", "only a seated player can do that; the facilitator "
+                             "uses the console")
+        if not isinstance(action, dict):
+            raise BadRequest("bad_action", "an action must be an object with a 'type'")
+        if "seat" in action and action["seat"] != ident.seat:
+            raise BadRequest("not_your_seat", "you can only act for your own seat")
+        if action.get("type") == "advance":
+            raise BadRequest("not_facilitator", "only the facilitator moves the table on")
+        live = self.get(ident.table_id)
+        with live.lock:
+            self._refresh(live)
+            seat = next(s for s in live.seats if s.seat == ident.seat)
+            if seat.kind != "human":
+                raise BadRequest("bad_token", "you no longer hold this seat: join again")
+            self._need_playing(live)
+            events = self._commit(live, {**action, "seat": ident.seat}, ident.seat)
+            events += self._after_change(live)
+        self.publish(live, events)
+        return events
+
+    def _need_playing(self, live: Live) -> None:
+        status = live.record.status
+        if status == "lobby":
+            raise BadRequest("not_started", "the game has not started yet: the facilitator "
+                             "starts it when the table is ready")
+        if status == "paused":
+            raise BadRequest("paused", "the facilitator has paused the game")
+        if status == "ended":
+            raise BadRequest("game_over", "the game has ended")
+
+    def _commit(self, live: Live, action: dict, seat: int | None) -> list[dict]:
+        """Apply on a copy, append to the log, then keep the copy. On a conflict another
+        process got there first: fold its actions in and try once more."""
+        for attempt in range(2):
+            new_state = live.state.copy()
+            try:
+                events = step(new_state, action)
+            except IllegalAction as exc:
+                raise BadRequest(exc.code, exc.message) from None
+            try:
+                self.store.append(live.record.id, live.seq + 1, seat, action)
+            except Conflict:
+                if attempt:
+                    raise BadRequest("conflict", "the table changed as you acted: look again "
+                                     "and retry") from None
+                self._refresh(live)
+                continue
+            live.state = new_state
+            live.seq += 1
+            return events
+        raise AssertionError("unreachable")
+
+    def _after_change(self, live: Live) -> list[dict]:
+        events = self._run_bots(live)
+        self._sync_timer(live)
+        if live.state.phase == "ended" and live.record.status != "ended":
+            self._set_status(live, "ended")
+            events.append({"type": "table_ended"})
+        return events
+
+    def bot_kind(self, live: Live) -> str:
+        kind = live.record.options.get("bots")
+        if kind in bot_players.BOT_KINDS:
+            return kind
+        difficulty = live.state.difficulty
+        return difficulty.bots if difficulty else "greedy"
+
+    def _run_bots(self, live: Live) -> list[dict]:
+        if live.record.status != "playing":
+            return []
+        seats = {s.seat: self.bot_kind(live) for s in live.seats if s.kind == "bot"}
+        events: list[dict] = []
+        for _ in range(500):
+            moved = False
+            for seat, kind in seats.items():
+                choice = bot_players.choose(live.state, seat, kind)
+                if choice is None:
+                    continue
+                events += self._commit(live, choice.action, seat)
+                live.bot_lines.append({"seat": seat, "round": live.state.round.number,
+                                       "type": choice.action["type"], "says": choice.reason})
+                del live.bot_lines[:-40]
+                moved = True
+                break
+            if not moved:
+                break
+        return events
+
+    # ---- the facilitator -------------------------------------------------------------------
+
+    def facilitate(self, ident: Identity, command: str, args: dict) -> list[dict]:
+        if ident.kind != "facilitator":
+            raise BadRequest("not_facilitator", "only the facilitator can do that")
+        live = self.get(ident.table_id)
+        with live.lock:
+            self._refresh(live)
+            events = self._facilitate(live, command, args)
+        self.publish(live, events)
+        return events
+
+    def _facilitate(self, live: Live, command: str, args: dict) -> list[dict]:
+        status = live.record.status
+        if command == "start":
+            if status != "lobby":
+                raise BadRequest("already_started", "the game has already started")
+            if live.record.options.get("bots", "none") != "none":
+                for s in live.seats:
+                    if s.kind == "empty":
+                        self.store.update_seat(live.record.id, s.seat, kind="bot",
+                                               name=f"Bot {s.seat + 1}")
+                live.seats = self.store.seats(live.record.id)
+            self._set_status(live, "playing")
+            return [{"type": "started"}, *self._after_change(live)]
+        if command == "end":
+            if status == "ended":
+                raise BadRequest("game_over", "the game has already ended")
+            self._set_status(live, "ended")
+            return [{"type": "table_ended"}]
+        if status in ("lobby", "ended") and command in ("pause", "resume", "advance",
+                                                         "extend", "skip_timer"):
+            raise BadRequest("not_started" if status == "lobby" else "game_over",
+                             "the game is not being played right now")
+        if command == "pause":
+            if status == "paused":
+                raise BadRequest("already_paused", "the game is already paused")
+            if live.timer and "ends_at" in live.timer:
+                live.timer = {**live.timer, "remaining": max(0.0, live.timer["ends_at"]
+                                                             - self.clock())}
+                del live.timer["ends_at"]
+            self._set_status(live, "paused")
+            return [{"type": "paused"}]
+        if command == "resume":
+            if status != "paused":
+                raise BadRequest("not_paused", "the game is not paused")
+            if live.timer and "remaining" in live.timer:
+                live.timer = {**live.timer, "ends_at": self.clock() + live.timer["remaining"]}
+                del live.timer["remaining"]
+            self._set_status(live, "playing")
+            return [{"type": "resumed"}, *self._after_change(live)]
+        if command in ("advance", "skip_timer"):
+            if status == "paused":
+                raise BadRequest("paused", "resume the game first")
+            return self._advance(live)
+        if command == "extend":
+            seconds = args.get("seconds", 60)
+            if isinstance(seconds, bool) or not isinstance(seconds, int) \
+                    or not 1 <= seconds <= 1800:
+                raise BadRequest("bad_payload", "extend by 1 to 1800 seconds")
+            if not live.timer:
+                raise BadRequest("no_timer", "there is no timer running in this phase")
+            field_name = "ends_at" if "ends_at" in live.timer else "remaining"
+            live.timer = {**live.timer, field_name: live.timer[field_name] + seconds}
+            self._save_timer(live)
+            return [{"type": "timer", "extended": seconds}]
+        if command in ("add_bot", "remove_seat"):
+            seat = args.get("seat")
+            if isinstance(seat, bool) or not isinstance(seat, int) \
+                    or not 0 <= seat < live.record.seats:
+                raise BadRequest("bad_seat", f"seat must be 0 to {live.record.seats - 1}")
+            row = live.seats[seat]
+            if command == "add_bot":
+                if row.kind != "empty":
+                    raise BadRequest("seat_taken", "a bot can only take an empty seat")
+                self.store.update_seat(live.record.id, seat, kind="bot", name=f"Bot {seat + 1}",
+                                       token_hash=None)
+            else:
+                if row.kind == "empty":
+                    raise BadRequest("seat_empty", "that seat is already empty")
+                self.store.update_seat(live.record.id, seat, kind="empty", name=None,
+                                       token_hash=None)
+            live.seats = self.store.seats(live.record.id)
+            return [{"type": command, "seat": seat}, *self._after_change(live)]
+        if command == "set_timers":
+            timers = args.get("timers")
+            deck = self.library.get(live.record.deck)
+            clean = table_options(deck, {"timers": timers})["timers"]
+            options = {**live.record.options,
+                       "timers": {**live.record.options.get("timers", {}), **clean}}
+            self.store.set_options(live.record.id, options)
+            live.record = replace(live.record, options=options)
+            return [{"type": "timers_set"}]
+        raise BadRequest("unknown_command", f"unknown facilitator command {command!r}")
+
+    def _advance(self, live: Live, stamp: dict | None = None) -> list[dict]:
+        action = {"type": "advance", **(stamp or {})}
+        events = self._commit(live, action, None)
+        return events + self._after_change(live)
+
+    def _set_status(self, live: Live, status: str) -> None:
+        self.store.set_status(live.record.id, status)
+        live.record = replace(live.record, status=status)
+        self._save_timer(live)
+
+    # ---- timers ----------------------------------------------------------------------------
+
+    def timer_length(self, live: Live, phase: str) -> int:
+        timers = {**live.state.deck.settings.timers, **live.record.options.get("timers", {})}
+        return int(timers.get(phase, 0))
+
+    def _sync_timer(self, live: Live) -> None:
+        """Start a fresh timer when the table enters a new timed phase."""
+        st = live.state
+        key = {"round": st.round.number, "phase": st.phase}
+        if live.timer and {k: live.timer.get(k) for k in key} == key:
+            return
+        seconds = self.timer_length(live, st.phase) if st.phase in TIMED_PHASES else 0
+        if seconds and live.record.status in ("playing", "paused"):
+            live.timer = {**key, "ends_at": self.clock() + seconds, "length": seconds}
+        else:
+            live.timer = None
+        self._save_timer(live)
+
+    def _save_timer(self, live: Live) -> None:
+        options = {**live.record.options, "_timer": live.timer}
+        if options != live.record.options:
+            self.store.set_options(live.record.id, options)
+            live.record = replace(live.record, options=options)
+
+    def tick(self) -> int:
+        """Advance every cached table whose phase timer has run out. Returns how many."""
+        now = self.clock()
+        fired = 0
+        with self.cache_lock:
+            tables = list(self.cache.values())
+        for live in tables:
+            t = live.timer
+            if not t or "ends_at" not in t or t["ends_at"] > now \
+                    or live.record.status != "playing":
+                continue
+            with live.lock:
+                self._refresh(live)
+                t = live.timer
+                if not t or "ends_at" not in t or t["ends_at"] > now \
+                        or live.record.status != "playing":
+                    continue
+                try:
+                    events = self._advance(live, {"round": t["round"], "phase": t["phase"]})
+                except BadRequest:  # another process advanced it first
+                    live.timer = None
+                    continue
+                events.insert(0, {"type": "timeout", "phase": t["phase"]})
+            fired += 1
+            self.publish(live, events)
+        return fired
+
+    def timer_view(self, live: Live) -> dict | None:
+        t = live.timer
+        if not t:
+            return None
+        out = {"phase": t["phase"], "round": t["round"], "length": t.get("length")}
+        if "ends_at" in t:
+            out["remaining"] = max(0.0, round(t["ends_at"] - self.clock(), 1))
+        else:
+            out["remaining"] = round(t.get("remaining", 0.0), 1)
+            out["paused"] = True
+        return out

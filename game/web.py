@@ -1,0 +1,294 @@
+"""The Flask application: pages, a few HTTP routes, and the Socket.IO server.
+
+`create_app(config)` builds everything; nothing lives at module level, so tests build as
+many apps as they like.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import time
+from pathlib import Path
+
+from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
+from flask_socketio import SocketIO
+
+from game.config import ROOT, Config
+from game.debrief import debrief
+from game.joincode import display, qr_svg
+from game.limits import BadRequest, RateLimiter, check_payload
+from game.sockets import Presence, register
+from game.store import Store
+from game.tables import DeckLibrary, Identity, Live, Tables
+from game.view import view
+
+log = logging.getLogger(__name__)
+VENDOR = {
+    "socket.io.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
+    "axe.min.js": ROOT / "node_modules" / "axe-core",
+}
+
+
+def deck_catalogue(deck) -> dict:
+    """Everything public about a deck, for the browser to draw cards from."""
+    return {
+        "id": deck.id, "name": deck.name, "description": deck.description,
+        "criteria": [{"id": c.id, "name": c.name, "description": c.description}
+                     for c in deck.criteria.values()],
+        "groups": [{"id": g.id, "name": g.name, "description": g.description}
+                   for g in deck.groups.values()],
+        "tags": [{"id": t.id, "name": t.name, "description": t.description, "coach": t.coach}
+                 for t in deck.tags.values()],
+        "tracks": [{"id": t.id, "name": t.name, "description": t.description, "min": t.min,
+                    "max": t.max} for t in deck.tracks.values()],
+        "stages": [{"id": s.id, "name": s.name, "prompt": s.prompt,
+                    "rules": [r.why for r in s.rules]} for s in deck.stages.values()],
+        "interventions": [{"id": c.id, "name": c.name, "description": c.description,
+                           "ratings": c.ratings, "why": c.why, "tags": sorted(c.tags),
+                           "reach": c.reach, "tracks": c.tracks}
+                          for c in deck.interventions.values()],
+        "roles": [{"id": r.id, "name": r.name, "description": r.description}
+                  for r in deck.roles.values()],
+        "scenarios": [{"id": s.id, "name": s.name, "context": s.context,
+                       "affected": sorted(s.affected), "stages": list(s.stages)}
+                      for s in deck.scenarios.values()],
+        "difficulties": [{"id": d.id, "name": d.name, "description": d.description}
+                         for d in deck.difficulties.values()],
+        "settings": {"seats_min": deck.settings.seats_min, "seats_max": deck.settings.seats_max,
+                     "decision": deck.settings.decision, "timers": deck.settings.timers,
+                     "hand_size": deck.settings.hand_size,
+                     "adopt_limit": deck.settings.adopt_limit, "win": deck.settings.win_text},
+    }
+
+
+def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
+    config = config or Config.from_env()
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"))
+    app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=64 * 1024,
+                      JSON_SORT_KEYS=False, GAME=config)
+    if config.database_url.startswith("sqlite:///"):
+        Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True,
+                                                                          exist_ok=True)
+    store = Store(config.database_url)
+    library = DeckLibrary(config.cards_dir)
+    socketio = SocketIO(app, async_mode=config.async_mode, message_queue=config.message_queue,
+                        max_http_buffer_size=32 * 1024, ping_interval=10, ping_timeout=20,
+                        json=None)
+    presence = Presence()
+
+    def base_url() -> str:
+        if config.public_url:
+            return config.public_url
+        try:
+            return request.host_url.rstrip("/")
+        except RuntimeError:
+            return f"http://{config.host}:{config.port}"
+
+    def table_info(live: Live, ident: Identity | None) -> dict:
+        rec = live.record
+        seats = [{"seat": s.seat, "name": s.name, "kind": s.kind,
+                  "connected": s.kind == "bot" or presence.connected(rec.id, s.seat)}
+                 for s in live.seats]
+        info = {"id": rec.id, "deck": rec.deck, "scenario": rec.scenario, "mode": rec.mode,
+                "status": rec.status, "seats": seats, "timer": tables.timer_view(live),
+                "bots_say": live.bot_lines[-12:],
+                "options": {k: v for k, v in rec.options.items() if not k.startswith("_")}}
+        if ident is None or ident.kind != "seat" or rec.status == "lobby":
+            info["code"] = display(rec.code)
+            info["join_path"] = f"/join/{rec.code}"
+        return info
+
+    def publish(live: Live, events: list[dict]) -> None:
+        base = f"t:{live.record.id}"
+        public = {"table": table_info(live, None), "game": view(live.state, None),
+                  "events": events}
+        socketio.emit("view", public, to=f"{base}:screen")
+        socketio.emit("view", {**public, "table": table_info(live, Identity(
+            "facilitator", live.record.id))}, to=f"{base}:facilitator")
+        seat_table = table_info(live, Identity("seat", live.record.id, 0))
+        for seat in range(live.record.seats):
+            socketio.emit("view", {"table": seat_table, "game": view(live.state, seat),
+                                   "events": events}, to=f"{base}:seat:{seat}")
+
+    tables = Tables(store, library, publish=publish, max_cached=config.max_tables_cached)
+    app.extensions["game"] = {"store": store, "tables": tables, "library": library,
+                              "socketio": socketio, "presence": presence}
+    register(socketio, tables, presence, table_info, join_limit=config.join_failures_per_minute,
+             events_per_second=config.events_per_second)
+    create_limit = RateLimiter(30, 60.0)
+
+    def start_clock() -> None:
+        def loop() -> None:
+            while True:
+                socketio.sleep(0.5)
+                try:
+                    tables.tick()
+                except Exception:
+                    log.exception("timer tick failed")
+
+        socketio.start_background_task(loop)
+
+    app.extensions["game"]["start_clock"] = start_clock
+
+    @app.errorhandler(BadRequest)
+    def bad_request(exc: BadRequest):
+        status = 404 if exc.code.startswith("unknown_") else 429 if exc.code == "too_fast" else 400
+        return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), status
+
+    @app.errorhandler(413)
+    def too_large(_exc):
+        return jsonify(ok=False, error={"code": "too_large", "message":
+                                        "that request is too large"}), 413
+
+    @app.after_request
+    def headers(resp: Response) -> Response:
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                "script-src 'self'; connect-src 'self' ws: wss:; "
+                                "frame-ancestors 'none'")
+        return resp
+
+    # ---- pages -----------------------------------------------------------------------------
+
+    @app.get("/")
+    def home():
+        return render_template("home.html", decks=library.decks.values())
+
+    @app.get("/join")
+    @app.get("/join/<code>")
+    def join_page(code: str = ""):
+        return render_template("join.html", code=code[:12])
+
+    @app.get("/new")
+    def new_table_page():
+        return render_template("new.html", decks=library.decks.values())
+
+    @app.get("/play/<table_id>")
+    def play_page(table_id: str):
+        tables.get(table_id)
+        return render_template("play.html", table_id=table_id)
+
+    @app.get("/screen/<table_id>")
+    def screen_page(table_id: str):
+        tables.get(table_id)
+        return render_template("screen.html", table_id=table_id)
+
+    @app.get("/facilitate/<table_id>")
+    def facilitate_page(table_id: str):
+        tables.get(table_id)
+        return render_template("facilitate.html", table_id=table_id)
+
+    @app.get("/debrief/<table_id>")
+    def debrief_page(table_id: str):
+        tables.get(table_id)
+        return render_template("debrief.html", table_id=table_id)
+
+    @app.get("/practice")
+    def practice_page():
+        return render_template("practice.html", decks=library.decks.values())
+
+    @app.get("/vendor/<name>")
+    def vendor(name: str):
+        folder = VENDOR.get(name)
+        if folder is None:
+            abort(404)
+        if not (folder / name).exists():
+            log.error("%s missing: run `make setup` (npm ci)", name)
+            abort(404)
+        return send_from_directory(folder, name, max_age=3600)
+
+    # ---- API -------------------------------------------------------------------------------
+
+    @app.get("/healthz")
+    def healthz():
+        db = store.health()
+        out = {"ok": db["ok"], "database": db, "decks": sorted(library.decks),
+               "async_mode": socketio.async_mode}
+        if config.message_queue:
+            out["queue"] = queue_health(config.message_queue)
+            out["ok"] = out["ok"] and out["queue"]["ok"]
+        return jsonify(out), 200 if out["ok"] else 503
+
+    @app.get("/api/decks")
+    def decks():
+        return jsonify([{"id": d.id, "name": d.name, "description": d.description,
+                         "seats": [d.settings.seats_min, d.settings.seats_max],
+                         "scenarios": [{"id": s.id, "name": s.name}
+                                       for s in d.scenarios.values()],
+                         "difficulties": [{"id": x.id, "name": x.name}
+                                          for x in d.difficulties.values()]}
+                        for d in library.decks.values()])
+
+    @app.get("/api/decks/<deck_id>")
+    def deck(deck_id: str):
+        return jsonify(deck_catalogue(library.get(deck_id)))
+
+    @app.post("/api/tables")
+    def create_table():
+        if not create_limit.hit(request.remote_addr or "?"):
+            raise BadRequest("too_fast", "too many tables opened from here: wait a minute")
+        payload = request.get_json(silent=True)
+        data = check_payload(payload, {"deck": (str, True), "scenario": (str, True),
+                                       "seats": (int, True), "options": (dict, False)},
+                             "new table")
+        live, key = tables.create(data["deck"], data["scenario"], data["seats"],
+                                  data.get("options"))
+        rec = live.record
+        url = base_url()
+        return jsonify(ok=True, table=rec.id, code=display(rec.code), key=key,
+                       join_url=f"{url}/join/{rec.code}",
+                       screen_url=f"{url}/screen/{rec.id}",
+                       facilitator_url=f"{url}/facilitate/{rec.id}#key={key}",
+                       qr_url=f"/api/tables/{rec.id}/qr.svg"), 201
+
+    @app.get("/api/tables/<table_id>/qr.svg")
+    def qr(table_id: str):
+        rec = tables.get(table_id).record
+        svg = qr_svg(f"{base_url()}/join/{rec.code}", f"Join code {display(rec.code)}")
+        return Response(svg, mimetype="image/svg+xml",
+                        headers={"Cache-Control": "private, max-age=600"})
+
+    @app.get("/api/tables/<table_id>/debrief.json")
+    def debrief_json(table_id: str):
+        return jsonify(debrief(tables.get(table_id).state))
+
+    @app.get("/api/tables/<table_id>/debrief.csv")
+    def debrief_csv(table_id: str):
+        data = debrief(tables.get(table_id).state)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["round", "stage", "target", "amount", "why", "card"])
+        for c in data["changes"]:
+            writer.writerow([c["round"], c.get("stage", ""), c["target"], c["amount"],
+                             _csv_safe(c["why"]), c["card"] or ""])
+        return Response(out.getvalue(), mimetype="text/csv", headers={
+            "Content-Disposition": f"attachment; filename=debrief-{table_id}.csv"})
+
+    @app.get("/api/tables/<table_id>")
+    def table_state(table_id: str):
+        live = tables.get(table_id)
+        return jsonify(table=table_info(live, None), game=view(live.state, None))
+
+    return app, socketio
+
+
+def _csv_safe(text: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: defuse them."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def queue_health(url: str) -> dict:
+    started = time.perf_counter()
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+        return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+    except Exception as exc:  # any failure means "not healthy", with the reason
+        return {"ok": False, "error": type(exc).__name__}

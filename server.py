@@ -1,0 +1,28 @@
+"""Run the Governance Game server: `python server.py` (or `make run`).
+
+Settings come from the environment: HOST, PORT, DATABASE_URL (default: a SQLite file in
+instance/), MESSAGE_QUEUE (a Redis URL, to run several processes), SECRET_KEY, PUBLIC_URL
+(the address phones use, for join links and QR codes) and ASYNC_MODE.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from game.config import Config
+from game.web import create_app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    config = Config.from_env()
+    app, socketio = create_app(config)
+    app.extensions["game"]["start_clock"]()
+    print(f"The Governance Game is at http://{config.host}:{config.port}/ (Ctrl+C stops it)",
+          flush=True)
+    socketio.run(app, host=config.host, port=config.port, allow_unsafe_werkzeug=True,
+                 log_output=False)
+
+
+if __name__ == "__main__":
+    main()
