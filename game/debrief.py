@@ -53,7 +53,7 @@ def deck_tracks(state: GameState) -> list[str]:
 
 def _alternative(state: GameState, number: int) -> dict | None:
     rnd = state.rounds[number - 1]
-    if not rnd.tracks_before:  # not decided yet
+    if not rnd.hands_at_decision:  # not decided yet
         return None
     try:
         from game.coach import best_alternative

@@ -60,21 +60,28 @@ def rooms_for(ident: Identity) -> list[str]:
 
 
 def register(socketio: SocketIO, tables: Tables, presence: Presence,
-             table_info: Callable[[Live, Identity | None], dict], *,
+             table_info: Callable[[Live, Identity | None], dict],
+             seat_view: Callable[[Live, int], dict], *,
              join_limit: int, events_per_second: int) -> None:
     join_failures = RateLimiter(join_limit, 60.0)
     flood = RateLimiter(events_per_second, 1.0)
 
     def client_key() -> str:
-        return request.headers.get("X-Forwarded-For", request.remote_addr or "?").split(",")[0]
+        # Not X-Forwarded-For as sent: anyone can write that header, and a new value per
+        # connection would reset the count. Behind a proxy, TRUSTED_PROXIES (see web.py)
+        # makes remote_addr the address the proxy saw.
+        return request.remote_addr or "?"
 
     def handler(event: str, spec: dict) -> Callable:
         def wrap(fn: Callable) -> Callable:
             @functools.wraps(fn)
-            def inner(payload: object = None) -> dict:
+            def inner(payload: object = None, *extra: object) -> dict:
                 try:
                     if not flood.hit(request.sid):  # type: ignore[attr-defined]
                         raise BadRequest("too_fast", "too many messages at once: slow down")
+                    if extra:  # emit("act", a, b): one object only, or Python raises
+                        raise BadRequest("bad_payload", f"{event}: send one object, not "
+                                         f"{1 + len(extra)} arguments")
                     data = check_payload(payload, spec, event)
                     result = fn(data) or {}
                     return {"ok": True, **result}
@@ -107,8 +114,9 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
 
     def snapshot(ident: Identity) -> dict:
         live = tables.get(ident.table_id)
-        seat = ident.seat if ident.kind == "seat" else None
-        return {"table": table_info(live, ident), "game": view(live.state, seat)}
+        game = seat_view(live, ident.seat) if ident.kind == "seat" and ident.seat is not None \
+            else view(live.state, None)
+        return {"table": table_info(live, ident), "game": game}
 
     @handler("hello", {"table": (str, True), "token": (str, False), "key": (str, False)})
     def hello(data: dict) -> dict:
@@ -152,15 +160,20 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
         bind(Identity("viewer", ident.table_id))
         return {}
 
+    @handler("undo", {})
+    def undo(data: dict) -> dict:
+        return {"events": tables.undo(me())}
+
     @socketio.on("disconnect")
     def disconnect(*_args: object) -> None:
         ident = presence.drop(request.sid)  # type: ignore[attr-defined]
         if ident and ident.seat is not None:
             with contextlib.suppress(BadRequest):
-                tables.publish(tables.get(ident.table_id), [{"type": "presence"}])
+                tables.publish(tables.current(ident.table_id), [{"type": "presence"}])
 
     @socketio.on("*")
     def unknown(event: str, *_args: object) -> dict:
         name = event if isinstance(event, str) else "?"
         return {"ok": False, "error": {"code": "unknown_event", "message":
-                f"unknown event {name[:40]!r}; events are: hello, join, act, facilitate, leave"}}
+                f"unknown event {name[:40]!r}; events are: hello, join, act, facilitate, "
+                "leave, undo"}}

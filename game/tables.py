@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 STATUSES = ("lobby", "playing", "paused", "ended")
 TIMED_PHASES = ("proposal", "discussion", "vote")
+# Appends lost to another process before giving up. Each loss means that process appended
+# first, so the table moved on; with several processes acting at once, two tries were too few.
+COMMIT_TRIES = 5
 
 
 def digest(secret: str) -> str:
@@ -118,8 +121,9 @@ def table_options(deck: Deck, raw: object) -> dict:
                 raise BadRequest("bad_options", f"option {key} must be a whole number from 1 to "
                                  f"{hi}")
         elif key == "chair":
-            if value != "rotate" and value not in deck.roles:
-                raise BadRequest("bad_options", "option chair must be 'rotate' or a role id")
+            if value not in ("rotate", "learner") and value not in deck.roles:
+                raise BadRequest("bad_options", "option chair must be 'rotate', 'learner' (the "
+                                 "first seat) or a role id")
         elif key == "difficulty":
             if value not in deck.difficulties:
                 raise BadRequest("bad_options", "difficulty must be one of: "
@@ -209,6 +213,20 @@ class Tables:
                 self.cache.popitem(last=False)
         return live
 
+    def reload(self, table_id: str) -> Live:
+        """Forget this process's copy and fold the table again from the store."""
+        with self.cache_lock:
+            self.cache.pop(table_id, None)
+        return self.get(table_id)
+
+    def current(self, table_id: object) -> Live:
+        """The table as the store has it now: this process's copy with whatever other
+        processes changed folded in (what get() returns may lag behind them)."""
+        live = self.get(table_id)
+        with live.lock:
+            self._refresh(live)
+        return live
+
     def _fold(self, record: TableRecord) -> Live:
         deck = self.library.get(record.deck)
         state = new_game(deck, record.scenario, record.seats, record.seed,
@@ -237,7 +255,7 @@ class Tables:
     # ---- who is asking ---------------------------------------------------------------------
 
     def identify(self, table_id: object, *, token: object = None, key: object = None) -> Identity:
-        live = self.get(table_id)
+        live = self.current(table_id)  # a seat may have been taken through another process
         if key is not None:
             if not same_secret(key, live.record.facilitator_key_hash):
                 raise BadRequest("bad_key", "that facilitator key is not right for this table")
@@ -301,6 +319,8 @@ class Tables:
                              "uses the console")
         if not isinstance(action, dict):
             raise BadRequest("bad_action", "an action must be an object with a 'type'")
+        if len(repr(action)) > 1000:  # no move is this long; and refusals quote what was sent
+            raise BadRequest("bad_action", "that action is too long to be a move in this game")
         if "seat" in action and action["seat"] != ident.seat:
             raise BadRequest("not_your_seat", "you can only act for your own seat")
         if action.get("type") == "advance":
@@ -329,8 +349,8 @@ class Tables:
 
     def _commit(self, live: Live, action: dict, seat: int | None) -> list[dict]:
         """Apply on a copy, append to the log, then keep the copy. On a conflict another
-        process got there first: fold its actions in and try once more."""
-        for attempt in range(2):
+        process got there first: fold its actions in and try again (COMMIT_TRIES in all)."""
+        for attempt in range(COMMIT_TRIES):
             new_state = live.state.copy()
             try:
                 events = step(new_state, action)
@@ -339,7 +359,7 @@ class Tables:
             try:
                 self.store.append(live.record.id, live.seq + 1, seat, action)
             except Conflict:
-                if attempt:
+                if attempt == COMMIT_TRIES - 1:
                     raise BadRequest("conflict", "the table changed as you acted: look again "
                                      "and retry") from None
                 self._refresh(live)
@@ -355,6 +375,41 @@ class Tables:
         if live.state.phase == "ended" and live.record.status != "ended":
             self._set_status(live, "ended")
             events.append({"type": "table_ended"})
+            if live.record.mode == "solo":
+                self._record_solo(live)
+        return events
+
+    def _record_solo(self, live: Live) -> None:
+        from game.engine import outcome
+
+        opts = live.record.options
+        won = outcome(live.state)["won"]
+        self.store.add_solo_record(opts.get("_browser", ""), live.record.deck,
+                                   live.record.scenario, opts.get("difficulty") or "",
+                                   round(live.state.total(), 2), bool(won), live.record.id)
+
+    def undo(self, ident: Identity) -> list[dict]:
+        """Solo practice only: take back the learner's last choice, and everything the bots
+        did after it, by cutting the log there and folding it again."""
+        live = self.get(ident.table_id)
+        if live.record.mode != "solo" or ident.kind != "seat":
+            raise BadRequest("not_solo", "undo is only for solo practice")
+        with live.lock:
+            self._refresh(live)
+            if live.record.status == "ended":
+                raise BadRequest("game_over", "the game has ended: start a new one to try again")
+            rows = self.store.actions(live.record.id)
+            mine = [r for r in rows if r.seat == ident.seat and r.action.get("type") != "ready"]
+            if not mine:
+                raise BadRequest("nothing_to_undo", "there is nothing of yours to undo yet")
+            self.store.truncate(live.record.id, mine[-1].seq)
+            fresh = self._fold(self.store.get_table(live.record.id))  # type: ignore[arg-type]
+            live.state, live.seq = fresh.state, fresh.seq
+            live.bot_lines = [b for b in live.bot_lines
+                              if b["round"] <= live.state.round.number][-20:]
+            self._sync_timer(live)
+            events = [{"type": "undone", "seat": ident.seat}]
+        self.publish(live, events)
         return events
 
     def bot_kind(self, live: Live) -> str:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import time
 from pathlib import Path
 
 from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
 from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from game import solo
 from game.config import ROOT, Config
 from game.debrief import debrief
 from game.joincode import display, qr_svg
@@ -77,6 +80,11 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     socketio = SocketIO(app, async_mode=config.async_mode, message_queue=config.message_queue,
                         max_http_buffer_size=32 * 1024, ping_interval=10, ping_timeout=20,
                         json=None)
+    proxies = int(getattr(config, "trusted_proxies", 0) or os.environ.get("TRUSTED_PROXIES")
+                  or 0)
+    if proxies:  # behind that many proxies: take the client's address from X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
+                                x_host=proxies)
     presence = Presence()
 
     def base_url() -> str:
@@ -110,13 +118,22 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
             "facilitator", live.record.id))}, to=f"{base}:facilitator")
         seat_table = table_info(live, Identity("seat", live.record.id, 0))
         for seat in range(live.record.seats):
-            socketio.emit("view", {"table": seat_table, "game": view(live.state, seat),
+            if live.seats[seat].kind == "bot":
+                continue  # bots play in this process; nobody listens on their rooms
+            socketio.emit("view", {"table": seat_table, "game": seat_view(live, seat),
                                    "events": events}, to=f"{base}:seat:{seat}")
+
+    def seat_view(live: Live, seat: int) -> dict:
+        game = view(live.state, seat)
+        if live.record.mode == "solo":
+            game["coach"] = solo.coach(live.state, seat)
+        return game
 
     tables = Tables(store, library, publish=publish, max_cached=config.max_tables_cached)
     app.extensions["game"] = {"store": store, "tables": tables, "library": library,
                               "socketio": socketio, "presence": presence}
-    register(socketio, tables, presence, table_info, join_limit=config.join_failures_per_minute,
+    register(socketio, tables, presence, table_info, seat_view,
+             join_limit=config.join_failures_per_minute,
              events_per_second=config.events_per_second)
     create_limit = RateLimiter(30, 60.0)
 
@@ -246,6 +263,23 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                        facilitator_url=f"{url}/facilitate/{rec.id}#key={key}",
                        qr_url=f"/api/tables/{rec.id}/qr.svg"), 201
 
+    @app.post("/api/solo")
+    def start_solo():
+        if not create_limit.hit(request.remote_addr or "?"):
+            raise BadRequest("too_fast", "too many games started from here: wait a minute")
+        data = check_payload(request.get_json(silent=True), {
+            "deck": (str, True), "scenario": (str, True), "difficulty": (str, False),
+            "variant": (str, False), "browser_id": (str, True)}, "solo practice")
+        live, token = solo.start(tables, data["deck"], data["scenario"], data.get("difficulty"),
+                                 data.get("variant") or "team", data["browser_id"])
+        play = f"/play/{live.record.id}"
+        return jsonify(ok=True, table=live.record.id, token=token, play_url=play,
+                       resume_url=f"{base_url()}{play}#token={token}"), 201
+
+    @app.get("/api/solo/records")
+    def solo_records():
+        return jsonify(solo.records(tables, request.args.get("browser_id")))
+
     @app.get("/api/tables/<table_id>/qr.svg")
     def qr(table_id: str):
         rec = tables.get(table_id).record
@@ -255,11 +289,11 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     @app.get("/api/tables/<table_id>/debrief.json")
     def debrief_json(table_id: str):
-        return jsonify(debrief(tables.get(table_id).state))
+        return jsonify(debrief(tables.current(table_id).state))
 
     @app.get("/api/tables/<table_id>/debrief.csv")
     def debrief_csv(table_id: str):
-        data = debrief(tables.get(table_id).state)
+        data = debrief(tables.current(table_id).state)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["round", "stage", "target", "amount", "why", "card"])
@@ -271,7 +305,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     @app.get("/api/tables/<table_id>")
     def table_state(table_id: str):
-        live = tables.get(table_id)
+        live = tables.current(table_id)
         return jsonify(table=table_info(live, None), game=view(live.state, None))
 
     return app, socketio
