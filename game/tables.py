@@ -35,6 +35,7 @@ from game.store import Conflict, SeatRecord, Store, TableRecord
 
 log = logging.getLogger(__name__)
 
+DEFAULT_DECK = "good-governance"
 STATUSES = ("lobby", "playing", "paused", "ended")
 TIMED_PHASES = ("proposal", "discussion", "vote")
 # Appends lost to another process before giving up. Each loss means that process appended
@@ -88,6 +89,10 @@ class DeckLibrary:
                 log.warning("deck %s skipped: %d problems", folder.name, len(problems))
             else:
                 self.decks[deck.id] = deck
+        # The default deck comes first, so pickers open on it.
+        if DEFAULT_DECK in self.decks:
+            self.decks = {DEFAULT_DECK: self.decks[DEFAULT_DECK],
+                          **{k: v for k, v in self.decks.items() if k != DEFAULT_DECK}}
 
     def get(self, deck_id: object) -> Deck:
         if not isinstance(deck_id, str) or deck_id not in self.decks:

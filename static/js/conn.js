@@ -1,0 +1,59 @@
+// The Socket.IO connection: say hello (again after every reconnect), show a banner while the
+// connection is down, and turn acknowledgements into promises.
+/* global io */
+import { $ } from "./dom.js";
+
+const OFFLINE = { code: "offline", message: "Not connected: wait for the connection to come back, then try again." };
+const NO_ANSWER = { code: "timeout", message: "No answer from the server: check your connection and try again." };
+
+export function connect({ hello, onHello, onView, onRefused }) {
+  const socket = io({ reconnectionDelayMax: 4000 });
+  const banner = $("#conn");
+  let lost = false;
+  let tidy = 0;
+
+  function show(text, kind) {
+    clearTimeout(tidy);
+    banner.className = `conn ${kind || ""}`;
+    banner.textContent = text;
+  }
+
+  function call(event, payload, ms = 10000) {
+    if (!socket.connected && event !== "hello") {
+      return Promise.resolve({ ok: false, error: OFFLINE });
+    }
+    return new Promise((resolve) => {
+      socket.timeout(ms).emit(event, payload, (err, res) => {
+        resolve(err || !res ? { ok: false, error: NO_ANSWER } : res);
+      });
+    });
+  }
+
+  socket.on("connect", async () => {
+    const res = await call("hello", hello());
+    if (!res.ok) {
+      show("", "");
+      onRefused?.(res.error);
+      return;
+    }
+    if (lost) {
+      show("Reconnected.", "ok");
+      tidy = setTimeout(() => show("", ""), 3000);
+    } else {
+      show("", "");
+    }
+    lost = false;
+    onHello?.(res);
+  });
+  socket.on("disconnect", (reason) => {
+    lost = true;
+    show("Connection lost. Reconnecting\u2026 your place is kept.", "down");
+    if (reason === "io server disconnect") socket.connect();
+  });
+  socket.on("connect_error", () => {
+    lost = true;
+    show("Cannot reach the game server. Trying again\u2026", "down");
+  });
+  socket.on("view", (msg) => onView?.(msg));
+  return { socket, call };
+}

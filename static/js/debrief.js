@@ -1,0 +1,187 @@
+// The debrief: the five criteria against the scenario's targets, round by round what was
+// proposed, adopted and why it scored, the best alternative, tracks over time, the secret
+// objectives, win or loss, and exports. Prints as a short summary.
+import { $, fill, h, s, signed } from "./dom.js";
+import { loadDeck, nm } from "./deck.js";
+import { altView, changeList, eventView, targetName } from "./game.js";
+
+const tableId = $("main").dataset.table;
+const id = encodeURIComponent(tableId);
+
+async function getJson(url) {
+  const res = await fetch(url);
+  const data = await res.json();
+  if (!res.ok) throw new Error(data.error ? data.error.message : `${res.status}`);
+  return data;
+}
+
+(async () => {
+  try {
+    const [d, t] = await Promise.all([getJson(`/api/tables/${id}/debrief.json`), getJson(`/api/tables/${id}`)]);
+    const deck = await loadDeck(d.deck);
+    show(d, t.table, deck);
+  } catch (err) {
+    $("#msg").textContent = `The debrief could not be loaded: ${err.message}`;
+    fill($("#debrief"));
+  }
+})();
+
+const who = (table, seat) => (table.seats[seat] && table.seats[seat].name) || `Seat ${seat + 1}`;
+
+function show(d, table, deck) {
+  const over = d.phase === "ended" || table.status === "ended";
+  const decided = d.rounds.filter((r, i) => i < d.rounds.length - 1 || ["result", "ended"].includes(d.phase));
+  $("#title").textContent = `Debrief: ${d.scenario_name}`;
+  document.title = `Debrief: ${d.scenario_name} \u00b7 The Governance Game`;
+  const box = $("#debrief");
+  box.removeAttribute("aria-busy");
+  fill(box,
+    h("p", { class: "lead" }, `${deck.name} \u00b7 ${d.seats} seats \u00b7 ${decided.length} of ${d.rounds.length} rounds played`),
+    outcome(d, table, over),
+    h("div", { class: "no-print controls" },
+      h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.json`, download: `debrief-${tableId}.json` }, "Download JSON"),
+      h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.csv`, download: `debrief-${tableId}.csv` }, "Download CSV"),
+      h("button", { type: "button", class: "button secondary", onclick: () => window.print() }, "Print the summary")),
+    h("div", { class: "two" },
+      h("section", { "aria-labelledby": "radar-h" }, h("h2", { id: "radar-h" }, "The five criteria"), radar(d, deck), criteriaTable(d, deck)),
+      h("section", { "aria-labelledby": "tracks-h" }, h("h2", { id: "tracks-h" }, "Tracks over time"), trackChart(d, decided, deck), trackTable(d, decided, deck))),
+    h("section", { "aria-labelledby": "roles-h", class: "roles" }, h("h2", { id: "roles-h" }, "Roles and secret objectives"), objectives(d, table, deck, over)),
+    h("section", { "aria-labelledby": "timeline-h" }, h("h2", { id: "timeline-h" }, "Round by round"),
+      decided.length ? h("ol", { class: "timeline" }, decided.map((r) => roundView(r, table, deck))) : h("p", null, "No round has been decided yet.")));
+}
+
+function outcome(d, table, over) {
+  const o = d.outcome || {};
+  const early = table.status === "ended" && d.phase !== "ended";
+  if (!over) return h("p", { class: "outcome" }, "The game is still being played: this shows the rounds decided so far.");
+  return h("div", null,
+    early ? h("p", { class: "outcome" }, "The facilitator ended the game before the last round.")
+      : h("p", { class: `outcome ${o.won ? "won" : "lost"}` }, o.won ? "\u2714 The table won together." : "\u2718 The table did not win."),
+    o.win_condition ? h("p", null, h("strong", null, "To win: "), o.win_condition) : null,
+    h("p", null, h("strong", null, "Weighted total: "), String(Math.round(d.total * 100) / 100)));
+}
+
+// ---- criteria ----------------------------------------------------------------------------------
+
+function radar(d, deck) {
+  const ids = deck.criteria.map((c) => c.id);
+  const top = Math.max(1, ...ids.map((c) => Math.max(d.criteria[c].score, d.criteria[c].target || 0)));
+  const R = 100;
+  const cx = 200;
+  const cy = 150;
+  const at = (i, v) => {
+    const a = -Math.PI / 2 + (i * 2 * Math.PI) / ids.length;
+    const r = (Math.max(0, v) / top) * R;
+    return [cx + r * Math.cos(a), cy + r * Math.sin(a)];
+  };
+  const poly = (vals) => vals.map((v, i) => at(i, v).map((n) => n.toFixed(1)).join(",")).join(" ");
+  const hasTargets = ids.some((c) => d.criteria[c].target);
+  const summary = ids.map((c) => `${nm(deck.criterion, c)} ${d.criteria[c].score}${d.criteria[c].target ? ` of ${d.criteria[c].target}` : ""}`).join(", ");
+  return h("figure", { class: "radar" },
+    s("svg", { viewBox: "0 0 400 300", role: "img", "aria-labelledby": "radar-t" },
+      s("title", { id: "radar-t" }, `Radar of the five criteria: ${summary}.`),
+      [0.25, 0.5, 0.75, 1].map((f) => s("polygon", { class: "grid", points: poly(ids.map(() => top * f)) })),
+      ids.map((c, i) => s("line", { class: "axis", x1: cx, y1: cy, x2: at(i, top)[0], y2: at(i, top)[1] })),
+      hasTargets ? s("polygon", { class: "target", points: poly(ids.map((c) => d.criteria[c].target || 0)) }) : null,
+      s("polygon", { class: "score", points: poly(ids.map((c) => d.criteria[c].score)) }),
+      ids.map((c, i) => {
+        const [x, y] = at(i, top * 1.1);
+        const anchor = Math.abs(x - cx) < 5 ? "middle" : x > cx ? "start" : "end";
+        const y0 = Math.abs(x - cx) < 5 ? y - 18 : y > cy ? y + 8 : y - 6;
+        return s("text", { x: x.toFixed(1), y: y0.toFixed(1), "text-anchor": anchor },
+          s("tspan", { x: x.toFixed(1), "font-weight": "bold" }, nm(deck.criterion, c)),
+          s("tspan", { x: x.toFixed(1), dy: "14" }, `${d.criteria[c].score}${d.criteria[c].target ? ` of ${d.criteria[c].target}` : ""}`));
+      })),
+    h("figcaption", null, h("span", { class: "key score" }), " Your plan (solid)",
+      hasTargets ? [" \u00a0 ", h("span", { class: "key target" }), " The scenario's target (dashed)"] : null));
+}
+
+function criteriaTable(d, deck) {
+  return h("table", { class: "data" },
+    h("caption", { class: "vh" }, "Criteria: score, target and weight"),
+    h("thead", null, h("tr", null, ["Criterion", "Score", "Target", "Against target", "Weight", "Weighted"].map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", null, deck.criteria.map((c) => {
+      const v = d.criteria[c.id];
+      const met = v.target ? (v.score >= v.target ? "\u2714 met" : `\u2718 ${v.target - v.score} short`) : "\u2013";
+      return h("tr", null, h("th", { scope: "row" }, c.name), h("td", null, String(v.score)),
+        h("td", null, v.target ? String(v.target) : "\u2013"), h("td", null, met), h("td", null, `\u00d7${v.weight}`),
+        h("td", null, String(Math.round(v.weighted * 100) / 100)));
+    })));
+}
+
+// ---- tracks ------------------------------------------------------------------------------------
+
+const DASH = ["", "8 4", "2 4", "12 4 2 4"];
+
+function trackChart(d, rounds, deck) {
+  const ids = deck.tracks.map((t) => t.id);
+  const series = ids.map((t) => [d.tracks[t].start, ...rounds.map((r) => r.tracks_after[t])]);
+  const top = Math.max(1, ...series.flat());
+  const W = 360;
+  const H = 220;
+  const L = 36;
+  const B = 190;
+  const n = rounds.length + 1;
+  const x = (i) => L + (n > 1 ? (i * (W - L - 90)) / (n - 1) : 0);
+  const y = (v) => B - (Math.max(0, v) / top) * (B - 20);
+  // End labels, nudged apart so they never overlap.
+  const labels = ids.map((t, k) => ({ text: `${nm(deck.track, t)} ${series[k][n - 1]}`, y: y(series[k][n - 1]) + 4 }))
+    .sort((a, b) => a.y - b.y);
+  for (let i = 1; i < labels.length; i++) labels[i].y = Math.max(labels[i].y, labels[i - 1].y + 14);
+  return h("figure", { class: "trackchart" },
+    s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "tracks-t" },
+      s("title", { id: "tracks-t" }, `Tracks over time: ${ids.map((t, i) => `${nm(deck.track, t)} from ${series[i][0]} to ${series[i][n - 1]}`).join(", ")}. The table below has every value.`),
+      s("line", { class: "axis", x1: L, y1: B, x2: W - 80, y2: B }),
+      [...Array(n).keys()].map((i) => s("text", { x: x(i), y: B + 18, "text-anchor": "middle" }, i ? `R${i}` : "Start")),
+      ids.map((t, k) => [
+        s("polyline", { class: `line l${k}`, points: series[k].map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" "), "stroke-dasharray": DASH[k % 4] || null }),
+        series[k].map((v, i) => s("circle", { class: `dot l${k}`, cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 3 })),
+      ]),
+      labels.map((l) => s("text", { x: x(n - 1) + 8, y: l.y.toFixed(1) }, l.text))));
+}
+
+function trackTable(d, rounds, deck) {
+  return h("table", { class: "data" },
+    h("caption", { class: "vh" }, "Tracks at the start and after each round"),
+    h("thead", null, h("tr", null, h("th", { scope: "col" }, "Track"), h("th", { scope: "col" }, "Start"),
+      rounds.map((r) => h("th", { scope: "col" }, `R${r.number}`)))),
+    h("tbody", null, deck.tracks.map((t) => h("tr", null, h("th", { scope: "row" }, t.name),
+      h("td", null, String(d.tracks[t.id].start)), rounds.map((r) => h("td", null, String(r.tracks_after[t.id])))))));
+}
+
+// ---- roles -------------------------------------------------------------------------------------
+
+function objectives(d, table, deck, over) {
+  const objs = (d.outcome && d.outcome.objectives) || [];
+  return h("ul", { class: "objs" }, d.roles.map((role, seat) => {
+    const o = objs.find((x) => x.seat === seat);
+    return h("li", null,
+      h("p", null, h("strong", null, who(table, seat)), role ? ` \u00b7 ${nm(deck.role, role)}` : " \u00b7 no role"),
+      o && over ? h("p", null, h("span", { class: o.met ? "met" : "unmet" }, o.met ? "\u2714 Met: " : "\u2718 Not met: "), o.text)
+        : o ? h("p", { class: "small" }, "Secret objective: revealed when the game ends.") : null);
+  }));
+}
+
+// ---- the timeline ------------------------------------------------------------------------------
+
+function roundView(r, table, deck) {
+  const totals = {};
+  for (const c of r.changes) totals[c.target] = (totals[c.target] || 0) + c.amount;
+  const adoptedSeats = new Set(r.adopted.map((a) => a.seat));
+  return h("li", { class: "round" },
+    h("h3", null, `Round ${r.number}: ${r.stage_name}`),
+    r.events.length ? h("p", { class: "small" }, h("strong", null, "Event: "), r.events.map((e) => e.name).join("; ")) : null,
+    h("div", { class: "no-print" }, r.events.map((e) => eventView(e, `dr${r.number}`))),
+    h("p", null, h("strong", null, "Proposed: "), r.proposals.length ? r.proposals.map((p) => `${who(table, p.seat)}: ${p.card
+      ? `${nm(deck.card, p.card)} with ${nm(deck.group, p.group)}${adoptedSeats.has(p.seat) ? " \u2714" : ""}` : "passed"}`).join("; ") : "nothing"),
+    h("p", null, h("strong", null, "Adopted: "), r.adopted.length ? r.adopted.map((a) =>
+      `${nm(deck.card, a.card)} with ${nm(deck.group, a.group)} (cost ${a.cost})`).join("; ") : "nothing"),
+    r.refused.length ? h("p", null, h("strong", null, "Not adopted: "), r.refused.map((x) => {
+      const p = r.proposals.find((q) => q.seat === x.seat);
+      return `${p && p.card ? nm(deck.card, p.card) : who(table, x.seat)}: ${x.why}`;
+    }).join("; ")) : null,
+    h("p", null, h("strong", null, "Net change: "), Object.entries(totals).filter(([, v]) => v)
+      .map(([t, v]) => `${targetName(deck, t)} ${signed(v)}`).join(", ") || "none"),
+    r.changes.length ? h("div", { class: "no-print" }, h("h4", null, "Why it scored"), changeList(r.changes, deck)) : null,
+    r.alternative ? altView(r.alternative, deck, { who: (seat) => who(table, seat) }) : null);
+}

@@ -1,0 +1,264 @@
+// Pieces every game page shares: cards, events, score changes, criteria and tracks, the
+// timer, and who the table is waiting for.
+import { clock, disclose, h, list, signed, slug } from "./dom.js";
+import { nm } from "./deck.js";
+
+export const PHASES = {
+  proposal: "Proposals", discussion: "Discussion", vote: "Vote", result: "Results", ended: "Game over",
+};
+export const KINDS = { requirement: "On the agenda", challenge: "Challenge", change: "Change" };
+
+export function phaseName(game) {
+  if (game.phase === "vote" && game.decision === "chair") return "The chair decides";
+  return PHASES[game.phase] || game.phase;
+}
+
+export function stageLine(game, deck, phase = true) {
+  if (game.phase === "ended") return `Game over after ${game.rounds} rounds`;
+  return `Round ${game.round} of ${game.rounds} \u00b7 ${nm(deck.stage, game.current.stage)}${phase ? ` \u00b7 ${phaseName(game)}` : ""}`;
+}
+
+export const seatName = (table, seat) => {
+  const row = table.seats[seat];
+  return row && row.name ? row.name : `Seat ${seat + 1}`;
+};
+
+// Seats the table is waiting for in this phase.
+export function waitingFor(game, table) {
+  if (table.status !== "playing") return [];
+  const cur = game.current;
+  const all = table.seats.map((s) => s.seat);
+  if (game.phase === "proposal") {
+    const done = new Set(cur.proposals.map((p) => p.seat));
+    return all.filter((s) => !done.has(s));
+  }
+  if (game.phase === "discussion" || game.phase === "result") {
+    return all.filter((s) => !cur.ready.includes(s));
+  }
+  if (game.phase === "vote") {
+    if (game.decision === "chair") return cur.voted.length ? [] : [cur.chair];
+    return all.filter((s) => !cur.voted.includes(s));
+  }
+  return [];
+}
+
+export function waitingText(game, table, me) {
+  if (table.status === "lobby") return "Waiting for the facilitator to start the game.";
+  if (table.status === "paused") return "The facilitator has paused the game.";
+  if (table.status === "ended" || game.phase === "ended") return "The game is over.";
+  const seats = waitingFor(game, table);
+  if (!seats.length) return "Moving on\u2026";
+  const names = seats.map((s) => (s === me ? "you" : seatName(table, s)));
+  return `Waiting for ${list(names)}.`;
+}
+
+// ---- cards -----------------------------------------------------------------------------------
+
+export function ratings(card, deck) {
+  return h("ul", { class: "ratings", "aria-label": "Ratings out of 5" },
+    deck.criteria.map((c) => {
+      const v = card.ratings[c.id] ?? 0;
+      const bar = h("span", { class: "bar", "aria-hidden": "true" }, h("span"));
+      bar.firstChild.style.width = `${v * 20}%`;
+      return h("li", null, h("span", { class: "rname" }, c.name), bar,
+        h("span", { class: "rval" }, `${v}/5`));
+    }));
+}
+
+export function tagList(card, deck) {
+  if (!card.tags.length) return null;
+  return h("p", { class: "tags" }, h("span", { class: "vh" }, "Tags: "),
+    card.tags.map((t) => h("span", { class: "tag" }, nm(deck.tag, t))));
+}
+
+// The "being data or governing data?" notes for a card's tags, if any.
+export function coachNotes(card, deck, idp) {
+  const notes = card.tags.map((t) => deck.tag[t]).filter((t) => t && t.coach);
+  if (!notes.length) return null;
+  return disclose(`${idp}-coach`, "Being data, or governing data?", "coach",
+    notes.map((t) => h("p", null, h("strong", null, `${t.name}: `), t.coach)));
+}
+
+export function whyDetails(card, deck, idp) {
+  return disclose(`${idp}-why`, "Why these ratings?", "why",
+    h("p", null, card.why),
+    card.tags.length ? h("dl", { class: "tagdefs" }, card.tags.map((t) => [
+      h("dt", null, nm(deck.tag, t)), h("dd", null, deck.tag[t] ? deck.tag[t].description : ""),
+    ])) : null,
+    Object.keys(card.tracks || {}).length ? h("p", null, "When adopted it also moves: ",
+      Object.entries(card.tracks).map(([t, n]) => `${nm(deck.track, t)} ${signed(n)}`).join(", "), ".") : null);
+}
+
+export function costList(card, deck, costs) {
+  return h("ul", { class: "costs", "aria-label": "Who it involves, and the cost" },
+    Object.keys(card.reach).map((g) => h("li", null, nm(deck.group, g), ": cost ",
+      h("strong", null, String(costs ? costs[g] : card.reach[g])))));
+}
+
+// One intervention card. `extra` goes at the bottom (for example the propose controls).
+export function cardView(id, deck, { costs, idp, extra, compact } = {}) {
+  const card = deck.card[id];
+  idp = idp || `c-${slug(id)}`;
+  if (!card) return h("article", { class: "card" }, h("h3", null, id));
+  return h("article", { class: "card", "aria-labelledby": `${idp}-h` },
+    h("h3", { id: `${idp}-h` }, card.name),
+    compact ? null : h("p", { class: "desc" }, card.description),
+    ratings(card, deck),
+    tagList(card, deck),
+    compact ? null : costs === false ? null : costList(card, deck, costs),
+    coachNotes(card, deck, idp),
+    whyDetails(card, deck, idp),
+    extra);
+}
+
+export function eventView(ev, idp = "ev") {
+  return h("article", { class: `event ${ev.kind}`, "aria-labelledby": `${idp}-${slug(ev.id)}` },
+    h("p", { class: "kind" }, `${KINDS[ev.kind] || ev.kind}${ev.severity > 1 ? ` \u00b7 severity ${ev.severity} of 3` : ""}`),
+    h("h3", { id: `${idp}-${slug(ev.id)}` }, ev.name),
+    h("p", null, ev.text),
+    ev.effects.length ? h("p", { class: "small" }, h("strong", null, "Now: "), ev.effects.join("; ")) : null,
+    ev.rules.length ? h("p", { class: "small" }, h("strong", null, "Scores this round: "), ev.rules.join(" ")) : null);
+}
+
+// "+3 Democratic: Citizens' jury is rated 4 for democratic": sign and words, not colour only.
+// A card's rating points go on one line; every other change keeps its own reason.
+export function changeList(changes, deck) {
+  const stars = changes.filter((c) => c.source === "rating");
+  const rest = stars.length > 1 ? changes.filter((c) => c.source !== "rating") : changes;
+  const item = (amount, label, why) => h("li", { class: amount < 0 ? "down" : "up" },
+    h("span", { class: "amt" }, signed(amount)), h("span", null, h("strong", null, label), ": ", why));
+  return h("ul", { class: "changes" },
+    stars.length > 1 ? item(stars.reduce((n, c) => n + c.amount, 0), "Criteria",
+      `${stars.map((c) => `${targetName(deck, c.target)} ${signed(c.amount)}`).join(", ")}, from its ratings`) : null,
+    rest.map((c) => item(c.amount, targetName(deck, c.target), c.why)));
+}
+
+export function targetName(deck, id) {
+  return deck.criterion[id] ? deck.criterion[id].name : nm(deck.track, id);
+}
+
+// The round's result: what was adopted, what was not and why, and every score change.
+export function resultView(cur, game, table, deck) {
+  const byCard = {};
+  for (const c of cur.changes) if (c.card) (byCard[c.card] ||= []).push(c);
+  const general = cur.changes.filter((c) => !c.card);
+  const adopted = cur.adopted || [];
+  const refused = cur.refused || [];
+  return [
+    h("h3", null, adopted.length ? `Adopted (${adopted.length})` : "Nothing was adopted"),
+    adopted.map((a) => h("div", { class: "adopted" },
+      h("p", null, h("span", { class: "mark" }, "\u2714 Adopted: "),
+        h("strong", null, nm(deck.card, a.card)), ` with ${nm(deck.group, a.group)}, cost ${a.cost}`,
+        a.seat != null ? ` (proposed by ${seatName(table, a.seat)})` : ""),
+      changeList(byCard[a.card] || [], deck))),
+    refused.length ? [h("h3", null, "Not adopted"),
+      h("ul", { class: "refused" }, refused.map((r) => {
+        const p = cur.proposals.find((x) => x.seat === r.seat);
+        return h("li", null, h("span", { class: "mark" }, "\u2718 "),
+          h("strong", null, p && p.card ? nm(deck.card, p.card) : seatName(table, r.seat)),
+          ` (${seatName(table, r.seat)}): ${r.why}`);
+      }))] : null,
+    general.length ? [h("h3", null, "The stage, the event and the scenario"), changeList(general, deck)] : null,
+  ];
+}
+
+// The coach's best alternative for a round. Its shape comes from game/coach.py; read it
+// defensively so a missing field shows less rather than breaking the page.
+export function altView(alt, deck, { level = "h4", who } = {}) {
+  const name = (seat) => (who ? who(seat) : `Seat ${seat + 1}`);
+  if (alt.same) {
+    return h("div", { class: "alt same" }, h(level, null, "Best alternative"),
+      h("p", null, "\u2714 The table's plan was the best its cards allowed this round."));
+  }
+  const plan = alt.plan || (alt.best && alt.best.plan) || [];
+  const diff = Object.entries(alt.by_target || {});
+  return h("div", { class: "alt" },
+    h(level, null, `Best alternative${alt.gain != null ? `: ${signed(Math.round(alt.gain * 10) / 10)} weighted points` : ""}`),
+    plan.length ? h("ul", null, plan.map((p) => h("li", null, h("strong", null, nm(deck.card, p.card)),
+      ` with ${nm(deck.group, p.group)}, cost ${p.cost}`, p.seat != null ? ` (${name(p.seat)}'s card)` : "")))
+      : h("p", null, "Adopting nothing."),
+    diff.length ? h("p", null, h("strong", null, "Difference: "),
+      diff.map(([t, d]) => `${targetName(deck, t)} ${signed(d)}`).join(", ")) : null,
+    alt.summary ? h("p", { class: "small no-print" }, alt.summary) : null);
+}
+
+// ---- scores and tracks -----------------------------------------------------------------------
+
+export function criteriaBars(game, deck) {
+  const targets = game.scenario.targets || {};
+  const top = Math.max(1, ...deck.criteria.map((c) => Math.max(game.scores[c.id] || 0, targets[c.id] || 0)));
+  return h("ul", { class: "crit" }, deck.criteria.map((c) => {
+    const v = game.scores[c.id] || 0;
+    const t = targets[c.id];
+    const w = game.scenario.weights[c.id] ?? 1;
+    const bar = h("span", { class: "bar", "aria-hidden": "true" }, h("span"));
+    bar.firstChild.style.width = `${Math.max(0, v) / top * 100}%`;
+    if (t) {
+      const mark = h("span", { class: "target" });
+      mark.style.left = `${t / top * 100}%`;
+      bar.append(mark);
+    }
+    return h("li", null,
+      h("span", { class: "rname" }, c.name, w !== 1 ? h("span", { class: "weight" }, ` \u00d7${w}`) : null),
+      bar,
+      h("span", { class: "rval" }, String(v), t ? h("span", { class: "of" }, ` / ${t}`) : null),
+      w !== 1 ? h("span", { class: "vh" }, `, counts ${w === 2 ? "double" : `\u00d7${w}`}`) : null,
+      t ? h("span", { class: "vh" }, `, target ${t}`) : null);
+  }));
+}
+
+export function tracksView(game, deck) {
+  return h("ul", { class: "tracks" }, deck.tracks.map((t) => {
+    const v = game.tracks[t.id];
+    const bar = h("span", { class: "bar", "aria-hidden": "true" }, h("span"));
+    bar.firstChild.style.width = `${Math.max(0, (v - t.min) / Math.max(1, t.max - t.min)) * 100}%`;
+    return h("li", null, h("span", { class: "rname" }, t.name), bar,
+      h("span", { class: "rval" }, String(v), h("span", { class: "of" }, ` of ${t.max}`)));
+  }));
+}
+
+// Everything adopted so far, round by round.
+export function planSoFar(game) {
+  const out = [];
+  for (const r of [...game.history, game.current]) {
+    for (const a of r.adopted || []) out.push({ ...a, round: r.number, stage: r.stage });
+  }
+  return out;
+}
+
+// ---- the timer -------------------------------------------------------------------------------
+
+export class Timer {
+  constructor(el) {
+    this.el = el;
+    this.t = null;
+    setInterval(() => this.draw(), 1000);
+  }
+
+  set(timer, game) {
+    const live = timer && game && timer.phase === game.phase && timer.round === game.round;
+    this.t = live ? { ...timer, at: Date.now() } : null;
+    this.draw();
+  }
+
+  left() {
+    if (!this.t) return null;
+    const gone = this.t.paused ? 0 : (Date.now() - this.t.at) / 1000;
+    return Math.max(0, this.t.remaining - gone);
+  }
+
+  draw() {
+    const el = this.el;
+    if (!el) return;
+    const left = this.left();
+    el.hidden = left == null;
+    if (left == null) return;
+    const text = `${clock(left)}${this.t.paused ? " (paused)" : ""}`;
+    if (el.dataset.text !== text) {
+      el.dataset.text = text;
+      el.textContent = "";
+      el.append(h("span", { class: "vh" }, "Time left: "), text);
+      el.classList.toggle("low", left <= 15 && !this.t.paused);
+    }
+  }
+}

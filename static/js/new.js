@@ -1,0 +1,111 @@
+// Open a table: POST /api/tables, then show the code, the QR code and the links. The
+// facilitator key comes back once; keep it in this browser.
+import { $, store } from "./dom.js";
+
+const form = $("#new-form");
+const deck = $("#deck");
+const scenario = $("#scenario");
+const seats = $("#seats");
+const error = $("#new-error");
+
+function deckChanged() {
+  const d = deck.selectedOptions[0].dataset;
+  for (const sel of [scenario, $("#difficulty")]) {
+    for (const opt of sel.options) {
+      const other = opt.dataset.deck && opt.dataset.deck !== deck.value;
+      opt.hidden = other;
+      opt.disabled = other;
+    }
+    if (sel.selectedOptions[0]?.disabled) sel.value = [...sel.options].find((o) => !o.disabled).value;
+  }
+  seats.min = d.min;
+  seats.max = d.max;
+  seats.value = Math.min(Math.max(Number(seats.value) || 4, Number(d.min)), Number(d.max));
+  $("#seats-hint").textContent = `This deck is for ${d.min} to ${d.max} people. Empty seats can get bots.`;
+  $("#deck-description").textContent = d.description;
+  $("#decision").value = d.decision;
+  $("#hand").value = d.hand;
+  $("#adopt").value = d.adopt;
+  $("#deal").value = d.deal;
+  $("#discard").value = d.discard;
+  const [p, di, v] = d.timers.split(",");
+  $("#t-proposal").value = p;
+  $("#t-discussion").value = di;
+  $("#t-vote").value = v;
+  scenarioChanged();
+}
+
+function scenarioChanged() {
+  $("#scenario-context").textContent = scenario.selectedOptions[0]?.dataset.context || "";
+}
+
+const more = $("#more-options");
+more.addEventListener("click", () => {
+  const body = $("#more-body");
+  body.hidden = !body.hidden;
+  more.setAttribute("aria-expanded", String(!body.hidden));
+});
+
+deck.addEventListener("change", deckChanged);
+scenario.addEventListener("change", scenarioChanged);
+deckChanged();
+
+const num = (id) => Number($(id).value);
+
+form.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  error.textContent = "";
+  const options = {
+    decision: $("#decision").value, hand_size: num("#hand"), adopt_limit: num("#adopt"),
+    deal: $("#deal").value, discard: $("#discard").value,
+    timers: { proposal: num("#t-proposal"), discussion: num("#t-discussion"), vote: num("#t-vote") },
+    bots: $("#bots").value,
+  };
+  if ($("#difficulty").value) options.difficulty = $("#difficulty").value;
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  let data;
+  try {
+    const res = await fetch("/api/tables", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ deck: deck.value, scenario: scenario.value, seats: num("#seats"), options }),
+    });
+    data = await res.json();
+  } catch {
+    data = { ok: false, error: { message: "No answer from the server: check your connection and try again." } };
+  }
+  button.disabled = false;
+  if (!data.ok) {
+    error.textContent = data.error.message;
+    return;
+  }
+  store.set(`key.${data.table}`, data.key);
+  show(data);
+});
+
+function show(data) {
+  form.hidden = true;
+  const box = $("#opened");
+  box.hidden = false;
+  $("#join-where").textContent = `${location.host}/join`;
+  $("#opened-code").textContent = data.code;
+  const qr = $("#opened-qr");
+  qr.src = data.qr_url;
+  qr.alt = `QR code for the join link, code ${data.code}`;
+  $("#go-facilitate").href = data.facilitator_url;
+  $("#go-screen").href = data.screen_url;
+  $("#facilitator-link").value = data.facilitator_url;
+  box.focus();
+}
+
+$("#copy-link").addEventListener("click", async () => {
+  const input = $("#facilitator-link");
+  let done = false;
+  try {
+    await navigator.clipboard.writeText(input.value);
+    done = true;
+  } catch {
+    input.select();
+  }
+  $("#copied").textContent = done ? "Copied." : "Selected: copy it with your device's copy command.";
+});

@@ -1,0 +1,92 @@
+// Solo practice: choose a deck, scenario, difficulty and variant, then play at /play/<table>
+// with bot teammates. Past games are kept against an anonymous id held by this browser.
+import { $, h, store } from "./dom.js";
+
+const form = $("#practice-form");
+const deck = $("#deck");
+const scenario = $("#scenario");
+const difficulty = $("#difficulty");
+const error = $("#practice-error");
+
+function browserId() {
+  let id = store.get("browser");
+  if (!id) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    store.set("browser", id);
+  }
+  return id;
+}
+
+function onlyThisDeck() {
+  for (const sel of [scenario, difficulty]) {
+    for (const opt of sel.options) {
+      const other = opt.dataset.deck !== deck.value;
+      opt.hidden = other;
+      opt.disabled = other;
+    }
+    if (sel.selectedOptions[0]?.disabled) sel.value = [...sel.options].find((o) => !o.disabled)?.value;
+  }
+  $("#deck-description").textContent = deck.selectedOptions[0]?.dataset.description || "";
+  describe();
+}
+
+function describe() {
+  $("#scenario-context").textContent = scenario.selectedOptions[0]?.dataset.context || "";
+  $("#difficulty-description").textContent = difficulty.selectedOptions[0]?.dataset.description || "";
+}
+
+deck.addEventListener("change", onlyThisDeck);
+scenario.addEventListener("change", describe);
+difficulty.addEventListener("change", describe);
+onlyThisDeck();
+
+form.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  error.textContent = "";
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  button.textContent = "Dealing the cards\u2026";
+  try {
+    const body = {
+      deck: deck.value, scenario: scenario.value, difficulty: difficulty.value || null,
+      variant: form.querySelector("input[name=variant]:checked").value, browser_id: browserId(),
+    };
+    const res = await fetch("/api/solo", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+    const data = await res.json();
+    if (!data.ok) throw new Error(data.error.message);
+    store.set(`seat.${data.table}`, { token: data.token, seat: 0, name: "You", deck: body.deck });
+    const games = (store.get("solo") || []).filter((g) => g.table !== data.table);
+    games.unshift({ table: data.table, scenario: scenario.selectedOptions[0].textContent,
+      resume: data.resume_url, started: new Date().toISOString() });
+    store.set("solo", games.slice(0, 10));
+    location.assign(data.play_url);
+  } catch (err) {
+    error.textContent = err.message || "Could not start the game: check the connection and try again.";
+    button.disabled = false;
+    button.textContent = "Start practising";
+  }
+});
+
+async function showRecord() {
+  const games = (store.get("solo") || []).filter((g) => store.get(`seat.${g.table}`));
+  let best = {};
+  try {
+    const res = await fetch(`/api/solo/records?browser_id=${encodeURIComponent(browserId())}`);
+    if (res.ok) best = (await res.json()).best || {};
+  } catch { /* offline: show what this browser remembers */ }
+  const entries = Object.values(best);
+  if (!games.length && !entries.length) return;
+  $("#record").hidden = false;
+  const names = Object.fromEntries([...scenario.options].map((o) => [`${o.dataset.deck}/${o.value}`, o.textContent]));
+  $("#best-list").replaceChildren(...(entries.length ? entries.map((r) => h("li", null,
+    `${names[`${r.deck}/${r.scenario}`] || r.scenario}: ${r.total} points, ${r.won ? "won" : "not won"}` +
+    (r.difficulty ? ` (${r.difficulty})` : ""))) : [h("li", null, "No finished games yet.")]));
+  $("#resume-list").replaceChildren(...(games.length ? games.map((g) => h("li", null,
+    h("a", { href: `/play/${encodeURIComponent(g.table)}` }, `${g.scenario}, started ${new Date(g.started).toLocaleString()}`))) :
+    [h("li", null, "None in progress.")]));
+}
+
+showRecord();

@@ -1,0 +1,93 @@
+"""What the browser tests share: pages that record errors and dialogs, axe, screenshots."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+HTML = "<b>bold</b><script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+PHONE = {"width": 360, "height": 740}
+PROJECTOR = {"width": 1920, "height": 1080}
+LAPTOP = {"width": 1280, "height": 900}
+
+
+def rx(text: str, start: str = "", end: str = "") -> re.Pattern:
+    """A pattern matching `text` literally; '/' escaped too, for Playwright's selectors."""
+    return re.compile(start + re.escape(text).replace("/", "\\/") + end)
+
+
+def watch(page: Page) -> Page:
+    """Record script errors and any dialog (alert, confirm) a page opens."""
+    page.errors = []  # type: ignore[attr-defined]
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))  # type: ignore[attr-defined]
+
+    def dialog(d):
+        page.dialogs.append(d.message)  # type: ignore[attr-defined]
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    page.on("console", lambda m: page.errors.append(m.text)  # type: ignore[attr-defined]
+            if m.type == "error" and "Content Security Policy" in m.text else None)
+    return page
+
+
+def new_page(browser, viewport=PHONE, **kw) -> Page:
+    ctx = browser.new_context(viewport=viewport, **kw)
+    return watch(ctx.new_page())
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def axe(page: Page, what: str) -> None:
+    """Run axe-core in the page; fail on any serious or critical violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url="/vendor/axe.min.js")
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+    }""")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"axe-{what}.json").write_text(json.dumps(result, indent=1))
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not bad, f"axe on {what}: {json.dumps(bad, indent=1)}"
+
+
+def no_trouble(*pages: Page) -> None:
+    for p in pages:
+        assert not p.errors, f"{p.url}: {p.errors}"  # type: ignore[attr-defined]
+        assert not p.dialogs, f"{p.url}: a dialog opened: {p.dialogs}"  # type: ignore[attr-defined]
+
+
+def api_table(base: str, seats: int = 4, options: dict | None = None,
+              scenario: str = "council-chatbot") -> dict:
+    body = json.dumps({"deck": "good-governance", "scenario": scenario, "seats": seats,
+                       "options": options or {}}).encode()
+    req = urllib.request.Request(f"{base}/api/tables", data=body,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as res:
+        return json.load(res)
+
+
+def join(page: Page, base: str, code: str, name: str) -> None:
+    page.goto(f"{base}/join/{code}")
+    expect(page.get_by_role("textbox", name="Join code")).to_have_value(
+        re.compile(re.escape(code[:3]) + "-?" + re.escape(code[-3:])))
+    page.get_by_role("textbox", name="Your name").fill(name)
+    page.get_by_role("button", name="Take a seat").click()
+    page.wait_for_url(re.compile(r"/play/"))
+    expect(page.get_by_role("heading", name=re.compile("^Your role"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Before the game starts").or_(
+        page.get_by_role("heading", name=re.compile("^Your move")))).to_be_visible()

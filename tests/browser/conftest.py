@@ -1,0 +1,141 @@
+"""Browser tests: a real server process on a free port with its own SQLite file, and Debian's
+Chromium driven by Playwright. Without /usr/bin/chromium these tests skip, except in CI
+(CI=true), where a missing browser is a failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from browser_helpers import HTML, IMG, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python server.py` in its own process, on 127.0.0.1 only."""
+
+    def __init__(self, workdir: Path, cards_dir: Path | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.db = workdir / "game.db"
+        self.log = workdir / "server.log"
+        self.cards_dir = cards_dir
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Server:
+        env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port),
+               "DATABASE_URL": f"sqlite:///{self.db}", "PUBLIC_URL": ""}
+        env.pop("MESSAGE_QUEUE", None)
+        env.pop("REDIS_URL", None)
+        if self.cards_dir:
+            env["CARDS_DIR"] = str(self.cards_dir)
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen([sys.executable, str(ROOT / "server.py")], cwd=ROOT,
+                                         env=env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as res:
+                    if res.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start in 20 seconds")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=10_000)
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, chromium):
+    srv = Server(tmp_path_factory.mktemp("server")).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def own_server(tmp_path, chromium):
+    """A server of the test's own, which the test may stop and start again."""
+    srv = Server(tmp_path)
+    yield srv
+    srv.stop()
+
+
+def html_deck(dest: Path) -> Path:
+    """A copy of the shipped deck whose names and texts carry HTML and a script."""
+    cards = dest / "cards"
+    shutil.copytree(ROOT / "cards" / "good-governance", cards / "good-governance")
+
+    def poison(node, key=None):
+        if isinstance(node, dict):
+            return {k: poison(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [poison(v, key) for v in node]
+        if isinstance(node, str) and key in ("name",):
+            return f"{node[:36]} {HTML}"
+        if isinstance(node, str) and key in ("description", "text", "why", "context", "prompt",
+                                             "coach"):
+            return f"{node[:300]} {HTML} {IMG}"
+        return node
+
+    for path in (cards / "good-governance").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text())
+        path.write_text(yaml.safe_dump(poison(data), sort_keys=False, allow_unicode=True,
+                                       width=1000))
+    return cards
+
+
+@pytest.fixture(scope="session")
+def html_server(tmp_path_factory, chromium):
+    work = tmp_path_factory.mktemp("html-deck")
+    srv = Server(work, cards_dir=html_deck(work)).start()
+    yield srv
+    srv.stop()

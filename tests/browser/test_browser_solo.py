@@ -1,0 +1,47 @@
+"""Solo practice on the player's page: the resume link carries the seat, the coach speaks
+after each round, and the learner can undo a choice."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+import pytest
+from browser_helpers import PHONE, axe, new_page, no_trouble, shot
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_solo_game_with_coach_and_undo(browser, server):
+    body = json.dumps({"deck": "good-governance", "scenario": "council-chatbot",
+                       "browser_id": "browser-test-1234", "variant": "team"}).encode()
+    req = urllib.request.Request(f"{server.url}/api/solo", data=body,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as res:
+        solo = json.load(res)
+    page = new_page(browser, PHONE)
+    page.goto(solo["resume_url"])
+    assert "token=" not in page.url, "the token is taken out of the address bar"
+    propose = page.get_by_role("button", name=re.compile("^Propose ")).first
+    expect(propose).to_be_visible()
+    group = page.get_by_role("group", name="Involve which group?").first
+    group.get_by_role("radio").first.check()
+    propose.click()
+    expect(page.get_by_role("heading", name="Your move: Discussion")).to_be_visible()
+    page.get_by_role("button", name="Undo my last choice").click()
+    expect(page.get_by_role("heading", name="Your move: Proposals")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Propose ")).first).to_be_visible()
+
+    page.get_by_role("group", name="Involve which group?").first.get_by_role("radio").first.check()
+    page.get_by_role("button", name=re.compile("^Propose ")).first.click()
+    page.get_by_role("button", name="I'm ready to vote").click()
+    for box in page.get_by_role("checkbox", name=re.compile("^Back ")).all():
+        box.check()
+    page.get_by_role("button", name="Cast my vote").click()
+    expect(page.get_by_role("heading", name="Your move: Results")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Coach: round 1"))).to_be_visible()
+    axe(page, "play-solo")
+    shot(page, "play-solo-result-phone")
+    no_trouble(page)
