@@ -8,7 +8,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable
 
-MAX_NAME = 24
+MAX_NAME = 40
 
 
 class BadRequest(Exception):

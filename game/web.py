@@ -7,6 +7,7 @@ many apps as they like.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import logging
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
 from flask_socketio import SocketIO
+from socketio import packet as socketio_packet
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from game import solo
@@ -28,6 +30,7 @@ from game.tables import DeckLibrary, Identity, Live, Tables
 from game.view import view
 
 log = logging.getLogger(__name__)
+SEAT_EVENTS = ("presence", "joined", "left")
 VENDOR = {
     "socket.io.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
     "axe.min.js": ROOT / "node_modules" / "axe-core",
@@ -66,6 +69,14 @@ def deck_catalogue(deck) -> dict:
     }
 
 
+class TextPacket(socketio_packet.Packet):
+    """Socket.IO packets without binary attachments. Our events carry JSON only, and
+    python-socketio otherwise walks every outgoing view looking for bytes: a fifth of the
+    server's time under load (see docs/performance.md)."""
+
+    uses_binary_events = False
+
+
 def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     config = config or Config.from_env()
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
@@ -79,7 +90,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     library = DeckLibrary(config.cards_dir)
     socketio = SocketIO(app, async_mode=config.async_mode, message_queue=config.message_queue,
                         max_http_buffer_size=32 * 1024, ping_interval=10, ping_timeout=20,
-                        json=None)
+                        json=None, serializer=TextPacket)
     proxies = int(getattr(config, "trusted_proxies", 0) or os.environ.get("TRUSTED_PROXIES")
                   or 0)
     if proxies:  # behind that many proxies: take the client's address from X-Forwarded-For
@@ -111,8 +122,12 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     def publish(live: Live, events: list[dict]) -> None:
         base = f"t:{live.record.id}"
-        public = {"table": table_info(live, None), "game": view(live.state, None),
-                  "events": events}
+        # Who is connected, joining or leaving changes the seats, not the game: send only
+        # the table part then, so a reconnecting phone does not cost everyone a full view.
+        seats_only = bool(events) and all(e["type"] in SEAT_EVENTS for e in events)
+        public = {"table": table_info(live, None), "events": events}
+        if not seats_only:
+            public["game"] = view(live.state, None)
         socketio.emit("view", public, to=f"{base}:screen")
         socketio.emit("view", {**public, "table": table_info(live, Identity(
             "facilitator", live.record.id))}, to=f"{base}:facilitator")
@@ -120,8 +135,10 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         for seat in range(live.record.seats):
             if live.seats[seat].kind == "bot":
                 continue  # bots play in this process; nobody listens on their rooms
-            socketio.emit("view", {"table": seat_table, "game": seat_view(live, seat),
-                                   "events": events}, to=f"{base}:seat:{seat}")
+            message = {"table": seat_table, "events": events}
+            if not seats_only:
+                message["game"] = seat_view(live, seat)
+            socketio.emit("view", message, to=f"{base}:seat:{seat}")
 
     def seat_view(live: Live, seat: int) -> dict:
         game = view(live.state, seat)
@@ -152,7 +169,8 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     @app.errorhandler(BadRequest)
     def bad_request(exc: BadRequest):
-        status = 404 if exc.code.startswith("unknown_") else 429 if exc.code == "too_fast" else 400
+        status = (404 if exc.code.startswith("unknown_") else 429 if exc.code == "too_fast"
+                  else 403 if exc.code in ("bad_key", "not_ended") else 400)
         return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), status
 
     @app.errorhandler(413)
@@ -162,6 +180,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     @app.after_request
     def headers(resp: Response) -> Response:
+        compress(resp)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         resp.headers.setdefault("Content-Security-Policy",
@@ -287,13 +306,26 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         return Response(svg, mimetype="image/svg+xml",
                         headers={"Cache-Control": "private, max-age=600"})
 
+    def debrief_for(table_id: str) -> dict:
+        """The debrief reveals hands, proposals and secret objectives: everyone may read it
+        once the table has ended; before that, only the facilitator (key in the
+        X-Facilitator-Key header or the `key` query parameter)."""
+        live = tables.current(table_id)
+        if live.record.status != "ended":
+            key = request.headers.get("X-Facilitator-Key") or request.args.get("key")
+            if key is None:
+                raise BadRequest("not_ended", "the debrief opens when the game ends; the "
+                                 "facilitator can open it sooner from the console")
+            tables.identify(table_id, key=key)
+        return debrief(live.state)
+
     @app.get("/api/tables/<table_id>/debrief.json")
     def debrief_json(table_id: str):
-        return jsonify(debrief(tables.current(table_id).state))
+        return jsonify(debrief_for(table_id))
 
     @app.get("/api/tables/<table_id>/debrief.csv")
     def debrief_csv(table_id: str):
-        data = debrief(tables.current(table_id).state)
+        data = debrief_for(table_id)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["round", "stage", "target", "amount", "why", "card"])
@@ -309,6 +341,34 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         return jsonify(table=table_info(live, None), game=view(live.state, None))
 
     return app, socketio
+
+
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
+_gzipped: dict[tuple[str, str], bytes] = {}
+
+
+def compress(resp: Response) -> None:
+    """Gzip text answers for phones on poor venue wifi (about a third of the bytes). Static
+    files are compressed once and kept, keyed by their ETag."""
+    if (resp.status_code != 200 or "gzip" not in request.headers.get("Accept-Encoding", "")
+            or "Content-Encoding" in resp.headers
+            or not (resp.mimetype or "").startswith(COMPRESSIBLE)):
+        return
+    resp.direct_passthrough = False
+    body = resp.get_data()
+    if len(body) < 1024:
+        return
+    etag = resp.headers.get("ETag")
+    key = (request.path, etag) if etag else None
+    packed = _gzipped.get(key) if key else None
+    if packed is None:
+        packed = gzip.compress(body, compresslevel=6)
+        if key and len(_gzipped) < 256:
+            _gzipped[key] = packed
+    resp.set_data(packed)
+    resp.headers["Content-Encoding"] = "gzip"
+    resp.headers["Content-Length"] = str(len(packed))
+    resp.vary.add("Accept-Encoding")
 
 
 def _csv_safe(text: str) -> str:

@@ -1,12 +1,15 @@
 // The debrief: the five criteria against the scenario's targets, round by round what was
 // proposed, adopted and why it scored, the best alternative, tracks over time, the secret
 // objectives, win or loss, and exports. Prints as a short summary.
-import { $, fill, h, s, signed } from "./dom.js";
+import { $, fill, h, s, signed, store } from "./dom.js";
 import { loadDeck, nm } from "./deck.js";
 import { altView, changeList, eventView, targetName } from "./game.js";
 
 const tableId = $("main").dataset.table;
 const id = encodeURIComponent(tableId);
+// Before the game ends only the facilitator may read the debrief; this browser may hold the key.
+const facilitatorKey = store.get(`key.${tableId}`);
+const keyQuery = facilitatorKey ? `?key=${encodeURIComponent(facilitatorKey)}` : "";
 
 async function getJson(url) {
   const res = await fetch(url);
@@ -17,7 +20,7 @@ async function getJson(url) {
 
 (async () => {
   try {
-    const [d, t] = await Promise.all([getJson(`/api/tables/${id}/debrief.json`), getJson(`/api/tables/${id}`)]);
+    const [d, t] = await Promise.all([getJson(`/api/tables/${id}/debrief.json${keyQuery}`), getJson(`/api/tables/${id}`)]);
     const deck = await loadDeck(d.deck);
     show(d, t.table, deck);
   } catch (err) {
@@ -39,8 +42,8 @@ function show(d, table, deck) {
     h("p", { class: "lead" }, `${deck.name} \u00b7 ${d.seats} seats \u00b7 ${decided.length} of ${d.rounds.length} rounds played`),
     outcome(d, table, over),
     h("div", { class: "no-print controls" },
-      h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.json`, download: `debrief-${tableId}.json` }, "Download JSON"),
-      h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.csv`, download: `debrief-${tableId}.csv` }, "Download CSV"),
+      h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.json${keyQuery}`, download: `debrief-${tableId}.json` }, "Download JSON"),
+      h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.csv${keyQuery}`, download: `debrief-${tableId}.csv` }, "Download CSV"),
       h("button", { type: "button", class: "button secondary", onclick: () => window.print() }, "Print the summary")),
     h("div", { class: "two" },
       h("section", { "aria-labelledby": "radar-h" }, h("h2", { id: "radar-h" }, "The five criteria"), radar(d, deck), criteriaTable(d, deck)),

@@ -51,6 +51,10 @@ $("#key-form").addEventListener("submit", (e) => {
 });
 
 async function accept(msg) {
+  if (!msg.game) { // a seat or presence change only
+    if (!S.game) return;
+    msg = { ...msg, game: S.game };
+  }
   if (msg.game && S.game && msg.game.version < S.game.version) msg = { ...msg, game: S.game };
   S.table = msg.table;
   S.game = msg.game;

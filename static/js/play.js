@@ -51,6 +51,10 @@ function noSeat(text) {
 
 async function accept(msg) {
   const undone = (msg.events || []).some((e) => e.type === "undone");
+  if (!msg.game) { // a seat or presence change only
+    if (!S.game) return;
+    msg = { ...msg, game: S.game };
+  }
   if (msg.game && S.game && msg.game.version < S.game.version && !undone) msg = { ...msg, game: S.game };
   S.table = msg.table;
   S.game = msg.game;

@@ -29,11 +29,10 @@ def test_names_and_deck_texts_are_text(browser, html_server):
         "bots": "greedy", "timers": {"proposal": 0, "discussion": 0, "vote": 0}})
     code = t["code"].replace("-", "")
 
-    # Names are at most 24 characters, so the name box keeps the first 24 of this one:
-    # "<img src=x onerror=aler", still an image with an error handler if it were markup.
+    # The whole attack string fits in a name (at most 40 characters).
     p = new_page(browser, PHONE)
     join(p, base, code, IMG)
-    name = IMG[:24]
+    name = IMG
     expect(p.get_by_text(f"{name} (you)", exact=False)).to_be_visible()
     other = new_page(browser, PHONE)
     join(other, base, code, SVG)

@@ -45,3 +45,43 @@ def test_solo_game_with_coach_and_undo(browser, server):
     axe(page, "play-solo")
     shot(page, "play-solo-result-phone")
     no_trouble(page)
+
+
+def test_whole_solo_game_from_the_practice_page(browser, server):
+    """A new learner on a phone: choose a scenario, play every round with only controls found
+    by role and name, read the coach after each round, and reach the debrief."""
+    page = new_page(browser, PHONE)
+    page.goto(f"{server.url}/practice")
+    page.get_by_label("Scenario: the project you govern").select_option("residents-assembly")
+    page.get_by_label("Difficulty").select_option("gentle")
+    page.get_by_role("radio", name=re.compile("^With the team")).check()
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url(re.compile(r"/play/"))
+    rounds = 5
+    for number in range(1, rounds + 1):
+        expect(page.get_by_role("button", name=re.compile("^Propose ")).first).to_be_visible()
+        page.get_by_role("group", name="Involve which group?").first \
+            .get_by_role("radio").first.check()
+        page.get_by_role("button", name=re.compile("^Propose ")).first.click()
+        page.get_by_role("button", name="I'm ready to vote").click()
+        for box in page.get_by_role("checkbox", name=re.compile("^Back ")).all():
+            box.check()
+        page.get_by_role("button", name="Cast my vote").click()
+        coach = page.get_by_role("heading", name=re.compile(rf"^Coach: round {number}\b"))
+        expect(coach).to_be_visible()
+        # The coach says what the learner's choice did, in words.
+        expect(page.get_by_text(re.compile(r"^You proposed "))).to_be_visible()
+        if number < rounds:
+            page.get_by_role("button", name="Ready for the next round").click()
+    page.get_by_role("button", name="Ready to finish").click()
+    page.get_by_role("link", name="See the debrief").click()
+    expect(page.get_by_role("heading", name="The five criteria")).to_be_visible()
+    for number in range(1, rounds + 1):
+        expect(page.get_by_role("heading", name=re.compile(rf"^Round {number}: "))).to_be_visible()
+    shot(page, "solo-debrief-phone")
+    no_trouble(page)
+
+    page.goto(f"{server.url}/practice")
+    expect(page.get_by_role("heading", name="Your practice record")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"points, (won|not won)"))).to_be_visible()
+    axe(page, "practice-record")
