@@ -7,6 +7,17 @@ instance/), MESSAGE_QUEUE (a Redis URL, to run several processes), SECRET_KEY, P
 
 from __future__ import annotations
 
+import os
+
+if os.environ.get("ASYNC_MODE") == "gevent":  # must patch before anything imports socket
+    from gevent import monkey
+
+    monkey.patch_all()
+elif os.environ.get("ASYNC_MODE") == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+
 import logging
 
 from game.config import Config

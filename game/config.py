@@ -23,6 +23,7 @@ class Config:
     join_failures_per_minute: int = 10
     events_per_second: int = 20
     max_tables_cached: int = 2000
+    trusted_proxies: int = 0  # proxies in front that set X-Forwarded-For
     testing: bool = False
 
     @classmethod
@@ -46,5 +47,7 @@ class Config:
             values["async_mode"] = env["ASYNC_MODE"]
         if env.get("PUBLIC_URL"):
             values["public_url"] = env["PUBLIC_URL"].rstrip("/")
+        if env.get("TRUSTED_PROXIES"):
+            values["trusted_proxies"] = int(env["TRUSTED_PROXIES"])
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -156,7 +156,11 @@ def engine_options(options: dict) -> dict:
 class Tables:
     def __init__(self, store: Store, library: DeckLibrary, *,
                  publish: Callable[[Live, list[dict]], None] | None = None,
-                 clock: Callable[[], float] = time.time, max_cached: int = 2000):
+                 clock: Callable[[], float] = time.time, max_cached: int = 2000,
+                 shared: bool = True):
+        # shared: other processes may write to the same tables (several server processes
+        # behind a message queue), so every change first folds in what they appended.
+        self.shared = shared
         self.store = store
         self.library = library
         self.publish = publish or (lambda live, events: None)
@@ -246,7 +250,10 @@ class Tables:
         return live
 
     def _refresh(self, live: Live) -> None:
-        """Fold in actions other processes appended, and their seat and status changes."""
+        """Fold in actions other processes appended, and their seat and status changes.
+        A lone process (no message queue) is the only writer, so it skips the reads."""
+        if not self.shared:
+            return
         rows = self.store.actions(live.record.id, after=live.seq)
         for row in rows:
             step(live.state, row.action)

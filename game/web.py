@@ -10,7 +10,6 @@ import csv
 import gzip
 import io
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -91,8 +90,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     socketio = SocketIO(app, async_mode=config.async_mode, message_queue=config.message_queue,
                         max_http_buffer_size=32 * 1024, ping_interval=10, ping_timeout=20,
                         json=None, serializer=TextPacket)
-    proxies = int(getattr(config, "trusted_proxies", 0) or os.environ.get("TRUSTED_PROXIES")
-                  or 0)
+    proxies = config.trusted_proxies
     if proxies:  # behind that many proxies: take the client's address from X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
                                 x_host=proxies)
@@ -146,7 +144,8 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
             game["coach"] = solo.coach(live.state, seat)
         return game
 
-    tables = Tables(store, library, publish=publish, max_cached=config.max_tables_cached)
+    tables = Tables(store, library, publish=publish, max_cached=config.max_tables_cached,
+                    shared=config.message_queue is not None)
     app.extensions["game"] = {"store": store, "tables": tables, "library": library,
                               "socketio": socketio, "presence": presence}
     register(socketio, tables, presence, table_info, seat_view,
