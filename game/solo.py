@@ -67,7 +67,11 @@ def coach(state: GameState, seat: int = LEARNER) -> list[dict]:
     for index, rnd in enumerate(state.rounds):
         if not rnd.hands_at_decision:  # the round has not been decided yet
             continue
-        out.append(coach_round(state, index, seat))
+        key = ("coach", seat)
+        said = rnd.cache.get(key)  # a decided round never changes: search its best plan once
+        if said is None:
+            said = rnd.cache[key] = coach_round(state, index, seat)
+        out.append(said)
     return out
 
 

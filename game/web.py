@@ -6,10 +6,12 @@ many apps as they like.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
 import logging
+import socket
 import time
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from flask_socketio import SocketIO
 from socketio import packet as socketio_packet
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from game import solo
+from game import fastjson, solo
 from game.config import ROOT, Config
 from game.debrief import debrief
 from game.joincode import display, qr_svg
@@ -68,12 +70,29 @@ def deck_catalogue(deck) -> dict:
     }
 
 
+def no_delay(wsgi_app):
+    """Turn off Nagle's algorithm on WebSocket connections. A view is several small frames
+    in a row; with Nagle on, the last one can wait for the client's delayed ACK (~40 ms)."""
+
+    def app(environ, start_response):
+        if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            sock = environ.get("werkzeug.socket") or environ.get("gunicorn.socket")
+            if sock is None:  # gevent's server keeps it inside the input stream
+                sock = getattr(getattr(environ.get("wsgi.input"), "raw", None), "_sock", None)
+            with contextlib.suppress(OSError, AttributeError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
 class TextPacket(socketio_packet.Packet):
     """Socket.IO packets without binary attachments. Our events carry JSON only, and
     python-socketio otherwise walks every outgoing view looking for bytes: a fifth of the
     server's time under load (see docs/performance.md)."""
 
     uses_binary_events = False
+    json = fastjson
 
 
 def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
@@ -94,6 +113,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     if proxies:  # behind that many proxies: take the client's address from X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
                                 x_host=proxies)
+    app.wsgi_app = no_delay(app.wsgi_app)  # type: ignore[method-assign]
     presence = Presence()
 
     def base_url() -> str:

@@ -1,0 +1,19 @@
+"""JSON for Socket.IO packets through orjson: encoding every view for every seat was a
+quarter of the server's time under load with the standard library's encoder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+JSONDecodeError = orjson.JSONDecodeError
+
+
+def dumps(obj: Any, **_ignored: Any) -> str:
+    # python-socketio asks for compact separators; orjson is always compact.
+    return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def loads(text: str | bytes, **_ignored: Any) -> Any:
+    return orjson.loads(text)
