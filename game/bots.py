@@ -1,4 +1,4 @@
-"""Bots: players that look only at the legal actions and choose one.
+"""Bots: players that look only at what their seat may do now and choose one action.
 
 - random: any legal action, by the game's seed.
 - greedy: the proposal and the plan that add most to the scenario's weighted score this round
@@ -6,16 +6,21 @@
 - objective: greedy, but leaning towards cards that serve its role's secret objective.
 
 Each choice comes with a one-line reason a person can read, for solo practice.
+
+Bots are the hot path of simulations (about 140 plan valuations per game), so they keep what
+they work out in the round's cache, keyed by everything it depends on (`_situation`), and value
+plans with scoring.plan_worth rather than writing out every reason.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 from game.engine import (
     GameState,
     _proposal_cost,
+    action_types,
     adopt_limit,
     card_cost,
     game_context,
@@ -23,39 +28,113 @@ from game.engine import (
     round_setting,
 )
 from game.rules import Adoption
-from game.scoring import Plan, best_plan, change_value, score_round
+from game.scoring import Plan, best_plan, plan_worth, score_round, single_worth
 
 BOT_KINDS = ("random", "greedy", "objective")
 
 
-@dataclass(slots=True)
 class Choice:
-    action: dict
-    reason: str
+    """A bot's action and its reason in words. The reason may be given as a function, so it
+    is worked out only if someone reads it (simulations never do)."""
+
+    __slots__ = ("_reason", "action")
+
+    def __init__(self, action: dict, reason: str | Callable[[], str]):
+        self.action = action
+        self._reason = reason
+
+    @property
+    def reason(self) -> str:
+        if not isinstance(self._reason, str):
+            self._reason = self._reason()
+        return self._reason
+
+    def __repr__(self) -> str:
+        return f"Choice({self.action!r}, {self.reason!r})"
 
 
 def _rng(state: GameState, seat: int) -> random.Random:
     return random.Random(state.seed * 1_000_003 + state.version * 31 + seat + 17)
 
 
-def _option_value(state: GameState, card: str, group: str, seat: int) -> tuple[float, str]:
-    """What adopting this one option alone would add this round, and its best reason."""
-    rnd = state.round
-    key = ("solo", card, group, len(rnd.mods.costs), len(rnd.changes))
-    hit = rnd.cache.get(key)
-    if hit is not None:
-        return hit
-    rs = round_setting(state)
-    base = rnd.cache.get(("base", len(rnd.changes)))
-    if base is None:
-        base = change_value(score_round(rs, ()), state.weights, state.settings.track_values)
-        rnd.cache[("base", len(rnd.changes))] = base
-    c = state.deck.interventions[card]
-    changes = score_round(rs, (Adoption(c, group, card_cost(state, card, group, seat), seat),))
-    value = change_value(changes, state.weights, state.settings.track_values) - base
-    reason = _best_reason(state, changes)
-    rnd.cache[key] = (value, reason)
-    return value, reason
+def _situation(state: GameState) -> tuple:
+    """What the value of an option this round depends on besides the option itself: the
+    changes so far (tracks and scores move only through them), the cost changes and the
+    events in play."""
+    rnd = state.rounds[-1]
+    return (len(rnd.changes), len(rnd.mods.costs), tuple(rnd.events))
+
+
+class _Values:
+    """What options are worth in one situation of one round: the bots ask again and again,
+    seat after seat, so every answer is kept (in the round's cache) until the situation
+    changes."""
+
+    __slots__ = ("base", "costs", "key", "reasons", "rs", "single", "solo")
+
+    def __init__(self, state: GameState, key: tuple):
+        self.key = key
+        self.rs = round_setting(state)
+        self.base = plan_worth(self.rs, ())
+        self.costs: dict[tuple[str, str], int] = {}
+        self.solo: dict[tuple[str, str], float] = {}  # worth alone, minus base
+        self.single: dict[tuple[str, str], float] = {}  # worth alone
+        self.reasons: dict[tuple[str, str], str] = {}
+
+    def cost(self, state: GameState, card: str, group: str) -> int:
+        key = (card, group)
+        cost = self.costs.get(key)
+        if cost is None:
+            if state.rounds[-1].mods.costs:
+                cost = card_cost(state, card, group)
+            else:
+                cost = state.deck.interventions[card].reach[group]
+            self.costs[key] = cost
+        return cost
+
+    def adoption(self, state: GameState, card: str, group: str, seat: int) -> Adoption:
+        return Adoption(state.deck.interventions[card], group, self.cost(state, card, group),
+                        seat)
+
+    def value(self, state: GameState, card: str, group: str, seat: int) -> float:
+        """What adopting this one option alone would add this round."""
+        key = (card, group)
+        value = self.solo.get(key)
+        if value is None:
+            adoption = self.adoption(state, card, group, seat)
+            worth = self.single[key] = plan_worth(self.rs, (adoption,))
+            value = self.solo[key] = worth - self.base
+        return value
+
+    def worth(self, adopted: Sequence[Adoption]) -> float:
+        """plan_worth in this situation, reusing what value() has already worked out."""
+        if not adopted:
+            return self.base
+        if len(adopted) == 1:
+            a = adopted[0]
+            key = (a.card.id, a.group)
+            worth = self.single.get(key)
+            if worth is not None and self.costs[key] == a.cost:
+                return worth
+        return plan_worth(self.rs, adopted)
+
+    def reason(self, state: GameState, card: str, group: str, seat: int) -> str:
+        """The weightiest reason this option scores, in the deck's words."""
+        key = (card, group)
+        reason = self.reasons.get(key)
+        if reason is None:
+            changes = score_round(self.rs, (self.adoption(state, card, group, seat),))
+            reason = self.reasons[key] = _best_reason(state, changes)
+        return reason
+
+
+def _values(state: GameState) -> _Values:
+    cache = state.rounds[-1].cache
+    key = _situation(state)
+    values = cache.get("values")
+    if values is None or values.key != key:
+        values = cache["values"] = _Values(state, key)
+    return values
 
 
 def _best_reason(state: GameState, changes) -> str:
@@ -70,25 +149,50 @@ def _best_reason(state: GameState, changes) -> str:
     return best
 
 
-def _affordable(state: GameState, card: str, group: str, seat: int) -> bool:
-    budget = state.budget_left()
-    return budget is None or card_cost(state, card, group, seat) <= budget
-
-
 def greedy_proposal(state: GameState, seat: int, bias=None) -> tuple[str, str, str] | None:
-    """The (card, group, reason) a greedy player would propose, or None to pass."""
+    """The (card, group, reason) a greedy player would propose, or None to pass: the
+    affordable option that adds most on its own this round (plus `bias`)."""
+    pick = _greedy_pick(state, seat, bias)
+    if pick is None:
+        return None
+    card, group, values = pick
+    return card, group, values.reason(state, card, group, seat)
+
+
+def _greedy_pick(state: GameState, seat: int, bias=None) -> tuple[str, str, _Values] | None:
+    """greedy_proposal without its reason: (card, group, the values that chose them)."""
+    values = _values(state)
+    budget = state.budget_left()
+    interventions = state.deck.interventions
+    costs, solo, single = values.costs, values.solo, values.single
+    rs, base = values.rs, values.base
+    mods = state.rounds[-1].mods.costs
     best = None
     best_value = 0.0
+    # The same steps as values.cost() and values.value(), spelt out: this loop is the
+    # greedy bots' inner loop.
+    options = state.deck.derived.get("options")
+    if options is None:  # each card's (card, group) keys, made once per deck
+        options = state.deck.derived["options"] = {
+            c.id: tuple((c.id, g) for g in c.reach) for c in interventions.values()}
     for card in dict.fromkeys(state.hands[seat]):
-        for group in state.deck.interventions[card].reach:
-            if not _affordable(state, card, group, seat):
+        for key in options[card]:
+            group = key[1]
+            cost = costs.get(key)
+            if cost is None:
+                cost = costs[key] = card_cost(state, card, group) if mods else \
+                    interventions[card].reach[group]
+            if budget is not None and cost > budget:
                 continue
-            value, reason = _option_value(state, card, group, seat)
+            value = solo.get(key)
+            if value is None:
+                worth = single[key] = single_worth(rs, interventions[card], group, cost, seat)
+                value = solo[key] = worth - base
             if bias:
                 value += bias(card, group, seat)
             if best is None or value > best_value + 1e-9:
-                best, best_value = (card, group, reason), value
-    return best
+                best, best_value = key, value
+    return None if best is None else (best[0], best[1], values)
 
 
 def _objective_bias(state: GameState, seat: int):
@@ -108,50 +212,60 @@ def _objective_bias(state: GameState, seat: int):
 
 
 def _plan(state: GameState) -> Plan:
-    rnd = state.round
-    key = ("plan", len(rnd.changes), len(rnd.mods.costs))
+    rnd = state.rounds[-1]
+    # Within a round proposals are only ever added, so their number says which they are.
+    key = ("plan", _situation(state), adopt_limit(state), len(rnd.proposals))
     hit = rnd.cache.get(key)
     if hit is None:
         options = [Adoption(state.deck.interventions[p.card], p.group, _proposal_cost(state, s), s)
                    for s, p in rnd.proposals.items() if p is not None]
-        hit = best_plan(round_setting(state), options, adopt_limit(state), state.budget_left())
+        values = _values(state)
+        hit = best_plan(values.rs, options, adopt_limit(state), state.budget_left(),
+                        worth=values.worth, explain=False)
         rnd.cache[key] = hit
     return hit
 
 
 def choose(state: GameState, seat: int, kind: str = "greedy") -> Choice | None:
     """The bot's next action for `seat`, or None when the seat has nothing to do now."""
-    legal = legal_actions(state, seat)
-    if not legal:
-        return None
+    types = action_types(state, seat)
+    return _choose(state, seat, kind, types) if types else None
+
+
+def _choose(state: GameState, seat: int, kind: str, types: frozenset[str]) -> Choice | None:
     if kind == "random":
-        return _choose_random(state, seat, legal)
+        return _choose_random(state, seat, legal_actions(state, seat))
     phase = state.phase
-    if any(a["type"] == "ability" for a in legal) and state.round.number >= 2 \
-            and phase == "proposal":
+    if "ability" in types and state.rounds[-1].number >= 2 and phase == "proposal":
         role = state.deck.roles[state.roles[seat]]  # type: ignore[index]
         return Choice({"type": "ability", "seat": seat},
                       f"I use {role.ability.name}: {role.ability.text}")  # type: ignore[union-attr]
-    types = {a["type"] for a in legal}
     if "propose" in types or "pass" in types:
         bias = _objective_bias(state, seat) if kind == "objective" else None
-        pick = greedy_proposal(state, seat, bias)
+        pick = _greedy_pick(state, seat, bias)
         if pick is None:
             return Choice({"type": "pass", "seat": seat}, "Nothing I hold is worth its cost now.")
-        card, group, reason = pick
-        name = state.deck.interventions[card].name
-        gname = state.deck.groups[group].name.lower()
-        why = f": {reason[0].lower()}{reason[1:]}" if reason else ""
+        card, group, values = pick
+
+        def proposal_reason() -> str:
+            reason = values.reason(state, card, group, seat)
+            name = state.deck.interventions[card].name
+            gname = state.deck.groups[group].name.lower()
+            why = f": {reason[0].lower()}{reason[1:]}" if reason else ""
+            return f"I propose {name} with {gname}{why}"
+
         return Choice({"type": "propose", "seat": seat, "card": card, "group": group},
-                      f"I propose {name} with {gname}{why}")
+                      proposal_reason)
     if "ready" in types:
         return Choice({"type": "ready", "seat": seat}, "Ready.")
+    if "vote" not in types and "decide" not in types:
+        return None
     plan = _plan(state)
     chosen = [a.seat for a in plan.adopted]
     if kind == "objective":
         bias = _objective_bias(state, seat)
         if bias:
-            for s, p in state.round.proposals.items():
+            for s, p in state.rounds[-1].proposals.items():
                 if p is not None and s not in chosen and bias(p.card, p.group, s) > 0:
                     chosen.append(s)
     names = ", ".join(state.deck.interventions[a.card.id].name for a in plan.adopted) or "nothing"
@@ -167,8 +281,9 @@ def choose(state: GameState, seat: int, kind: str = "greedy") -> Choice | None:
 
 def _choose_random(state: GameState, seat: int, legal: list[dict]) -> Choice:
     rng = _rng(state, seat)
+    budget = state.budget_left()
     proposals = [a for a in legal if a["type"] == "propose"
-                 and _affordable(state, a["card"], a["group"], seat)]
+                 and (budget is None or card_cost(state, a["card"], a["group"]) <= budget)]
     if proposals:
         a = rng.choice(proposals)
         name = state.deck.interventions[a["card"]].name
@@ -180,21 +295,36 @@ def _choose_random(state: GameState, seat: int, legal: list[dict]) -> Choice:
     return Choice(a, "Ready." if a["type"] == "ready" else "My choice.")
 
 
-def play_bots(state: GameState, bots: dict[int, str], *, limit: int = 10_000) -> list[tuple]:
+def play_bots(state: GameState, bots: dict[int, str], *, limit: int = 10_000,
+              explain: bool = True) -> list[tuple]:
     """Let bot seats act until it is a person's turn (or the game ends), in place.
-    Returns (seat, action, reason) for each bot action taken, in order."""
+    Returns (seat, action, reason) for each bot action taken, in order (reason None when
+    `explain` is False: simulations skip writing them)."""
     from game.engine import step
 
     taken = []
+    seats = list(bots.items())
+    # A seat with nothing to do stays so until the phase changes: what it may do only
+    # shrinks as the table acts (proposals, votes and readiness are only ever added, an
+    # ability is used once), and a bot that lets a usable ability lie does so for the whole
+    # phase. So within a phase such seats need not be asked again.
+    idle: set[int] = set()
+    phase = None
     for _ in range(limit):
-        moved = False
-        for seat, kind in bots.items():
-            choice = choose(state, seat, kind)
-            if choice is not None:
-                step(state, choice.action)
-                taken.append((seat, choice.action, choice.reason))
-                moved = True
-                break
-        if not moved:
+        if phase != (len(state.rounds), state.phase):
+            phase = (len(state.rounds), state.phase)
+            idle.clear()
+        for seat, kind in seats:
+            if seat in idle:
+                continue
+            types = action_types(state, seat)
+            choice = _choose(state, seat, kind, types) if types else None
+            if choice is None:
+                idle.add(seat)
+                continue
+            step(state, choice.action)
+            taken.append((seat, choice.action, choice.reason if explain else None))
+            break
+        else:
             return taken
     raise RuntimeError("bots did not finish: a rule loop?")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from game.bots import BOT_KINDS
-from game.deck_loader import check_deck, load_deck
+from game.deck_loader import check_deck
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -53,11 +53,18 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_decks(args: argparse.Namespace) -> int:
+    failed = False
     for folder in sorted(Path(args.root).iterdir()):
         if folder.is_dir():
-            deck = load_deck(folder)
+            deck, problems = check_deck(folder)
+            if deck is None:
+                failed = True
+                word = "problem" if len(problems) == 1 else "problems"
+                print(f"{folder.name}: {len(problems)} {word}: run "
+                      f"'python -m game validate {folder}'")
+                continue
             print(f"{deck.id}: {deck.name} ({', '.join(deck.scenarios)})")
-    return 0
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:

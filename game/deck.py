@@ -178,6 +178,9 @@ class Deck:
     roles: dict[str, Role]
     scenarios: dict[str, Scenario]
     difficulties: dict[str, Difficulty]
+    # Facts worked out from the deck while playing it (such as what adopting each card adds),
+    # kept so they are worked out once. Never part of the deck's meaning.
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     def summary(self) -> str:
         parts = [

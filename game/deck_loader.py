@@ -39,6 +39,7 @@ from game.rules import (
     Rule,
     all_of,
     any_of,
+    card_check,
     card_condition,
     count_condition,
     negate,
@@ -248,11 +249,15 @@ class _Reader:
         return value
 
     def ref(self, value: object, node: Map | Seq, at: str | int, section: str, what: str,
-            known: dict | None = None) -> str | None:
+            known: dict | None = None, *, place: str = "") -> str | None:
+        """`value` if it is the id of something in `section`; else report it, saying where
+        (`place`, such as "reach") and the closest known id."""
         known = self.ids[section] if known is None else known
         if not isinstance(value, str) or value not in known:
             kind = section.rstrip("s") if section != "criteria" else "criterion"
-            self.error(node, at, f"{what}: unknown {kind} {value!r}{suggest(value, known)}")
+            where = f" in {place}" if place else ""
+            self.error(node, at, f"{what}: unknown {kind} {value!r}{where}"
+                       f"{suggest(value, known)}")
             return None
         return value
 
@@ -271,7 +276,7 @@ class _Reader:
             self.error(m, key, f"{what}: '{key}' is empty")
         out = []
         for i, item in enumerate(value):
-            got = self.ref(item, value, i, section, f"{what} '{key}'")
+            got = self.ref(item, value, i, section, what, place=key)
             if got and got not in out:
                 out.append(got)
         return tuple(out)
@@ -287,7 +292,7 @@ class _Reader:
         known = self.criteria if section == "criteria" else self.tracks
         out = {}
         for k, v in value.items():
-            if self.ref(k, value, k, section, f"{what} '{key}'", known):
+            if self.ref(k, value, k, section, what, known, place=key):
                 out[k] = check(v, value, k)
         return out
 
@@ -336,7 +341,9 @@ class _Reader:
                      for i, m in self._items("tags", ("id", "name", "description", "coach"),
                                              ("id", "name"))}
         self._tracks()
+        before = len(self.problems)
         settings = self._settings(merged.get("settings"))
+        settings_ok = len(self.problems) == before
         stages = self._stages()
         interventions = self._interventions()
         events = self._events()
@@ -346,8 +353,11 @@ class _Reader:
         for section in ("groups", "stages", "interventions", "scenarios"):
             if not self.ids[section]:
                 self.error(head, None, f"the deck has no {section}: add at least one")
-        self._check_dealing(settings, interventions, head)
+        if settings_ok:  # else hand_size or seats may be a default, not what the author meant
+            self._check_dealing(settings, interventions, head)
         self._check_drawable(events, scenarios)
+        if not self.problems:  # else a misspelt reference would show up here a second time
+            self._check_reachable(interventions, scenarios)
         if settings.chair not in ("rotate", *roles):
             self.error(merged.get("settings"), "chair",  # type: ignore[arg-type]
                        f"settings: 'chair' is {settings.chair!r}; expected 'rotate' or a role id"
@@ -518,7 +528,7 @@ class _Reader:
             node = m.get("reach")
             if isinstance(node, Map) and node:
                 for group, cost in node.items():
-                    if self.ref(group, node, group, "groups", f"{what} reach", self.groups):
+                    if self.ref(group, node, group, "groups", what, self.groups, place="reach"):
                         reach[group] = self._int_value(cost, node, group, f"{what} reach", 0, 20)
             elif "reach" in m:
                 self.error(m, "reach", f"{what}: 'reach' must map each group it can involve to "
@@ -641,6 +651,22 @@ class _Reader:
             self.error(head, None, f"the deck has {copies} intervention cards but dealing "
                        f"{settings.hand_size} to each of {settings.seats_max} seats needs {need}: "
                        "add cards, raise 'copies', or lower hand_size or seats max")
+
+    def _check_reachable(self, interventions: dict[str, Intervention],
+                         scenarios: dict[str, Scenario]) -> None:
+        """Stages no scenario plays and groups no card can reach are content nobody meets."""
+        if not scenarios or not interventions:
+            return  # already reported as missing
+        played = {st for sc in scenarios.values() for st in sc.stages}
+        for ident, m in self.ids["stages"].items():
+            if ident not in played:
+                self.error(m, "id", f"stage '{ident}' is in no scenario's 'stages', so it is "
+                           "never played")
+        reached = {g for card in interventions.values() for g in card.reach}
+        for ident, m in self.ids["groups"].items():
+            if ident not in reached:
+                self.error(m, "id", f"group '{ident}' is in no intervention's 'reach', so no "
+                           "one can ever involve it")
 
     def _check_drawable(self, events: dict[str, Event], scenarios: dict[str, Scenario]) -> None:
         for ident, event in events.items():
@@ -832,24 +858,26 @@ class _Reader:
             inner = self.condition(value, node, name, place, what)
             return negate(inner) if inner else None
         if name == "tag" or name in ("any_tag", "none_tag"):
-            tag = self.ref(value, node, name, "tags", what, self.tags)
+            tag = self.ref(value, node, name, "tags", what, self.tags, place=f"'{name}'")
             if not tag:
                 return None
             label = self.tags[tag].name
+            has = card_check(lambda ctx, a: a is not None and tag in a.card.tags,
+                             f"it has the {label} tag")
             if name == "tag":
-                return card_condition(lambda a: tag in a.card.tags, f"it has the {label} tag")
-            has = card_condition(lambda a: tag in a.card.tags, f"it has the {label} tag")
+                return has
             if name == "any_tag":
                 return count_condition(has, Compare(at_least=1), "round",
                                        f"something adopted this round is {label}")
             return count_condition(has, Compare(at_most=0), "round",
                                    f"nothing adopted this round is {label}")
         if name in ("reaches", "any_reaches", "none_reaches"):
-            group = self.ref(value, node, name, "groups", what, self.groups)
+            group = self.ref(value, node, name, "groups", what, self.groups, place=f"'{name}'")
             if not group:
                 return None
             label = self.groups[group].name
-            reach = card_condition(lambda a: a.group == group, f"it reaches {label}")
+            reach = card_check(lambda ctx, a: a is not None and a.group == group,
+                               f"it reaches {label}")
             if name == "reaches":
                 return reach
             if name == "any_reaches":
@@ -870,10 +898,11 @@ class _Reader:
                 "it reaches a group the project does not affect most"
             return Condition(test, text, True, (test,))
         if name == "intervention":
-            card = self.ref(value, node, name, "interventions", what)
+            card = self.ref(value, node, name, "interventions", what, place=f"'{name}'")
             if not card:
                 return None
-            return card_condition(lambda a: a.card.id == card, f"it is {card}")
+            return card_check(lambda ctx, a: a is not None and a.card.id == card,
+                              f"it is {card}")
         if name == "rating":
             if not isinstance(value, Map) or len(value) != 1:
                 self.error(node, name, f"{what}: 'rating' must look like "
@@ -909,15 +938,17 @@ class _Reader:
                 return None
             source = "tracks" if name == "track" else "scores"
             return round_condition(lambda ctx: cmp.test(getattr(ctx, source).get(ident, 0)),
-                                   f"{known[ident].name} is {cmp.words()}")
+                                   f"{known[ident].name} is {cmp.words()}",
+                                   reads=frozenset({source}))
         if name == "total":
             cmp = self.compare(value, node, name, what)
             if not cmp:
                 return None
             return round_condition(lambda ctx: cmp.test(ctx.total()),
-                                   f"the weighted total is {cmp.words()}")
+                                   f"the weighted total is {cmp.words()}",
+                                   reads=frozenset({"scores"}))
         if name == "stage":
-            stage = self.ref(value, node, name, "stages", what)
+            stage = self.ref(value, node, name, "stages", what, place=f"'{name}'")
             if not stage:
                 return None
             return round_condition(lambda ctx: ctx.stage == stage, f"the stage is {stage}")

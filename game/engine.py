@@ -28,6 +28,8 @@ ACTION_KEYS = {
     "ability": set(),
     "advance": set(),
 }
+_ALLOWED_KEYS = {kind: frozenset(keys | {"type", "seat", "round", "phase"})
+                 for kind, keys in ACTION_KEYS.items()}
 MAX_SEATS = 8
 
 
@@ -182,6 +184,8 @@ def _chair_for(state: GameState, number: int) -> int | None:
     s = state.settings
     if s.decision != "chair":
         return None
+    if s.chair == "learner":  # solo "team captain": the learner's seat chairs every round
+        return 0
     if s.chair != "rotate" and s.chair in state.roles:
         return state.roles.index(s.chair)
     return (number - 1) % state.seats
@@ -200,7 +204,7 @@ def _start_round(state: GameState, number: int) -> None:
 
 
 def _draw_event(state: GameState) -> None:
-    rnd = state.round
+    rnd = state.rounds[-1]
     for i, ident in enumerate(state.event_pile):
         event = state.deck.events[ident]
         if event.stages is None or rnd.stage in event.stages:
@@ -211,7 +215,7 @@ def _draw_event(state: GameState) -> None:
 
 
 def _apply_effects(state: GameState, effects, seat: int | None, source: str, label: str) -> None:
-    rnd = state.round
+    rnd = state.rounds[-1]
     for effect in effects:
         kind = effect.kind
         if kind == "add":
@@ -242,7 +246,8 @@ def _change(state: GameState, target: str, amount: int, why: str, source: str,
         why += note
     else:
         state.scores[target] = state.scores.get(target, 0) + amount
-    state.round.changes.append(Change(target, amount, why, source, card, state.round.number))
+    rnd = state.rounds[-1]
+    rnd.changes.append(Change(target, amount, why, source, card, rnd.number))
 
 
 def _draw(state: GameState, seat: int, n: int) -> None:
@@ -258,28 +263,85 @@ def _draw(state: GameState, seat: int, n: int) -> None:
 
 
 def _discard_random(state: GameState, seat: int, n: int) -> None:
+    """Discard `n` cards from the seat's hand at random. A card the seat has proposed this
+    round is on the table, not in the hand: it stays (an event redrawn mid-round, or an
+    ability, could otherwise take away a card the table is about to adopt)."""
     rng = random.Random(state.seed * 1_000_003 + state.version * 31 + seat)
     hand = state.hands[seat]
-    for _ in range(min(n, len(hand))):
-        state.discard_pile.append(hand.pop(rng.randrange(len(hand))))
+    proposal = state.rounds[-1].proposals.get(seat) if state.rounds else None
+    kept = hand.index(proposal.card) if proposal and proposal.card in hand else None
+    for _ in range(min(n, len(hand) - (kept is not None))):
+        if kept is None:
+            state.discard_pile.append(hand.pop(rng.randrange(len(hand))))
+            continue
+        i = rng.randrange(len(hand) - 1)
+        i += i >= kept  # skip the proposed card
+        state.discard_pile.append(hand.pop(i))
+        kept -= i < kept
 
 
 # ---- what a seat may do --------------------------------------------------------------------
 
 
 def card_cost(state: GameState, card: str, group: str, seat: int | None = None) -> int:
+    """What `card` costs this round when aimed at `group`, after events and abilities."""
     c = state.deck.interventions[card]
-    a = Adoption(c, group, c.reach[group], seat)
-    return effective_cost(c.reach[group], a, state.round.mods.costs, None)
+    base = c.reach[group]
+    rnd = state.rounds[-1]
+    mods = rnd.mods.costs
+    if not mods:
+        return base
+    # A cost change's `where` looks at the card, its group and the scenario's affected groups
+    # only, so one context serves the whole round.
+    ctx = rnd.cache.get("cost_context")
+    if ctx is None:
+        ctx = rnd.cache["cost_context"] = Context(rnd.stage, (), (), {}, {}, state.weights,
+                                                   state.scenario.affected)
+    return effective_cost(base, Adoption(c, group, base, seat), mods, ctx)
 
 
 def adopt_limit(state: GameState) -> int:
-    return max(0, state.settings.adopt_limit + state.round.mods.adopt_limit_change)
+    return max(0, state.settings.adopt_limit + state.rounds[-1].mods.adopt_limit_change)
 
 
 def _deciders(state: GameState) -> list[int]:
-    chair = state.round.chair
+    chair = state.rounds[-1].chair
     return [chair] if chair is not None else list(range(state.seats))
+
+
+_NOTHING: frozenset[str] = frozenset()
+_ADVANCE = frozenset({"advance"})
+_PROPOSE = frozenset({"propose", "pass"})
+_PASS = frozenset({"pass"})
+_READY = frozenset({"ready"})
+_VOTE = frozenset({"vote"})
+_DECIDE = frozenset({"decide"})
+_ABILITY = frozenset({"ability"})
+
+
+def action_types(state: GameState, seat: int | None) -> frozenset[str]:
+    """The types of the actions `seat` may take now: `{a["type"] for a in legal_actions(state,
+    seat)}`, without listing every vote. Bots and views ask this at every step."""
+    phase = state.phase
+    if phase == "ended":
+        return _NOTHING
+    if seat is None:
+        return _ADVANCE
+    rnd = state.rounds[-1]
+    if phase == "proposal":
+        types = _NOTHING if seat in rnd.proposals else _PROPOSE if state.hands[seat] else _PASS
+    elif phase == "vote":
+        # Adopting nothing is always within the budget and the limit, so there is always a
+        # vote (or, for the chair, a decision) to give.
+        if state.settings.decision == "chair":
+            types = _DECIDE if seat == rnd.chair and rnd.decided is None else _NOTHING
+        else:
+            types = _NOTHING if seat in rnd.votes else _VOTE
+    else:  # discussion or result
+        types = _NOTHING if seat in rnd.ready else _READY
+    if _ability_ok(state, seat):
+        return types | _ABILITY
+    return types
 
 
 def legal_actions(state: GameState, seat: int | None) -> list[dict]:
@@ -289,7 +351,7 @@ def legal_actions(state: GameState, seat: int | None) -> list[dict]:
         return []
     if seat is None:
         return [{"type": "advance"}]
-    rnd = state.round
+    rnd = state.rounds[-1]
     out: list[dict] = []
     if phase == "proposal" and seat not in rnd.proposals:
         for card in dict.fromkeys(state.hands[seat]):
@@ -326,7 +388,7 @@ def _ability_ok(state: GameState, seat: int) -> bool:
 
 
 def _proposal_cost(state: GameState, seat: int) -> int:
-    p = state.round.proposals[seat]
+    p = state.rounds[-1].proposals[seat]
     assert p is not None
     return card_cost(state, p.card, p.group, seat)
 
@@ -353,28 +415,38 @@ def step(state: GameState, action: dict) -> list[dict]:
     return events
 
 
+def _quote(value: object) -> str:
+    """Echo what someone sent, cut short: a refusal must not repeat a huge payload."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _check_shape(state: GameState, action: object) -> tuple[str, int | None]:
     if not isinstance(action, dict):
         raise IllegalAction("bad_action", "an action must be an object with a 'type'")
     kind = action.get("type")
-    if kind not in ACTION_KEYS:
-        raise IllegalAction("unknown_action", f"unknown action type {kind!r}; expected one of: "
-                            + ", ".join(ACTION_KEYS))
-    allowed = ACTION_KEYS[kind] | {"type", "seat", "round", "phase"}
-    extra = sorted(set(action) - allowed)
-    if extra:
+    if not isinstance(kind, str) or kind not in ACTION_KEYS:
+        raise IllegalAction("unknown_action", f"unknown action type {_quote(kind)}; expected "
+                            "one of: " + ", ".join(ACTION_KEYS))
+    keys = action.keys()
+    if not keys <= _ALLOWED_KEYS[kind]:
+        extra = sorted(map(str, keys - _ALLOWED_KEYS[kind]))
         raise IllegalAction("bad_action", f"'{kind}' does not take: {', '.join(extra)}")
-    missing = sorted(ACTION_KEYS[kind] - set(action))
-    if missing:
+    if not keys >= ACTION_KEYS[kind]:
+        missing = sorted(ACTION_KEYS[kind] - keys)
         raise IllegalAction("bad_action", f"'{kind}' needs: {', '.join(missing)}")
     if state.phase == "ended":
         raise IllegalAction("game_over", "the game has ended")
-    if "round" in action and action["round"] != state.round.number:
-        raise IllegalAction("stale", f"that was meant for round {action['round']}, but the "
-                            f"table is on round {state.round.number}: look again and retry")
+    if "round" in action:
+        number = action["round"]
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise IllegalAction("bad_action", "'round' must be the round number you acted on")
+        if number != state.rounds[-1].number:
+            raise IllegalAction("stale", f"that was meant for round {number}, but the table is "
+                                f"on round {state.rounds[-1].number}: look again and retry")
     if "phase" in action and action["phase"] != state.phase:
-        raise IllegalAction("stale", f"that was meant for the {action['phase']} phase, but the "
-                            f"table is in the {state.phase} phase: look again and retry")
+        raise IllegalAction("stale", f"that was meant for the {_quote(action['phase'])} phase, "
+                            f"but the table is in the {state.phase} phase: look again and retry")
     seat = action.get("seat")
     if kind == "advance":
         if seat is not None:
@@ -394,38 +466,38 @@ def _need_phase(state: GameState, *phases: str) -> None:
 
 def _check_propose(state: GameState, seat: int, action: dict) -> None:
     _need_phase(state, "proposal")
-    if seat in state.round.proposals:
+    if seat in state.rounds[-1].proposals:
         raise IllegalAction("already_proposed", "you have already proposed this round")
     card, group = action["card"], action["group"]
     if not isinstance(card, str) or card not in state.hands[seat]:
-        raise IllegalAction("not_in_hand", f"{card!r} is not in your hand")
+        raise IllegalAction("not_in_hand", f"{_quote(card)} is not in your hand")
     reach = state.deck.interventions[card].reach
-    if group not in reach:
+    if not isinstance(group, str) or group not in reach:
         names = ", ".join(reach)
         raise IllegalAction("bad_group", f"{state.deck.interventions[card].name} cannot reach "
-                            f"{group!r}; it can reach: {names}")
+                            f"{_quote(group)}; it can reach: {names}")
 
 
 def _do_propose(state: GameState, seat: int, action: dict, events: list) -> None:
-    state.round.proposals[seat] = Proposal(seat, action["card"], action["group"])
+    state.rounds[-1].proposals[seat] = Proposal(seat, action["card"], action["group"])
     events.append({"type": "proposed", "seat": seat})
     _maybe_reveal(state, events)
 
 
 def _check_pass(state: GameState, seat: int, action: dict) -> None:
     _need_phase(state, "proposal")
-    if seat in state.round.proposals:
+    if seat in state.rounds[-1].proposals:
         raise IllegalAction("already_proposed", "you have already proposed this round")
 
 
 def _do_pass(state: GameState, seat: int, action: dict, events: list) -> None:
-    state.round.proposals[seat] = None
+    state.rounds[-1].proposals[seat] = None
     events.append({"type": "passed", "seat": seat})
     _maybe_reveal(state, events)
 
 
 def _maybe_reveal(state: GameState, events: list) -> None:
-    rnd = state.round
+    rnd = state.rounds[-1]
     if len(rnd.proposals) < state.seats:
         return
     events.append({"type": "revealed"})
@@ -437,14 +509,14 @@ def _maybe_reveal(state: GameState, events: list) -> None:
 
 def _check_ready(state: GameState, seat: int, action: dict) -> None:
     _need_phase(state, "discussion", "result")
-    if seat in state.round.ready:
+    if seat in state.rounds[-1].ready:
         raise IllegalAction("already_ready", "you have already said you are ready")
 
 
 def _do_ready(state: GameState, seat: int, action: dict, events: list) -> None:
-    state.round.ready.add(seat)
+    state.rounds[-1].ready.add(seat)
     events.append({"type": "ready", "seat": seat})
-    if len(state.round.ready) == state.seats:
+    if len(state.rounds[-1].ready) == state.seats:
         _move_on(state, events)
 
 
@@ -452,34 +524,35 @@ def _check_vote(state: GameState, seat: int, action: dict) -> None:
     _need_phase(state, "vote")
     if state.settings.decision == "chair":
         raise IllegalAction("chair_decides", "at this table the chair decides: no vote")
-    if seat in state.round.votes:
+    if seat in state.rounds[-1].votes:
         raise IllegalAction("already_voted", "you have already voted this round")
     _check_seat_list(state, action["approve"], "approve")
 
 
 def _check_seat_list(state: GameState, value: object, key: str) -> list[int]:
-    rnd = state.round
+    rnd = state.rounds[-1]
     if not isinstance(value, list) or len(value) > state.seats:
         raise IllegalAction("bad_action", f"'{key}' must be a list of seat numbers whose "
                             "proposals you choose")
     for s in value:
         if isinstance(s, bool) or not isinstance(s, int) or rnd.proposals.get(s) is None:
-            raise IllegalAction("bad_proposal", f"there is no proposal from seat {s!r} this round")
+            raise IllegalAction("bad_proposal",
+                                f"there is no proposal from seat {_quote(s)} this round")
     if len(set(value)) != len(value):
         raise IllegalAction("bad_action", f"'{key}' names a proposal twice")
     return value
 
 
 def _do_vote(state: GameState, seat: int, action: dict, events: list) -> None:
-    state.round.votes[seat] = tuple(action["approve"])
+    state.rounds[-1].votes[seat] = tuple(action["approve"])
     events.append({"type": "voted", "seat": seat})
-    if len(state.round.votes) == state.seats:
+    if len(state.rounds[-1].votes) == state.seats:
         _resolve(state, events)
 
 
 def _check_decide(state: GameState, seat: int, action: dict) -> None:
     _need_phase(state, "vote")
-    rnd = state.round
+    rnd = state.rounds[-1]
     if state.settings.decision != "chair" or seat != rnd.chair:
         raise IllegalAction("not_chair", "only the chair decides; everyone else argues")
     chosen = _check_seat_list(state, action["adopt"], "adopt")
@@ -493,7 +566,7 @@ def _check_decide(state: GameState, seat: int, action: dict) -> None:
 
 
 def _do_decide(state: GameState, seat: int, action: dict, events: list) -> None:
-    state.round.decided = tuple(action["adopt"])
+    state.rounds[-1].decided = tuple(action["adopt"])
     events.append({"type": "decided", "seat": seat})
     _resolve(state, events)
 
@@ -516,7 +589,7 @@ def _do_ability(state: GameState, seat: int, action: dict, events: list) -> None
     ability = role.ability
     assert ability is not None
     state.ability_used[seat] = True
-    state.round.abilities.append(seat)
+    state.rounds[-1].abilities.append(seat)
     _apply_effects(state, ability.effects, seat, f"role {role.id}",
                    f"{ability.name} ({role.name})")
     events.append({"type": "ability", "seat": seat, "role": role.id})
@@ -529,7 +602,7 @@ def _check_advance(state: GameState, seat: int | None, action: dict) -> None:
 def _do_advance(state: GameState, seat: int | None, action: dict, events: list) -> None:
     """The facilitator (or a timer) moves the table on, filling in for whoever is missing as
     the deck's `on_timeout` says."""
-    rnd = state.round
+    rnd = state.rounds[-1]
     events.append({"type": "advanced", "phase": state.phase})
     if state.phase == "proposal":
         best = state.settings.on_timeout.get("proposal") == "best"
@@ -552,20 +625,20 @@ def _do_advance(state: GameState, seat: int | None, action: dict, events: list) 
 def _move_on(state: GameState, events: list) -> None:
     if state.phase == "discussion":
         state.phase = "vote"
-        state.round.ready.clear()  # the same set counts readiness again after the result
+        state.rounds[-1].ready.clear()  # the same set counts readiness again after the result
         return
     # result -> next round or the end
-    if state.round.number >= len(state.scenario.stages):
+    if state.rounds[-1].number >= len(state.scenario.stages):
         state.phase = "ended"
         events.append({"type": "ended"})
         return
-    _start_round(state, state.round.number + 1)
-    events.append({"type": "round", "number": state.round.number})
+    _start_round(state, state.rounds[-1].number + 1)
+    events.append({"type": "round", "number": state.rounds[-1].number})
 
 
 def _resolve(state: GameState, events: list) -> None:
     """Decide which proposals are adopted, pay for them, score them, refill hands."""
-    rnd = state.round
+    rnd = state.rounds[-1]
     s = state.settings
     ids = [seat for seat, p in rnd.proposals.items() if p is not None]
     if s.decision == "chair":
@@ -630,10 +703,15 @@ def _resolve(state: GameState, events: list) -> None:
 
 def round_setting(state: GameState, rnd: Round | None = None) -> RoundSetting:
     """The fixed facts of a round, for scoring it (now, or again for the coach)."""
-    rnd = rnd or state.round
-    current = rnd is state.round and not rnd.tracks_before
-    index = state.rounds.index(rnd) if not current else len(state.rounds) - 1
-    earlier = [a for r in state.rounds[:index] for a in r.adopted]
+    rnd = rnd or state.rounds[-1]
+    # A round's facts are frozen when it is resolved (hands_at_decision is set then, and
+    # has one entry per seat); before that they are the table's current ones.
+    current = rnd is state.rounds[-1] and not rnd.hands_at_decision
+    if rnd is state.rounds[-1]:  # everything adopted so far, less this round's own
+        earlier = state.adopted_so_far[:len(state.adopted_so_far) - len(rnd.adopted)]
+    else:
+        index = next(i for i, r in enumerate(state.rounds) if r is rnd)
+        earlier = [a for r in state.rounds[:index] for a in r.adopted]
     return RoundSetting(
         state.deck, state.scenario, state.settings, state.weights, rnd.stage,
         tuple(state.deck.events[e] for e in rnd.events), rnd.number,
@@ -656,8 +734,9 @@ _HANDLERS = {
 
 
 def game_context(state: GameState) -> Context:
-    return Context(state.round.stage, state.round.adopted, state.adopted_so_far, state.tracks,
-                   state.scores, state.weights, state.scenario.affected)
+    rnd = state.rounds[-1]
+    return Context(rnd.stage, rnd.adopted, state.adopted_so_far, state.tracks, state.scores,
+                   state.weights, state.scenario.affected)
 
 
 def outcome(state: GameState) -> dict:
@@ -693,8 +772,6 @@ def score(state: GameState) -> dict:
                           "target": state.scenario.targets.get(crit), "reasons": reasons}
     tracks = {}
     for t, track in state.deck.tracks.items():
-        start = state.rounds[0].tracks_before.get(t) if False else None
-        del start
         tracks[t] = {"value": state.tracks[t], "reasons": [c.as_dict() for c in changes
                                                             if c.target == t]}
         tracks[t]["start"] = state.tracks[t] - sum(c["amount"] for c in tracks[t]["reasons"])

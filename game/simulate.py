@@ -13,7 +13,7 @@ from game.engine import GameState, new_game, outcome
 def play_game(deck: Deck, scenario: str, players: int, seed: int, bots: list[str], *,
               difficulty: str | None = None, options: dict | None = None) -> GameState:
     state = new_game(deck, scenario, players, seed, difficulty=difficulty, options=options)
-    play_bots(state, {s: bots[s % len(bots)] for s in range(players)})
+    play_bots(state, {s: bots[s % len(bots)] for s in range(players)}, explain=False)
     return state
 
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 from game.engine import (
     GameState,
     Round,
+    action_types,
     adopt_limit,
     card_cost,
     event_card,
-    legal_actions,
     outcome,
 )
 
 
 def _round_public(state: GameState, rnd: Round, viewer: int | None) -> dict:
     deck = state.deck
-    phase = state.phase if rnd is state.round else "result"
+    phase = state.phase if rnd is state.rounds[-1] else "result"
     revealed = phase != "proposal"
     proposals = []
     for seat in range(state.seats):
@@ -31,7 +31,7 @@ def _round_public(state: GameState, rnd: Round, viewer: int | None) -> dict:
         else:
             proposals.append({"seat": seat, "card": p.card, "group": p.group,
                               "cost": card_cost(state, p.card, p.group, seat)
-                              if rnd is state.round else None})
+                              if rnd is state.rounds[-1] else None})
     out = {
         "number": rnd.number,
         "stage": rnd.stage,
@@ -46,13 +46,25 @@ def _round_public(state: GameState, rnd: Round, viewer: int | None) -> dict:
                          for m in rnd.mods.costs],
         "abilities": rnd.abilities,
     }
-    if phase == "result":
+    if phase in ("result", "ended"):
         out["votes"] = {str(s): list(v) for s, v in rnd.votes.items()}
         out["adopted"] = [{"seat": a.seat, "card": a.card.id, "group": a.group, "cost": a.cost}
                           for a in rnd.adopted]
         out["refused"] = [{"seat": s, "why": why} for s, why in rnd.refused]
     out["changes"] = [c.as_dict() for c in rnd.changes]
     return out
+
+
+def _finished(state: GameState, rnd: Round) -> dict:
+    """An earlier round, the same for every viewer: built once and kept on the round (a
+    finished round never changes). Its score changes are left out: they are in the debrief,
+    and sending every reason again with every action would dominate each message."""
+    cached = rnd.cache.get("finished")
+    if cached is None:
+        cached = _round_public(state, rnd, None)
+        del cached["changes"]
+        rnd.cache["finished"] = cached
+    return cached
 
 
 def view(state: GameState, seat: int | None) -> dict:
@@ -81,7 +93,7 @@ def view(state: GameState, seat: int | None) -> dict:
         "difficulty": state.difficulty.id if state.difficulty else None,
         "phase": state.phase,
         "version": state.version,
-        "round": state.round.number,
+        "round": state.rounds[-1].number,
         "rounds": len(sc.stages),
         "stages": list(sc.stages),
         "decision": state.settings.decision,
@@ -92,8 +104,8 @@ def view(state: GameState, seat: int | None) -> dict:
         "scores": dict(state.scores),
         "total": round(state.total(), 2),
         "seats": seats,
-        "current": _round_public(state, state.round, seat),
-        "history": [_round_public(state, r, seat) for r in state.rounds[:-1]],
+        "current": _round_public(state, state.rounds[-1], seat),
+        "history": [_finished(state, r) for r in state.rounds[:-1]],
     }
     if ended:
         out["outcome"] = outcome(state)
@@ -104,7 +116,7 @@ def view(state: GameState, seat: int | None) -> dict:
             "hand": [{"card": c, "costs": {g: card_cost(state, c, g, seat)
                                            for g in deck.interventions[c].reach}}
                      for c in state.hands[seat]],
-            "legal": sorted({a["type"] for a in legal_actions(state, seat)}),
+            "legal": sorted(action_types(state, seat)),
         }
         if role and role.objective:
             me["objective"] = role.objective.text

@@ -92,14 +92,30 @@ def load_yaml(path: Path, display: str | None = None) -> object:
             return None
         return _convert(loader, node, name, [0])
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or "not valid YAML"
-        raise DeckFileError(
-            Problem(name, line, f"YAML syntax error: {what} (check indentation, colons and quotes)")
-        ) from exc
+        raise DeckFileError(Problem(name, *_syntax_error(exc))) from exc
     finally:
         loader.dispose()
+
+
+# Where the scanner started the thing it could not finish is the place to look for these.
+_START_IS_THE_PLACE = ("while scanning a quoted scalar", "while scanning a simple key")
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line to point at and the message for a YAML syntax error."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    what = exc.problem or "not valid YAML"
+    if "\\t" in what:
+        return line, "YAML syntax error: a tab character; indent with spaces, never tabs"
+    if exc.context and exc.context_mark:
+        start = exc.context_mark.line + 1
+        if exc.context in _START_IS_THE_PLACE and start != line:
+            what = f"{what} on line {line}, {exc.context} that starts here"
+            line = start
+        elif start != line:
+            what = f"{what}, {exc.context} from line {start}"
+    return line, f"YAML syntax error: {what} (check indentation, colons and quotes)"
 
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, name: str, count: list[int]) -> object:

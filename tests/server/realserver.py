@@ -211,11 +211,24 @@ class Client:
         assert isinstance(answer["error"]["message"], str) and answer["error"]["message"]
         return answer
 
+    def _snapshot(self, answer: dict) -> None:
+        """hello and join answer with the table and game as they are, as the browser uses
+        them; keep that as a view unless a newer one has already arrived."""
+        with self.cond:
+            versions = [v["game"]["version"] for v in self.views if "game" in v]
+            if not versions or max(versions) <= answer["game"]["version"]:
+                self.views.append({"table": answer["table"], "game": answer["game"],
+                                   "events": []})
+                self.cond.notify_all()
+
     def hello(self, table: str, **creds: str) -> dict:
-        return self.ok("hello", {"table": table, **creds})
+        answer = self.ok("hello", {"table": table, **creds})
+        self._snapshot(answer)
+        return answer
 
     def join(self, code: str, name: str) -> dict:
         answer = self.ok("join", {"code": code, "name": name})
+        self._snapshot(answer)
         self.token, self.seat, self.table = answer["token"], answer["seat"], answer["table_id"]
         return answer
 

@@ -179,9 +179,12 @@ def test_out_of_turn_replayed_and_stale_actions(server, game):
 def test_wrong_or_missing_tokens_and_keys(server, game, clients):
     c = clients(server.url, label="guesser")
     before = state(server, game.id)
-    for token in ("", "x", game.players[0].token[:-1] + "A", game.key):
+    def altered(secret: str) -> str:  # the same secret but for its last character
+        return secret[:-1] + ("B" if secret.endswith("A") else "A")
+
+    for token in ("", "x", altered(game.players[0].token), game.key):
         refused(c, "hello", {"table": game.id, "token": token}, "bad_token")
-    for key in ("", "x", game.key[:-1] + "A", game.players[0].token):
+    for key in ("", "x", altered(game.key), game.players[0].token):
         refused(c, "hello", {"table": game.id, "key": key}, "bad_key")
     # With neither, it is only the table screen: nothing to act with.
     assert c.hello(game.id)["you"] == {"kind": "viewer", "seat": None}
