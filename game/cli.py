@@ -35,7 +35,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         for p in problems:
             print(p, file=sys.stderr)
         return 1
-    bots = args.bots.split(",")
+    level = deck.difficulties.get(args.difficulty or "")
+    # Without --bots, a difficulty's own bot kind plays (as in solo practice), else greedy.
+    bots = (args.bots or (level.bots if level else "greedy")).split(",")
     bad = [b for b in bots if b not in BOT_KINDS]
     if bad:
         print(f"unknown bot kind {bad[0]!r}; choose from: {', '.join(BOT_KINDS)}",
@@ -80,8 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--players", type=int, default=4, help="seats at the table (default 4)")
     p.add_argument("--seed", type=int, default=1, help="seed of the first game (default 1)")
     p.add_argument("--games", type=int, default=1, help="how many games (seeds seed, seed+1..)")
-    p.add_argument("--bots", default="greedy",
-                   help=f"bot kinds, comma separated, given to seats in turn: {BOT_KINDS}")
+    p.add_argument("--bots", default=None,
+                   help=f"bot kinds, comma separated, given to seats in turn: {BOT_KINDS} "
+                   "(default: the difficulty's bots, else greedy)")
     p.add_argument("--difficulty", help="difficulty id from the deck")
     p.add_argument("--details", action="store_true", help="with --games, list every game too")
     p.add_argument("--compact", action="store_true", help="one line of JSON")

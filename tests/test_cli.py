@@ -93,3 +93,14 @@ def test_decks_lists_every_deck():
     assert done.returncode == 0
     assert any(line.startswith("good-governance: ") and "council-chatbot" in line
                for line in done.stdout.splitlines())
+
+
+def test_a_difficulty_brings_its_own_bots_unless_told_otherwise(capsys):
+    deck = str(REPO / "cards" / "good-governance")
+    base = ("simulate", "--deck", deck, "--scenario", "council-chatbot", "--compact")
+    code, out, _ = run_cli(capsys, *base, "--difficulty", "hard")
+    assert code == 0 and json.loads(out)["bots"] == ["random"]
+    code, out, _ = run_cli(capsys, *base, "--difficulty", "hard", "--bots", "objective")
+    assert code == 0 and json.loads(out)["bots"] == ["objective"]
+    code, out, _ = run_cli(capsys, *base)
+    assert code == 0 and json.loads(out)["bots"] == ["greedy"]
