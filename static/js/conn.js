@@ -57,3 +57,17 @@ export function connect({ hello, onHello, onView, onRefused }) {
   socket.on("view", (msg) => onView?.(msg));
   return { socket, call };
 }
+
+// Take a `view` message into the page's state S, keeping the newest game: views can arrive
+// out of order, and one about seats only (someone connected or left) carries no game. An
+// undo (solo practice) goes back in time on purpose. Returns false when there is nothing to
+// show yet.
+export function keepNewest(S, msg) {
+  const undone = (msg.events || []).some((e) => e.type === "undone");
+  let game = msg.game || S.game;
+  if (!game) return false;
+  if (S.game && game.version < S.game.version && !undone) game = S.game;
+  S.table = msg.table;
+  S.game = game;
+  return true;
+}

@@ -1,7 +1,7 @@
 // The facilitator's console: seats and who is connected, start, pause and resume, extend or
 // skip a timer, move on, bots for empty seats, remove a seat, end the game, the debrief.
 import { $, fromFragment, h, store, update } from "./dom.js";
-import { connect } from "./conn.js";
+import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import { eventView, phaseName, seatName, stageLine, Timer, waitingText, planSoFar } from "./game.js";
 
@@ -51,13 +51,7 @@ $("#key-form").addEventListener("submit", (e) => {
 });
 
 async function accept(msg) {
-  if (!msg.game) { // a seat or presence change only
-    if (!S.game) return;
-    msg = { ...msg, game: S.game };
-  }
-  if (msg.game && S.game && msg.game.version < S.game.version) msg = { ...msg, game: S.game };
-  S.table = msg.table;
-  S.game = msg.game;
+  if (!keepNewest(S, msg)) return;
   if (!S.deck) S.deck = await loadDeck(S.table.deck);
   render();
 }

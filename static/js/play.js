@@ -1,7 +1,7 @@
 // A player's seat, phone first: the event, the hand, proposing, the reveal, voting, the
 // result with every reason, the role card, the timer and who the table is waiting for.
 import { $, fill, fromFragment, h, say, signed, slug, store, update } from "./dom.js";
-import { connect } from "./conn.js";
+import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
   cardView, changeList, criteriaBars, eventView, phaseName, ratings, resultView, seatName,
@@ -50,14 +50,7 @@ function noSeat(text) {
 }
 
 async function accept(msg) {
-  const undone = (msg.events || []).some((e) => e.type === "undone");
-  if (!msg.game) { // a seat or presence change only
-    if (!S.game) return;
-    msg = { ...msg, game: S.game };
-  }
-  if (msg.game && S.game && msg.game.version < S.game.version && !undone) msg = { ...msg, game: S.game };
-  S.table = msg.table;
-  S.game = msg.game;
+  if (!keepNewest(S, msg)) return;
   if (!S.deck) S.deck = await loadDeck(S.table.deck);
   render();
   if (seat.deck !== S.table.deck) store.set(`seat.${tableId}`, { ...seat, deck: S.table.deck });

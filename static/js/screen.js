@@ -1,7 +1,7 @@
 // The table screen, for the projector: stage, event, proposals as they are revealed, the plan
 // so far, the criteria and tracks, the timer, and the join code while seats are open.
 import { $, h, update } from "./dom.js";
-import { connect } from "./conn.js";
+import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
   criteriaBars, eventView, phaseName, planSoFar, ratings, resultView, seatName, stageLine, Timer,
@@ -20,13 +20,7 @@ connect({
 });
 
 async function accept(msg) {
-  if (!msg.game) { // a seat or presence change only
-    if (!S.game) return;
-    msg = { ...msg, game: S.game };
-  }
-  if (msg.game && S.game && msg.game.version < S.game.version) msg = { ...msg, game: S.game };
-  S.table = msg.table;
-  S.game = msg.game;
+  if (!keepNewest(S, msg)) return;
   if (!S.deck) S.deck = await loadDeck(S.table.deck);
   render();
 }
