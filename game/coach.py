@@ -100,7 +100,7 @@ def best_alternative(state: GameState, round_index: int) -> dict:
     return out
 
 
-def debrief(state: GameState) -> list[dict]:
+def alternatives(state: GameState) -> list[dict]:
     """`best_alternative` for every round the table has decided, in order."""
     return [best_alternative(state, i) for i, r in enumerate(state.rounds)
             if r.hands_at_decision]

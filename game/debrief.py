@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from game.coach import best_alternative
 from game.engine import GameState, event_card, outcome, score
 
 
@@ -38,25 +39,16 @@ def debrief(state: GameState) -> dict:
 
 
 def _tracks_after(state: GameState, number: int) -> dict[str, int]:
-    values = {t: state.tracks[t] - sum(c.amount for r in state.rounds for c in r.changes
-                                       if c.target == t) for t in deck_tracks(state)}
-    for rnd in state.rounds[:number]:
+    """Each track's value at the end of round `number`: its start plus that far's changes."""
+    sheet = {t: state.tracks[t] for t in state.deck.tracks}
+    for rnd in state.rounds[number:]:  # undo the rounds after it
         for c in rnd.changes:
-            if c.target in values:
-                values[c.target] += c.amount
-    return values
-
-
-def deck_tracks(state: GameState) -> list[str]:
-    return list(state.deck.tracks)
+            if c.target in sheet:
+                sheet[c.target] -= c.amount
+    return sheet
 
 
 def _alternative(state: GameState, number: int) -> dict | None:
-    rnd = state.rounds[number - 1]
-    if not rnd.hands_at_decision:  # not decided yet
-        return None
-    try:
-        from game.coach import best_alternative
-    except ImportError:
+    if not state.rounds[number - 1].hands_at_decision:  # not decided yet
         return None
     return best_alternative(state, number - 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from game.coach import best_alternative
 from game.engine import GameState
 from game.limits import BadRequest
 from game.tables import Live, Tables
@@ -96,8 +97,6 @@ def _sum(changes) -> dict[str, int]:
 
 
 def coach_round(state: GameState, index: int, seat: int = LEARNER) -> dict:
-    from game.coach import best_alternative
-
     deck = state.deck
     rnd = state.rounds[index]
     mine = rnd.proposals.get(seat)

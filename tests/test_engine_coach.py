@@ -9,7 +9,7 @@ import itertools
 import pytest
 from fixtures.gamekit import good_governance, play, tiny
 
-from game.coach import best_alternative, debrief
+from game.coach import alternatives, best_alternative
 from game.engine import new_game, round_setting, step
 from game.rules import Adoption
 from game.scoring import change_value, effective_cost, score_round
@@ -135,15 +135,15 @@ def test_only_decided_rounds_have_an_alternative():
         best_alternative(state, 0)
     with pytest.raises(IndexError):
         best_alternative(state, 3)
-    assert debrief(state) == []
+    assert alternatives(state) == []
     step(state, {"type": "advance"})  # everyone passes
-    assert [r["round"] for r in debrief(state)] == [1]
+    assert [r["round"] for r in alternatives(state)] == [1]
 
 
 def test_the_coach_changes_nothing_and_handles_a_big_deck():
     state = play_game(good_governance(), "council-chatbot", 4, 3, ["random"])
     before = state.copy()
-    rounds = debrief(state)
+    rounds = alternatives(state)
     assert len(rounds) == len(state.scenario.stages)
     assert all(r["best"]["value"] >= r["chosen"]["value"] for r in rounds)
     assert state.tracks == before.tracks and state.hands == before.hands
