@@ -223,25 +223,11 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     def new_table_page():
         return render_template("new.html", decks=library.decks.values())
 
-    @app.get("/play/<table_id>")
-    def play_page(table_id: str):
-        tables.get(table_id)
-        return render_template("play.html", table_id=table_id)
-
-    @app.get("/screen/<table_id>")
-    def screen_page(table_id: str):
-        tables.get(table_id)
-        return render_template("screen.html", table_id=table_id)
-
-    @app.get("/facilitate/<table_id>")
-    def facilitate_page(table_id: str):
-        tables.get(table_id)
-        return render_template("facilitate.html", table_id=table_id)
-
-    @app.get("/debrief/<table_id>")
-    def debrief_page(table_id: str):
-        tables.get(table_id)
-        return render_template("debrief.html", table_id=table_id)
+    # The pages of one table: each is a shell its script fills over Socket.IO.
+    @app.get("/<any(play, screen, facilitate, debrief):page>/<table_id>")
+    def table_page(page: str, table_id: str):
+        tables.get(table_id)  # an unknown table gets a 404 now, not a blank page
+        return render_template(f"{page}.html", table_id=table_id)
 
     @app.get("/practice")
     def practice_page():
