@@ -270,6 +270,13 @@ def _replay(rs: RoundSetting, info: dict, trace: tuple) -> float:
     return total
 
 
+def _bounded(value: int, low: int | None, high: int) -> int:
+    """A track's value kept within its bounds (no lower bound when the deck allows debt)."""
+    if value > high:
+        return high
+    return low if low is not None and value < low else value
+
+
 def plan_worth(rs: RoundSetting, adopted: Sequence[Adoption]) -> float:
     """`change_value(score_round(rs, adopted), ...)` without writing the reasons: the same
     additions, clamped the same way and summed in the same order, so the same number to the
@@ -308,12 +315,7 @@ def plan_worth(rs: RoundSetting, adopted: Sequence[Adoption]) -> float:
                 scores[target] = scores.get(target, 0) + amount
             else:
                 old = tracks.get(target, 0)
-                new = old + amount
-                if new > high:
-                    new = high
-                elif low is not None and new < low:
-                    new = low
-                tracks[target] = new
+                tracks[target] = new = _bounded(old + amount, low, high)
                 amount = new - old
             total += weight * amount
     ctx = Context(rs.stage, adopted, [*rs.earlier, *adopted], tracks, scores, rs.weights,
@@ -332,12 +334,7 @@ def plan_worth(rs: RoundSetting, adopted: Sequence[Adoption]) -> float:
                         scores[target] = scores.get(target, 0) + amount
                 else:
                     old = tracks.get(target, 0)
-                    new = old + amount
-                    if new > high:
-                        new = high
-                    elif low is not None and new < low:
-                        new = low
-                    tracks[target] = new
+                    tracks[target] = new = _bounded(old + amount, low, high)
                     amount = new - old
                 total += weight * amount
     return total
