@@ -238,13 +238,23 @@ class Tables:
 
     def _fold(self, record: TableRecord) -> Live:
         deck = self.library.get(record.deck)
-        state = new_game(deck, record.scenario, record.seats, record.seed,
-                         difficulty=record.options.get("difficulty"),
-                         options=engine_options(record.options))
         seq = 0
-        for row in self.store.actions(record.id):
-            step(state, row.action)
-            seq = row.seq
+        try:
+            state = new_game(deck, record.scenario, record.seats, record.seed,
+                             difficulty=record.options.get("difficulty"),
+                             options=engine_options(record.options))
+            for row in self.store.actions(record.id):
+                step(state, row.action)
+                seq = row.seq
+        except IllegalAction as exc:
+            # The log is kept as it is; the deck changed under it (a card, scenario or
+            # difficulty renamed or removed while the table was open).
+            log.error("table %s cannot be rebuilt at action %d: %s", record.id, seq + 1,
+                      exc.message)
+            raise BadRequest("deck_changed", f"this table's game cannot be rebuilt because "
+                             f"deck '{deck.id}' changed since it was opened ({exc.message}). "
+                             "Nothing is lost: restore the deck as it was, or open a new "
+                             "table.") from None
         live = Live(record, self.store.seats(record.id), state, seq)
         live.timer = record.options.get("_timer")
         return live

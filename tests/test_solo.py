@@ -140,3 +140,27 @@ def test_bad_solo_requests_are_refused_clearly(tables: Tables, args, code) -> No
     with pytest.raises(BadRequest) as err:
         solo.start(tables, *args)
     assert err.value.code == code and err.value.message
+
+
+def test_a_table_whose_deck_changed_says_so_and_keeps_its_log(tmp_path: Path,
+                                                              library: DeckLibrary) -> None:
+    import shutil
+
+    cards = tmp_path / "cards"
+    shutil.copytree(ROOT / "cards" / "good-governance", cards / "good-governance")
+    store = Store(f"sqlite:///{tmp_path / 'changed.db'}")
+    tables = Tables(store, DeckLibrary(cards))
+    live, token = solo.start(tables, "good-governance", "council-chatbot", None, "team", BROWSER)
+    ident = tables.identify(live.record.id, token=token)
+    card = live.state.hands[0][0]
+    tables.act(ident, {"type": "propose", "card": card,
+                       "group": next(iter(live.state.deck.interventions[card].reach))})
+    kept = store.actions(live.record.id)
+    # A facilitator renames that card in the deck; a restarted server folds the log again.
+    path = cards / "good-governance" / "interventions.yaml"
+    path.write_text(path.read_text().replace(f"id: {card}\n", f"id: {card}-renamed\n"))
+    restarted = Tables(store, DeckLibrary(cards))
+    with pytest.raises(BadRequest) as err:
+        restarted.get(live.record.id)
+    assert err.value.code == "deck_changed" and "Nothing is lost" in err.value.message
+    assert store.actions(live.record.id) == kept
