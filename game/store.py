@@ -1,5 +1,6 @@
 """Persistence for tables (game rooms): an append-only action log, plus table, seat and solo
-score rows, on SQLite (the default) or PostgreSQL, through SQLAlchemy Core.
+score rows, on SQLite (the default) or PostgreSQL, through SQLAlchemy Core (except the log's
+appends on SQLite, which go straight to the driver: see `_SQLiteLog`).
 
 The action log is the truth: a table's state is the fold of its actions over the deck and seed.
 The only write on the hot path is ``append``: one INSERT in one short transaction. The primary
@@ -13,8 +14,10 @@ to know nothing about SQLAlchemy or the driver. Invalid arguments raise ``ValueE
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -273,14 +276,14 @@ def _make_engine(url: str, echo: bool) -> tuple[sa.Engine, bool]:
     raise StoreError(f"unsupported database {backend!r}: use sqlite or postgresql")
 
 
+_SQLITE_TAKEN = ("SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE")
+
+
 def _is_unique_violation(err: sa.exc.IntegrityError) -> bool:
     orig = err.orig
     if getattr(orig, "sqlstate", None) == "23505":  # psycopg: unique_violation
         return True
-    return getattr(orig, "sqlite_errorname", "") in (
-        "SQLITE_CONSTRAINT_PRIMARYKEY",
-        "SQLITE_CONSTRAINT_UNIQUE",
-    )
+    return getattr(orig, "sqlite_errorname", "") in _SQLITE_TAKEN
 
 
 def _describe(err: Exception) -> str:
@@ -329,6 +332,56 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"seat kind must be one of {sorted(SEAT_KINDS)}, not {kind!r}")
 
 
+# --- the hot path -------------------------------------------------------------------------
+
+
+class _SQLiteLog:
+    """Appends to the action log on SQLite through one connection kept for the purpose,
+    straight through the driver: SQLAlchemy's per-statement work (pool checkout, BEGIN
+    IMMEDIATE through an event, compiling, type processing) was five times the INSERT itself
+    and the largest single cost of an action under load (docs/performance.md).
+
+    pysqlite is in autocommit here (see _sqlite_on_connect), so the INSERT is its own
+    transaction: committed, or refused, when execute returns. SQLite has one writer at a
+    time anyway, so one connection behind a lock loses no concurrency."""
+
+    SQL = "INSERT INTO actions (table_id, seq, seat, action, at) VALUES (?, ?, ?, ?, ?)"
+
+    def __init__(self, engine: sa.Engine, lock: AbstractContextManager[Any]) -> None:
+        self._engine = engine
+        self._lock = lock
+        self._conn: Any = None  # SQLAlchemy's pooled connection, taken on first use
+
+    def append(self, row: tuple[str, int, int | None, str, datetime], conflict: str) -> None:
+        table_id, seq, seat, text, when = row
+        # The text SQLAlchemy's SQLite DATETIME writes, so its reads parse it back.
+        at = f"{when.replace(tzinfo=None):%Y-%m-%d %H:%M:%S.%f}"
+        with self._lock:
+            try:
+                if self._conn is None:
+                    self._conn = self._engine.raw_connection()
+                self._conn.driver_connection.execute(self.SQL, (table_id, seq, seat, text, at))
+            except sqlite3.IntegrityError as e:
+                if getattr(e, "sqlite_errorname", "") in _SQLITE_TAKEN:
+                    raise Conflict(conflict) from e
+                raise StoreError(_describe(e)) from e
+            except (sqlite3.Error, sa.exc.SQLAlchemyError) as e:
+                self._drop()  # start from a fresh connection next time
+                raise StoreError(_describe(e)) from e
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.invalidate()
+
+    def close(self) -> None:
+        with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                conn.close()  # back to the pool, which the engine then disposes of
+
+
 # --- the store ----------------------------------------------------------------------------
 
 
@@ -357,6 +410,11 @@ class Store:
         self._serial: AbstractContextManager[Any] = (
             threading.RLock() if serialise else nullcontext()
         )
+        self._sqlite_log = (
+            _SQLiteLog(self._engine, self._serial if serialise else threading.Lock())
+            if self.backend == "sqlite"
+            else None
+        )
         if migrate:
             self.migrate()
 
@@ -376,6 +434,8 @@ class Store:
             return migrations.migrate(self._writer)
 
     def close(self) -> None:
+        if self._sqlite_log is not None:
+            self._sqlite_log.close()
         self._engine.dispose()
 
     def __enter__(self) -> Store:
@@ -530,14 +590,16 @@ class Store:
         """
         if seq < 1:
             raise ValueError(f"seq starts at 1, got {seq}")
-        row = {
-            "table_id": table_id,
-            "seq": seq,
-            "seat": seat,
-            "action": action,
-            "at": _now() if at is None else at,
-        }
+        when = _now() if at is None else _utc(at)
         conflict = f"table {table_id!r} already has action {seq}"
+        if self._sqlite_log is not None:
+            try:
+                text = _dumps(action)
+            except ValueError as e:  # NaN or Infinity
+                raise StoreError(f"that action is not JSON: {e}") from e
+            self._sqlite_log.append((table_id, seq, seat, text, when), conflict)
+            return
+        row = {"table_id": table_id, "seq": seq, "seat": seat, "action": action, "at": when}
         with self._tx(self._appender, conflict=conflict) as conn:
             conn.execute(_INSERT_ACTION, row)
 
