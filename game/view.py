@@ -67,8 +67,36 @@ def _finished(state: GameState, rnd: Round) -> dict:
     return cached
 
 
-def view(state: GameState, seat: int | None) -> dict:
-    """The game as `seat` sees it; seat None is the shared table screen and spectators."""
+def view(state: GameState, seat: int | None, public: dict | None = None) -> dict:
+    """The game as `seat` sees it; seat None is the shared table screen and spectators.
+
+    After an action every seat gets a view. Pass `public`, this state's view for seat None,
+    to build each seat's from it: a seat's view is the public one plus its own part (and,
+    while proposals are hidden, its own proposal shown to itself)."""
+    if public is None:
+        public = _public(state)
+    if seat is None:
+        return public
+    out = dict(public)  # shallow: the shared parts are never changed, only sent
+    rnd = state.rounds[-1]
+    if state.phase == "proposal" and seat in rnd.proposals:
+        out["current"] = _round_public(state, rnd, seat)
+    deck = state.deck
+    role = deck.roles.get(state.roles[seat] or "")
+    me: dict = {
+        "seat": seat,
+        "hand": [{"card": c, "costs": {g: card_cost(state, c, g, seat)
+                                       for g in deck.interventions[c].reach}}
+                 for c in state.hands[seat]],
+        "legal": sorted(action_types(state, seat)),
+    }
+    if role and role.objective:
+        me["objective"] = role.objective.text
+    out["you"] = me
+    return out
+
+
+def _public(state: GameState) -> dict:
     deck, sc = state.deck, state.scenario
     ended = state.phase == "ended"
     open_hands = state.settings.deal == "open"
@@ -104,21 +132,9 @@ def view(state: GameState, seat: int | None) -> dict:
         "scores": dict(state.scores),
         "total": round(state.total(), 2),
         "seats": seats,
-        "current": _round_public(state, state.rounds[-1], seat),
+        "current": _round_public(state, state.rounds[-1], None),
         "history": [_finished(state, r) for r in state.rounds[:-1]],
     }
     if ended:
         out["outcome"] = outcome(state)
-    if seat is not None:
-        role = deck.roles.get(state.roles[seat] or "")
-        me: dict = {
-            "seat": seat,
-            "hand": [{"card": c, "costs": {g: card_cost(state, c, g, seat)
-                                           for g in deck.interventions[c].reach}}
-                     for c in state.hands[seat]],
-            "legal": sorted(action_types(state, seat)),
-        }
-        if role and role.objective:
-            me["objective"] = role.objective.text
-        out["you"] = me
     return out

@@ -138,34 +138,46 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
             info["join_path"] = f"/join/{rec.code}"
         return info
 
+    shared = config.message_queue is not None
+    rooms = socketio.server.manager.rooms
+
+    def listening(room: str) -> bool:
+        # With a message queue, listeners may be on other processes: always send. A lone
+        # process knows its rooms, and skips building views nobody would receive.
+        return shared or bool(rooms.get("/", {}).get(room))
+
     def publish(live: Live, events: list[dict]) -> None:
         base = f"t:{live.record.id}"
         # Who is connected, joining or leaving changes the seats, not the game: send only
         # the table part then, so a reconnecting phone does not cost everyone a full view.
         seats_only = bool(events) and all(e["type"] in SEAT_EVENTS for e in events)
+        game = None if seats_only else view(live.state, None)
         public = {"table": table_info(live, None), "events": events}
-        if not seats_only:
-            public["game"] = view(live.state, None)
-        socketio.emit("view", public, to=f"{base}:screen")
-        socketio.emit("view", {**public, "table": table_info(live, Identity(
-            "facilitator", live.record.id))}, to=f"{base}:facilitator")
+        if game is not None:
+            public["game"] = game
+        if listening(f"{base}:screen"):
+            socketio.emit("view", public, to=f"{base}:screen")
+        if listening(f"{base}:facilitator"):
+            socketio.emit("view", {**public, "table": table_info(live, Identity(
+                "facilitator", live.record.id))}, to=f"{base}:facilitator")
         seat_table = table_info(live, Identity("seat", live.record.id, 0))
         for seat in range(live.record.seats):
-            if live.seats[seat].kind == "bot":
-                continue  # bots play in this process; nobody listens on their rooms
+            room = f"{base}:seat:{seat}"
+            if live.seats[seat].kind == "bot" or not listening(room):
+                continue  # a bot plays in this process, an absent player gets a view on return
             message = {"table": seat_table, "events": events}
-            if not seats_only:
-                message["game"] = seat_view(live, seat)
-            socketio.emit("view", message, to=f"{base}:seat:{seat}")
+            if game is not None:
+                message["game"] = seat_view(live, seat, game)
+            socketio.emit("view", message, to=room)
 
-    def seat_view(live: Live, seat: int) -> dict:
-        game = view(live.state, seat)
+    def seat_view(live: Live, seat: int, public: dict | None = None) -> dict:
+        game = view(live.state, seat, public)
         if live.record.mode == "solo":
             game["coach"] = solo.coach(live.state, seat)
         return game
 
     tables = Tables(store, library, publish=publish, max_cached=config.max_tables_cached,
-                    shared=config.message_queue is not None)
+                    shared=shared)
     app.extensions["game"] = {"store": store, "tables": tables, "library": library,
                               "socketio": socketio, "presence": presence}
     register(socketio, tables, presence, table_info, seat_view,

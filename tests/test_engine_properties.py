@@ -76,8 +76,14 @@ def pick_actor(data: st.DataObject, state: GameState) -> int | None:
 def check_views_hide_secrets(state: GameState) -> None:
     ended = state.phase == "ended"
     open_deal = state.settings.deal == "open"
+    public = view(state, None)
+    public_text = json.dumps(public)
     for seat in range(state.seats):
         v = view(state, seat)
+        # The server builds every seat's view from one public view: the same result, and
+        # the shared public view is left as it was.
+        assert view(state, seat, public) == v
+        assert json.dumps(public) == public_text
         text = json.dumps(v)
         if not ended:
             for secret in other_seats_text(state, seat):
