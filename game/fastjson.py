@@ -11,8 +11,13 @@ JSONDecodeError = orjson.JSONDecodeError
 
 
 def dumps(obj: Any, **_ignored: Any) -> str:
-    # python-socketio asks for compact separators; orjson is always compact.
-    return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
+    # python-socketio asks for compact separators; orjson is always compact. Keys that are
+    # not strings are allowed, as the standard library allows them, but only on a second
+    # try: the option doubles the cost of every view, whose keys are all strings.
+    try:
+        return orjson.dumps(obj).decode()
+    except TypeError:
+        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def loads(text: str | bytes, **_ignored: Any) -> Any:
