@@ -20,7 +20,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,6 +50,8 @@ TABLE_MODES = frozenset({"table", "solo"})
 # last about a millisecond, so only a stuck process makes anyone wait this long.
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PG_CONNECT_TIMEOUT_S = 10
+# How often the WAL is copied into the database file (see _Checkpoints).
+CHECKPOINT_EVERY_S = 0.5
 
 _WRITE = "game_store_write"  # execution option: this transaction will write
 
@@ -279,6 +281,10 @@ def _make_engine(url: str, echo: bool) -> tuple[sa.Engine, bool]:
 _SQLITE_TAKEN = ("SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE")
 
 
+def _file_of(url: sa.URL) -> tuple[str, bool]:
+    return url.database or "", bool(url.query.get("uri"))
+
+
 def _is_unique_violation(err: sa.exc.IntegrityError) -> bool:
     orig = err.orig
     if getattr(orig, "sqlstate", None) == "23505":  # psycopg: unique_violation
@@ -347,10 +353,12 @@ class _SQLiteLog:
 
     SQL = "INSERT INTO actions (table_id, seq, seat, action, at) VALUES (?, ?, ?, ?, ?)"
 
-    def __init__(self, engine: sa.Engine, lock: AbstractContextManager[Any]) -> None:
+    def __init__(self, engine: sa.Engine, lock: AbstractContextManager[Any],
+                 checkpoint_file: tuple[str, bool] | None) -> None:
         self._engine = engine
         self._lock = lock
         self._conn: Any = None  # SQLAlchemy's pooled connection, taken on first use
+        self._checkpoints = _Checkpoints(checkpoint_file) if checkpoint_file else None
 
     def append(self, row: tuple[str, int, int | None, str, datetime], conflict: str) -> None:
         table_id, seq, seat, text, when = row
@@ -359,7 +367,7 @@ class _SQLiteLog:
         with self._lock:
             try:
                 if self._conn is None:
-                    self._conn = self._engine.raw_connection()
+                    self._conn = self._open()
                 self._conn.driver_connection.execute(self.SQL, (table_id, seq, seat, text, at))
             except sqlite3.IntegrityError as e:
                 if getattr(e, "sqlite_errorname", "") in _SQLITE_TAKEN:
@@ -368,6 +376,17 @@ class _SQLiteLog:
             except (sqlite3.Error, sa.exc.SQLAlchemyError) as e:
                 self._drop()  # start from a fresh connection next time
                 raise StoreError(_describe(e)) from e
+
+    def _open(self) -> Any:
+        conn = self._engine.raw_connection()
+        if self._checkpoints:
+            # A commit that crosses SQLite's checkpoint threshold (1,000 pages of WAL) copies
+            # the WAL into the database and waits for two fsyncs, here about 15 ms, in the
+            # middle of an action, where under gevent every table waits too. The log's
+            # connection leaves that to _Checkpoints, on a thread of its own.
+            conn.driver_connection.execute("PRAGMA wal_autocheckpoint = 0")
+            self._checkpoints.start()
+        return conn
 
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
@@ -379,7 +398,63 @@ class _SQLiteLog:
         with self._lock:
             conn, self._conn = self._conn, None
             if conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.driver_connection.execute("PRAGMA wal_autocheckpoint = 1000")
                 conn.close()  # back to the pool, which the engine then disposes of
+            if self._checkpoints:
+                self._checkpoints.stop()
+
+
+def _os_thread_tools() -> tuple[Callable[[Callable[[], None]], Any], Callable[[float], None]]:
+    """start_new_thread and sleep as the operating system has them. Under gevent's
+    monkey-patching both are green: a "thread" would be a greenlet, and an fsync in it
+    would still stop every greenlet in the process."""
+    import _thread
+
+    start, sleep = _thread.start_new_thread, time.sleep
+    try:
+        from gevent import monkey
+    except ImportError:
+        return (lambda fn: start(fn, ())), sleep
+    if monkey.is_module_patched("threading"):
+        start = monkey.get_original("_thread", "start_new_thread")
+        sleep = monkey.get_original("time", "sleep")
+    return (lambda fn: start(fn, ())), sleep
+
+
+class _Checkpoints:
+    """Copies the SQLite WAL into the database every CHECKPOINT_EVERY_S seconds, from an
+    operating-system thread with its own connection (the driver lets go of the GIL while
+    SQLite works), so that no action waits on a checkpoint's fsyncs. PASSIVE: it never
+    blocks a writer or a reader, and does what it can when they are busy."""
+
+    def __init__(self, file: tuple[str, bool]) -> None:
+        self._file = file  # (path or "file:" URI, whether it is a URI)
+        self._running = False
+        self._stopped = False
+
+    def start(self) -> None:
+        if self._running:
+            return
+        self._running, self._stopped = True, False
+        start, self._sleep = _os_thread_tools()
+        start(self._loop)
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def _loop(self) -> None:
+        path, uri = self._file
+        conn = sqlite3.connect(path, uri=uri, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            while not self._stopped:
+                self._sleep(CHECKPOINT_EVERY_S)
+                with contextlib.suppress(sqlite3.Error):  # busy or gone: try next time
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+            self._running = False
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -411,7 +486,11 @@ class Store:
             threading.RLock() if serialise else nullcontext()
         )
         self._sqlite_log = (
-            _SQLiteLog(self._engine, self._serial if serialise else threading.Lock())
+            _SQLiteLog(
+                self._engine,
+                self._serial if serialise else threading.Lock(),
+                None if serialise else _file_of(self._engine.url),  # in memory: no WAL
+            )
             if self.backend == "sqlite"
             else None
         )
