@@ -55,13 +55,7 @@ VERSION = re.compile(r'"version":\s*(\d+)')
 DECK, SCENARIO, SEATS = "good-governance", "council-chatbot", 5
 NO_TIMERS = {"timers": {"proposal": 0, "discussion": 0, "vote": 0}}
 ACTIONS_PER_GAME = 4 * SEATS * 5  # four phases, five seats, five rounds
-LAUNCH = {  # gevent and eventlet need the standard library patched before anything else
-    "threading": [],
-    "gevent": ["-c", "from gevent import monkey; monkey.patch_all(); import runpy, sys; "
-               "sys.argv = ['server.py']; runpy.run_path('server.py', run_name='__main__')"],
-    "eventlet": ["-c", "import eventlet; eventlet.monkey_patch(); import runpy, sys; "
-                 "sys.argv = ['server.py']; runpy.run_path('server.py', run_name='__main__')"],
-}
+ASYNC_MODES = ("gevent", "threading", "eventlet")  # server.py patches for the green ones
 
 
 # ---- setting up tables ------------------------------------------------------------------
@@ -361,7 +355,7 @@ def start_server(args: argparse.Namespace, port: int, database_url: str,
     if args.message_queue:
         env["MESSAGE_QUEUE"] = args.message_queue
     log = log_path.open("w")
-    proc = subprocess.Popen([sys.executable, *(LAUNCH[args.async_mode] or ["server.py"])],
+    proc = subprocess.Popen([sys.executable, "server.py"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     if args.pin:
         os.sched_setaffinity(proc.pid, {0})
@@ -492,7 +486,7 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=60.0, help="seconds measured")
     ap.add_argument("--warmup", type=float, default=10.0, help="seconds before measuring")
     ap.add_argument("--timeout", type=float, default=10.0)
-    ap.add_argument("--async-mode", choices=sorted(LAUNCH), default="threading")
+    ap.add_argument("--async-mode", choices=ASYNC_MODES, default="gevent")
     ap.add_argument("--database-url", help="default: SQLite in a temporary folder")
     ap.add_argument("--message-queue", help="a Redis URL, as MESSAGE_QUEUE")
     ap.add_argument("--url", help="use this running server instead of starting one "
