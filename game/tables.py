@@ -41,6 +41,7 @@ TIMED_PHASES = ("proposal", "discussion", "vote")
 # Appends lost to another process before giving up. Each loss means that process appended
 # first, so the table moved on; with several processes acting at once, two tries were too few.
 COMMIT_TRIES = 5
+CUTS = "_cuts"  # table option: how many times a solo undo has cut the log
 
 
 def digest(secret: str) -> str:
@@ -264,11 +265,16 @@ class Tables:
         A lone process (no message queue) is the only writer, so it skips the reads."""
         if not self.shared:
             return
-        rows = self.store.actions(live.record.id, after=live.seq)
-        for row in rows:
-            step(live.state, row.action)
-            live.seq = row.seq
         record = self.store.get_table(live.record.id)
+        if record is not None and record.options.get(CUTS) != live.record.options.get(CUTS):
+            # A solo undo cut the log since this copy was folded: actions after our seq
+            # may follow a different past, so fold the whole log again.
+            fresh = self._fold(record)
+            live.state, live.seq = fresh.state, fresh.seq
+        else:
+            for row in self.store.actions(live.record.id, after=live.seq):
+                step(live.state, row.action)
+                live.seq = row.seq
         if record is not None:
             live.record = record
             live.timer = record.options.get("_timer")
@@ -425,7 +431,11 @@ class Tables:
             if not mine:
                 raise BadRequest("nothing_to_undo", "there is nothing of yours to undo yet")
             self.store.truncate(live.record.id, mine[-1].seq)
+            # Counting cuts tells other processes holding this game to fold it afresh.
+            options = {**live.record.options, CUTS: live.record.options.get(CUTS, 0) + 1}
+            self.store.set_options(live.record.id, options)
             fresh = self._fold(self.store.get_table(live.record.id))  # type: ignore[arg-type]
+            live.record = fresh.record
             live.state, live.seq = fresh.state, fresh.seq
             live.bot_lines = [b for b in live.bot_lines
                               if b["round"] <= live.state.round.number][-20:]

@@ -86,6 +86,31 @@ def test_undo_takes_back_the_learners_last_choice(tables: Tables) -> None:
     assert err.value.code == "nothing_to_undo"
 
 
+def test_another_process_sees_an_undo_even_after_new_choices(tmp_path: Path,
+                                                             library: DeckLibrary) -> None:
+    # Two server processes on one database (as behind a message queue): the learner undoes
+    # through one and chooses again; the other, which had the game cached, must not fold
+    # the new choices onto its copy of the undone one.
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    one = Tables(Store(url), library, shared=True)
+    two = Tables(Store(url), library, shared=True)
+    live, token = solo.start(one, "good-governance", "council-chatbot", None, "team", BROWSER)
+    ident = one.identify(live.record.id, token=token)
+    hand = live.state.hands[0]
+    first, second = hand[0], hand[1]
+    group = next(iter(library.decks["good-governance"].interventions[first].reach))
+    one.act(ident, {"type": "propose", "card": first, "group": group})
+    assert two.current(live.record.id).state.round.proposals[0].card == first
+    one.undo(ident)
+    group = next(iter(library.decks["good-governance"].interventions[second].reach))
+    one.act(ident, {"type": "propose", "card": second, "group": group})
+    one.act(ident, {"type": "ready"})
+    theirs = two.current(live.record.id)
+    assert theirs.state.round.proposals[0].card == second
+    assert theirs.seq == one.get(live.record.id).seq
+    assert theirs.state.version == one.get(live.record.id).state.version
+
+
 def test_undo_is_only_for_solo(tables: Tables) -> None:
     live, _key = tables.create("good-governance", "council-chatbot", 4, {"bots": "greedy"})
     _, _seat, token = tables.join(live.record.code, "Ann")
