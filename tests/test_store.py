@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -390,6 +391,25 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path: Path
         finally:
             for conn in conns:
                 conn.close()
+
+
+def test_the_sqlite_log_reaches_the_database_file_while_the_store_is_open(
+    tmp_path: Path,
+) -> None:
+    # Appends never checkpoint themselves (that would stall an action on fsync); a thread
+    # of the store's own does. Without it the log would stay in the WAL until the store
+    # closed, and the database file would not grow.
+    path = tmp_path / "game.db"
+    with Store(f"sqlite:///{path}") as s:
+        make_table(s)
+        empty = path.stat().st_size
+        for seq in range(1, 2001):
+            s.append("t1", seq, 0, {"type": "propose", "card": "citizens-jury", "n": seq})
+        deadline = time.monotonic() + 10
+        while path.stat().st_size < empty + 200_000 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert path.stat().st_size >= empty + 200_000, "no checkpoint reached the file"
+        assert s.last_seq("t1") == 2000
 
 
 def test_relative_sqlite_path_creates_its_directory(
