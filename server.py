@@ -38,11 +38,11 @@ from game.web import create_app  # noqa: E402
 def main() -> None:
     # Each action copies a game state, so young objects pile up fast; the default thresholds
     # run full collections over every cached table often enough to show in p99 latency.
-    gc.freeze()
     gc.set_threshold(20_000, 20, 20)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = Config.from_env(async_mode=ASYNC_MODE)
     app, socketio = create_app(config)
+    gc.freeze()  # the decks and the app live as long as the process: no collection scans them
     app.extensions["game"]["start_clock"]()
     print(f"The Governance Game is at http://{config.host}:{config.port}/ (Ctrl+C stops it)",
           flush=True)
