@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,17 +104,24 @@ class Conn:
         self.version = -1
         self.last: str | dict | None = None  # newest view: raw text, or a parsed game
         self.task: asyncio.Task | None = None
+        self.inflate = None  # a zlib decompressor once permessage-deflate is agreed
 
     async def connect(self, host: str, port: int) -> None:
         self.reader, self.writer = await asyncio.open_connection(host, port, limit=2**22)
         key = base64.b64encode(os.urandom(16)).decode()
+        # Browsers offer permessage-deflate (RFC 7692) and the server accepts it; --deflate
+        # does the same, so the server compresses every message as it does for phones.
+        offer = "Sec-WebSocket-Extensions: permessage-deflate\r\n" if self.run.args.deflate \
+            else ""
         self.writer.write((
             f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
             f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-            "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+            f"{offer}Sec-WebSocket-Version: 13\r\n\r\n").encode())
         head = await self.reader.readuntil(b"\r\n\r\n")
         if b" 101 " not in head.split(b"\r\n", 1)[0]:
             raise Closed(head.split(b"\r\n", 1)[0].decode())
+        if b"permessage-deflate" in head.lower():
+            self.inflate = zlib.decompressobj(-15)  # one per connection: context takeover
         opened = await self.read_message()
         assert opened.startswith("0{"), opened
         self.send_text("40")
@@ -138,9 +146,12 @@ class Conn:
 
     async def read_message(self) -> str:
         parts: list[bytes] = []
+        compressed = False
         while True:
             b0, b1 = await self.reader.readexactly(2)
             opcode, n = b0 & 0x0F, b1 & 0x7F
+            if b0 & 0x40:  # RSV1: this message is compressed
+                compressed = True
             if n == 126:
                 n = int.from_bytes(await self.reader.readexactly(2), "big")
             elif n == 127:
@@ -157,7 +168,11 @@ class Conn:
                 continue
             parts.append(payload)
             if b0 & 0x80:
-                return b"".join(parts).decode()
+                data = b"".join(parts)
+                if compressed:
+                    assert self.inflate is not None, "compressed without agreeing to it"
+                    data = self.inflate.decompress(data + b"\x00\x00\xff\xff")
+                return data.decode()
 
     async def read_loop(self) -> None:
         try:
@@ -457,6 +472,7 @@ async def main_async(args: argparse.Namespace, host: str, port: int, pid: int | 
         "connections": args.tables * SEATS, "interval_s": args.interval,
         "offered_actions_per_s": round(args.tables * SEATS / args.interval, 1),
         "duration_s": args.duration, "database": args.database_kind,
+        "deflate": args.deflate,
         "actions": len(run.samples),
         "actions_per_s": round(len(run.samples) / args.duration, 1),
         "latency_ms": {f"p{p}": round(percentile(to_view, p), 2) for p in (50, 95, 99)}
@@ -500,6 +516,9 @@ def main() -> None:
     ap.add_argument("--pid", type=int, help="with --url: the server's pid, for CPU and memory")
     ap.add_argument("--no-pin", dest="pin", action="store_false",
                     help="do not pin the server to CPU 0 and the client to CPU 1")
+    ap.add_argument("--deflate", action="store_true",
+                    help="offer permessage-deflate as browsers do (the server then compresses "
+                    "every message)")
     ap.add_argument("--json", type=Path, help="also write the result here")
     args = ap.parse_args()
     if args.pin and (os.cpu_count() or 1) < 2:

@@ -24,6 +24,7 @@ class Config:
     events_per_second: int = 20
     max_tables_cached: int = 2000
     trusted_proxies: int = 0  # proxies in front that set X-Forwarded-For
+    ws_compression: bool = False  # permessage-deflate: far fewer bytes, more CPU and memory
     testing: bool = False
 
     @classmethod
@@ -49,5 +50,7 @@ class Config:
             values["public_url"] = env["PUBLIC_URL"].rstrip("/")
         if env.get("TRUSTED_PROXIES"):
             values["trusted_proxies"] = int(env["TRUSTED_PROXIES"])
+        if env.get("WS_COMPRESSION"):
+            values["ws_compression"] = env["WS_COMPRESSION"].lower() in ("1", "on", "true", "yes")
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -70,12 +70,22 @@ def deck_catalogue(deck) -> dict:
     }
 
 
-def no_delay(wsgi_app):
-    """Turn off Nagle's algorithm on WebSocket connections. A view is several small frames
-    in a row; with Nagle on, the last one can wait for the client's delayed ACK (~40 ms)."""
+def websocket_options(wsgi_app, compression: bool):
+    """Set up WebSocket connections before the Socket.IO server takes them.
+
+    Nagle's algorithm off: a view is several small frames in a row; with Nagle on, the last
+    one can wait for the client's delayed ACK (~40 ms).
+
+    Compression (permessage-deflate) only if configured: browsers offer it and
+    simple-websocket accepts whatever is offered, but a compressor per connection costs about
+    200 KB and ~0.7 ms of CPU per action at a table of five (docs/performance.md). As in
+    Node's Socket.IO, it is off unless asked for; taking the client's offer out of the
+    handshake is how to decline it."""
 
     def app(environ, start_response):
         if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            if not compression:
+                environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
             sock = environ.get("werkzeug.socket") or environ.get("gunicorn.socket")
             if sock is None:  # gevent's server keeps it inside the input stream
                 sock = getattr(getattr(environ.get("wsgi.input"), "raw", None), "_sock", None)
@@ -113,7 +123,8 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     if proxies:  # behind that many proxies: take the client's address from X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
                                 x_host=proxies)
-    app.wsgi_app = no_delay(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = websocket_options(app.wsgi_app,  # type: ignore[method-assign]
+                                     config.ws_compression)
     presence = Presence()
 
     def base_url() -> str:

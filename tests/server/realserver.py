@@ -31,7 +31,7 @@ NO_TIMERS = {"timers": {"proposal": 0, "discussion": 0, "vote": 0}}
 CALL_TIMEOUT = 10.0
 # Variables of the developer's shell that would point a test server elsewhere.
 SERVER_ENV = ("HOST", "PORT", "DATABASE_URL", "MESSAGE_QUEUE", "REDIS_URL", "SECRET_KEY",
-              "CARDS_DIR", "ASYNC_MODE", "PUBLIC_URL")
+              "CARDS_DIR", "ASYNC_MODE", "PUBLIC_URL", "WS_COMPRESSION", "TRUSTED_PROXIES")
 
 
 def free_port() -> int:
