@@ -12,46 +12,16 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import threading
-from collections import defaultdict
 from collections.abc import Callable
 
 from flask_socketio import SocketIO
 
 from game.limits import BadRequest, RateLimiter, check_payload
+from game.presence import Presence
 from game.tables import Identity, Live, Tables
 from game.view import view
 
 log = logging.getLogger(__name__)
-
-
-class Presence:
-    """Who is connected to which table, in this process."""
-
-    def __init__(self) -> None:
-        self.by_sid: dict[str, Identity] = {}
-        self.counts: dict[tuple[str, int], int] = defaultdict(int)
-        self.lock = threading.Lock()
-
-    def bind(self, sid: str, ident: Identity) -> Identity | None:
-        with self.lock:
-            old = self.by_sid.get(sid)
-            if old and old.seat is not None:
-                self.counts[(old.table_id, old.seat)] -= 1
-            self.by_sid[sid] = ident
-            if ident.seat is not None:
-                self.counts[(ident.table_id, ident.seat)] += 1
-            return old
-
-    def drop(self, sid: str) -> Identity | None:
-        with self.lock:
-            old = self.by_sid.pop(sid, None)
-            if old and old.seat is not None:
-                self.counts[(old.table_id, old.seat)] -= 1
-            return old
-
-    def connected(self, table_id: str, seat: int) -> bool:
-        return self.counts.get((table_id, seat), 0) > 0
 
 
 def rooms_for(ident: Identity) -> list[str]:
@@ -146,6 +116,9 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
             raise
         ident = Identity("seat", live.record.id, seat)
         bind(sid, ident)
+        # The "joined" view went out before this connection was bound to the seat: say now
+        # that the new player is here, or the screen shows them away until the next move.
+        tables.publish(live, [{"type": "presence"}])
         return {"table_id": live.record.id, "seat": seat, "token": token, **snapshot(ident)}
 
     @handler("act", {"action": (dict, True)})

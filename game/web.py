@@ -25,7 +25,8 @@ from game.config import ROOT, Config
 from game.debrief import debrief
 from game.joincode import display, qr_svg
 from game.limits import BadRequest, RateLimiter, check_payload
-from game.sockets import Presence, register
+from game.presence import Presence, SharedPresence
+from game.sockets import register
 from game.store import Store
 from game.tables import DeckLibrary, Identity, Live, Tables
 from game.view import view
@@ -125,7 +126,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                                 x_host=proxies)
     app.wsgi_app = websocket_options(app.wsgi_app,  # type: ignore[method-assign]
                                      config.ws_compression)
-    presence = Presence()
+    presence = SharedPresence(config.message_queue) if config.message_queue else Presence()
 
     def base_url() -> str:
         if config.public_url:
@@ -135,10 +136,13 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         except RuntimeError:
             return f"http://{config.host}:{config.port}"
 
-    def table_info(live: Live, ident: Identity | None) -> dict:
+    def table_info(live: Live, ident: Identity | None,
+                   online: frozenset[int] | None = None) -> dict:
         rec = live.record
+        if online is None:
+            online = presence.online(rec.id, range(rec.seats))
         seats = [{"seat": s.seat, "name": s.name, "kind": s.kind,
-                  "connected": s.kind == "bot" or presence.connected(rec.id, s.seat)}
+                  "connected": s.kind == "bot" or s.seat in online}
                  for s in live.seats]
         info = {"id": rec.id, "deck": rec.deck, "scenario": rec.scenario, "mode": rec.mode,
                 "status": rec.status, "seats": seats, "timer": tables.timer_view(live),
@@ -163,15 +167,16 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         # the table part then, so a reconnecting phone does not cost everyone a full view.
         seats_only = bool(events) and all(e["type"] in SEAT_EVENTS for e in events)
         game = None if seats_only else view(live.state, None)
-        public = {"table": table_info(live, None), "events": events}
+        online = presence.online(live.record.id, range(live.record.seats))
+        public = {"table": table_info(live, None, online), "events": events}
         if game is not None:
             public["game"] = game
         if listening(f"{base}:screen"):
             socketio.emit("view", public, to=f"{base}:screen")
         if listening(f"{base}:facilitator"):
             socketio.emit("view", {**public, "table": table_info(live, Identity(
-                "facilitator", live.record.id))}, to=f"{base}:facilitator")
-        seat_table = table_info(live, Identity("seat", live.record.id, 0))
+                "facilitator", live.record.id), online)}, to=f"{base}:facilitator")
+        seat_table = table_info(live, Identity("seat", live.record.id, 0), online)
         for seat in range(live.record.seats):
             room = f"{base}:seat:{seat}"
             if live.seats[seat].kind == "bot" or not listening(room):
@@ -198,10 +203,14 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     def start_clock() -> None:
         def loop() -> None:
+            ticks = 0
             while True:
                 socketio.sleep(0.5)
+                ticks += 1
                 try:
                     tables.tick()
+                    if ticks % 20 == 0:  # every 10 s
+                        presence.beat()
                 except Exception:
                     log.exception("timer tick failed")
 

@@ -47,6 +47,15 @@ def test_five_seats_play_a_whole_game(server, clients):
     players[0].refused("act", {"action": {"type": "ready"}}, "game_over")
 
 
+def test_the_screen_marks_a_player_who_has_just_joined_as_here(server, clients):
+    table = open_table(server, clients, seats=3, players=2, start=False)
+    newcomer = clients(server.url, label="late")
+    newcomer.join(table.code, "Late Lou")
+    view = table.screen.wait_view(lambda v: v["table"]["seats"][2]["name"] == "Late Lou"
+                                  and v["table"]["seats"][2]["connected"])
+    assert [s["connected"] for s in view["table"]["seats"]] == [True, True, True]
+
+
 def test_a_phone_that_drops_gets_its_seat_back_with_its_token(server, clients):
     table = open_table(server, clients, seats=4)
     p0, p1 = table.players[0], table.players[1]

@@ -181,3 +181,29 @@ def test_simultaneous_actions_on_both_processes_are_each_applied_once(pair, clie
         assert s.public(table.id)["table"]["status"] == "ended"
     for p in table.players:
         p.wait_view(lambda v: v["game"]["phase"] == "ended")
+
+
+def test_who_is_connected_is_the_same_on_both_processes(pair, clients):
+    """A phone counts as connected whichever process it reached: the facilitator on A and
+    the screen on B see the same marks, and a phone that moves from A to B stays marked."""
+    a, b = pair
+    table = open_table(a, clients, seats=3, start=False, url=lambda i: (a, b)[i % 2].url)
+    # The facilitator and seats 0 and 2 are on A; the screen and seat 1 are on B.
+
+    def marks(view: dict) -> list[bool]:
+        return [s["connected"] for s in view["table"]["seats"]]
+
+    for watcher in (table.facilitator, table.screen):
+        watcher.wait_view(lambda v: marks(v) == [True, True, True])
+    p0 = table.players[0]
+    p0.drop()
+    for watcher in (table.facilitator, table.screen):
+        watcher.wait_view(lambda v: marks(v) == [False, True, True])
+    back = clients(b.url, label="seat0-on-b")  # the phone comes back through B
+    back.hello(table.id, token=p0.token)
+    for watcher in (table.facilitator, table.screen):
+        watcher.wait_view(lambda v: marks(v) == [True, True, True])
+    # A change made through A is drawn by A, which must know seat 0 is on B.
+    table.facilitator.ok("facilitate", {"command": "start"})
+    view = table.screen.wait_view(lambda v: v["table"]["status"] == "playing")
+    assert marks(view) == [True, True, True]
