@@ -109,8 +109,8 @@ class Conn:
     async def connect(self, host: str, port: int) -> None:
         self.reader, self.writer = await asyncio.open_connection(host, port, limit=2**22)
         key = base64.b64encode(os.urandom(16)).decode()
-        # Browsers offer permessage-deflate (RFC 7692) and the server accepts it; --deflate
-        # does the same, so the server compresses every message as it does for phones.
+        # Browsers offer permessage-deflate (RFC 7692); --deflate does the same. A server
+        # started with WS_COMPRESSION=on accepts, and then compresses every message.
         offer = "Sec-WebSocket-Extensions: permessage-deflate\r\n" if self.run.args.deflate \
             else ""
         self.writer.write((
@@ -517,8 +517,8 @@ def main() -> None:
     ap.add_argument("--no-pin", dest="pin", action="store_false",
                     help="do not pin the server to CPU 0 and the client to CPU 1")
     ap.add_argument("--deflate", action="store_true",
-                    help="offer permessage-deflate as browsers do (the server then compresses "
-                    "every message)")
+                    help="offer permessage-deflate as browsers do (a server with "
+                    "WS_COMPRESSION=on then compresses every message)")
     ap.add_argument("--json", type=Path, help="also write the result here")
     args = ap.parse_args()
     if args.pin and (os.cpu_count() or 1) < 2:
