@@ -65,6 +65,8 @@ class ServerProcess:
         env = {k: v for k, v in os.environ.items() if k not in SERVER_ENV}
         env.update(HOST="127.0.0.1", PORT=str(self.port), DATABASE_URL=self.database_url,
                    SECRET_KEY="test-secret-" + self.name, PYTHONUNBUFFERED="1")
+        if os.environ.get("TEST_ASYNC_MODE"):  # e.g. threading; server.py's default otherwise
+            env["ASYNC_MODE"] = os.environ["TEST_ASYNC_MODE"]
         env.update(self.extra_env)
         self.starts += 1
         log = self.log_path.open("a")
