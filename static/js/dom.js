@@ -125,3 +125,17 @@ export function say(text) {
   live.textContent = "";
   setTimeout(() => { live.textContent = text; }, 50);
 }
+
+// Pickers list every deck's scenarios (and difficulties); show only those of the chosen deck,
+// and move a selection that became hidden to the first one left. Options with no deck (such
+// as "As the deck is written") stay.
+export function onlyDeck(deckId, ...selects) {
+  for (const sel of selects) {
+    for (const opt of sel.options) {
+      const other = opt.dataset.deck !== undefined && opt.dataset.deck !== deckId;
+      opt.hidden = other;
+      opt.disabled = other;
+    }
+    if (sel.selectedOptions[0]?.disabled) sel.value = [...sel.options].find((o) => !o.disabled)?.value;
+  }
+}

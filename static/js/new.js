@@ -1,6 +1,6 @@
 // Open a table: POST /api/tables, then show the code, the QR code and the links. The
 // facilitator key comes back once; keep it in this browser.
-import { $, store } from "./dom.js";
+import { $, onlyDeck, store } from "./dom.js";
 
 const form = $("#new-form");
 const deck = $("#deck");
@@ -10,14 +10,7 @@ const error = $("#new-error");
 
 function deckChanged() {
   const d = deck.selectedOptions[0].dataset;
-  for (const sel of [scenario, $("#difficulty")]) {
-    for (const opt of sel.options) {
-      const other = opt.dataset.deck && opt.dataset.deck !== deck.value;
-      opt.hidden = other;
-      opt.disabled = other;
-    }
-    if (sel.selectedOptions[0]?.disabled) sel.value = [...sel.options].find((o) => !o.disabled).value;
-  }
+  onlyDeck(deck.value, scenario, $("#difficulty"));
   seats.min = d.min;
   seats.max = d.max;
   seats.value = Math.min(Math.max(Number(seats.value) || 4, Number(d.min)), Number(d.max));

@@ -1,6 +1,6 @@
 // Solo practice: choose a deck, scenario, difficulty and variant, then play at /play/<table>
 // with bot teammates. Past games are kept against an anonymous id held by this browser.
-import { $, h, store } from "./dom.js";
+import { $, h, onlyDeck, store } from "./dom.js";
 
 const form = $("#practice-form");
 const deck = $("#deck");
@@ -19,14 +19,7 @@ function browserId() {
 }
 
 function onlyThisDeck() {
-  for (const sel of [scenario, difficulty]) {
-    for (const opt of sel.options) {
-      const other = opt.dataset.deck !== deck.value;
-      opt.hidden = other;
-      opt.disabled = other;
-    }
-    if (sel.selectedOptions[0]?.disabled) sel.value = [...sel.options].find((o) => !o.disabled)?.value;
-  }
+  onlyDeck(deck.value, scenario, difficulty);
   $("#deck-description").textContent = deck.selectedOptions[0]?.dataset.description || "";
   describe();
 }
