@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 import time
 import unicodedata
-from collections import deque
-from collections.abc import Callable
 
-MAX_NAME = 40
+from limits import RateLimitItemPerSecond
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
+
+MAX_NAME = 24
+MAX_DEPTH = 12  # no payload of ours nests deeper than 4; JSON bombs nest thousands deep
+# Scripts that share a name in normal writing (Japanese mixes these three).
+SCRIPT_FAMILIES = {"HIRAGANA": "HAN", "KATAKANA": "HAN", "CJK": "HAN"}
 
 
 class BadRequest(Exception):
@@ -21,17 +25,48 @@ class BadRequest(Exception):
 
 
 def clean_name(value: object) -> str:
-    """A display name: trimmed, inner spaces collapsed, no control characters, 1-24 long."""
+    """A display name: NFKC-normalised (so full-width and ligature look-alikes become the
+    letters they look like), trimmed, inner spaces collapsed, no control characters, 1 to
+    MAX_NAME long, and in one script: "Аlice" with a Cyrillic А beside a Latin "Alice" is
+    refused, since at a table the two read as the same person."""
     if not isinstance(value, str):
         raise BadRequest("bad_name", "your name must be text")
-    text = " ".join(value.split())
+    text = unicodedata.normalize("NFKC", value)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = " ".join(text.split())
     if not text:
         raise BadRequest("bad_name", "type a name so the table knows who you are")
     if len(text) > MAX_NAME:
         raise BadRequest("bad_name", f"that name is {len(text)} characters; use at most "
                          f"{MAX_NAME}")
+    scripts = {script for ch in text if (script := _script(ch))}
+    if len(scripts) > 1:
+        raise BadRequest("bad_name", "that name mixes letters from different alphabets ("
+                         + ", ".join(sorted(s.title() for s in scripts))
+                         + "), so it could pass for someone else's: use one alphabet")
     return text
+
+
+def _script(ch: str) -> str | None:
+    """The script of a letter, from its Unicode name ("CYRILLIC CAPITAL LETTER A" ->
+    CYRILLIC); None for digits, spaces, punctuation and marks, which every script uses."""
+    if not unicodedata.category(ch).startswith("L"):
+        return None
+    word = unicodedata.name(ch, "").split(" ", 1)[0]
+    return SCRIPT_FAMILIES.get(word, word) or None
+
+
+def check_depth(value: object, what: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse objects nested deeper than `limit`, before anything recurses into them."""
+    level = [value]
+    for _ in range(limit + 1):
+        level = [v for item in level
+                 for v in (item.values() if isinstance(item, dict)
+                           else item if isinstance(item, list) else ())]
+        if not level:
+            return
+    raise BadRequest("too_deep", f"{what}: that is nested too deeply to be a request of this "
+                     f"game (at most {limit} levels)")
 
 
 Spec = dict[str, tuple[type | tuple[type, ...], bool]]
@@ -65,39 +100,31 @@ def check_payload(payload: object, spec: Spec, what: str) -> dict:
 
 
 class RateLimiter:
-    """At most `limit` hits per `window` seconds per key (a sliding window)."""
+    """At most `limit` hits per `window` seconds per key, in a sliding window.
 
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self.hits: dict[str, deque[float]] = {}
-        self.lock = threading.Lock()
+    Counting is the `limits` package's: in memory by default, or in Redis (`storage` a
+    redis:// URL) so that several server processes share one count and a guesser gets no
+    more tries by reaching another process. A sliding window keeps two counters per key,
+    which expire on their own: a key nobody uses is forgotten (its moving-window strategy
+    keeps an empty list per key in memory for good)."""
 
-    def _trim(self, key: str, now: float) -> deque[float]:
-        q = self.hits.setdefault(key, deque())
-        while q and q[0] <= now - self.window:
-            q.popleft()
-        return q
+    def __init__(self, limit: int, window: float, storage: str | Storage | None = None,
+                 name: str = "game"):
+        self.item = RateLimitItemPerSecond(limit, max(1, round(window)), namespace=name)
+        if isinstance(storage, str):
+            storage = storage_from_string(storage)
+        self.limiter = SlidingWindowCounterRateLimiter(storage or MemoryStorage())
 
-    def blocked_for(self, key: str) -> float:
+    def blocked_for(self, *key: str) -> float:
         """Seconds until `key` may try again (0 if it may now). Does not count a hit."""
-        with self.lock:
-            now = self.clock()
-            q = self._trim(key, now)
-            if len(q) < self.limit:
-                return 0.0
-            return max(0.1, q[0] + self.window - now)
+        if self.limiter.test(self.item, *key):
+            return 0.0
+        reset = self.limiter.get_window_stats(self.item, *key).reset_time
+        return max(0.1, reset - time.time())
 
-    def hit(self, key: str) -> bool:
-        """Count a hit; False if the key is over its limit."""
-        with self.lock:
-            now = self.clock()
-            q = self._trim(key, now)
-            if len(q) >= self.limit:
-                return False
-            q.append(now)
-            if len(self.hits) > 50_000:  # forget idle clients rather than grow without end
-                for k in [k for k, v in self.hits.items() if not v][:10_000]:
-                    del self.hits[k]
-            return True
+    def hit(self, *key: str) -> bool:
+        """Count a hit; False if the key is over its limit (the hit is then not counted)."""
+        return self.limiter.hit(self.item, *key)
+
+    def clear(self, *key: str) -> None:
+        self.limiter.clear(self.item, *key)

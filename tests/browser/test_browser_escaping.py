@@ -29,7 +29,7 @@ def test_names_and_deck_texts_are_text(browser, html_server):
         "bots": "greedy", "timers": {"proposal": 0, "discussion": 0, "vote": 0}})
     code = t["code"].replace("-", "")
 
-    # The whole attack string fits in a name (at most 40 characters).
+    # The whole attack string fits in a name (at most 24 characters).
     p = new_page(browser, PHONE)
     join(p, base, code, IMG)
     name = IMG
