@@ -25,6 +25,9 @@ class Config:
     max_tables_cached: int = 2000
     trusted_proxies: int = 0  # proxies in front that set X-Forwarded-For
     ws_compression: bool = False  # permessage-deflate: far fewer bytes, more CPU and memory
+    connections_per_address: int = 250  # 0: no cap (a load test from one machine)
+    viewers_per_table: int = 50  # spectators without a seat, key or screen link
+    allowed_hosts: tuple[str, ...] = ()  # names besides the machine's own; ("*",): any
     testing: bool = False
 
     @classmethod
@@ -52,5 +55,11 @@ class Config:
             values["trusted_proxies"] = int(env["TRUSTED_PROXIES"])
         if env.get("WS_COMPRESSION"):
             values["ws_compression"] = env["WS_COMPRESSION"].lower() in ("1", "on", "true", "yes")
+        if env.get("CONNECTIONS_PER_ADDRESS"):
+            values["connections_per_address"] = int(env["CONNECTIONS_PER_ADDRESS"])
+        if env.get("VIEWERS_PER_TABLE"):
+            values["viewers_per_table"] = int(env["VIEWERS_PER_TABLE"])
+        if env.get("ALLOWED_HOSTS"):
+            values["allowed_hosts"] = tuple(h for h in env["ALLOWED_HOSTS"].split(",") if h)
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -614,6 +614,12 @@ class Store:
     def set_status(self, table_id: str, status: str) -> None:
         self._update_table(table_id, status=status)
 
+    def set_code(self, table_id: str, code: str) -> None:
+        """Give the table a new join code; Conflict if another table has it."""
+        with self._tx(conflict="join code taken") as conn:
+            conn.execute(game_tables.update().where(game_tables.c.id == table_id)
+                         .values(code=code))
+
     def set_options(self, table_id: str, options: dict) -> None:
         """Replace the table's options as a whole."""
         self._update_table(table_id, options=options)

@@ -30,7 +30,7 @@ from game.deck import TABLE_OPTIONS, Deck
 from game.deck_loader import check_deck
 from game.engine import GameState, IllegalAction, new_game, step
 from game.joincode import new_code, normalise
-from game.limits import BadRequest, clean_name
+from game.limits import BadRequest, check_depth, clean_name
 from game.store import Conflict, SeatRecord, Store, TableRecord
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,12 @@ TIMED_PHASES = ("proposal", "discussion", "vote")
 # first, so the table moved on; with several processes acting at once, two tries were too few.
 COMMIT_TRIES = 5
 CUTS = "_cuts"  # table option: how many times a solo undo has cut the log
+# The facilitator's commands and the arguments each takes (anything else is refused).
+COMMAND_ARGS: dict[str, tuple[str, ...]] = {
+    "start": (), "pause": (), "resume": (), "end": (), "new_code": (),
+    "advance": ("round", "phase"), "skip_timer": (), "extend": ("seconds",),
+    "add_bot": ("seat",), "remove_seat": ("seat",), "set_timers": ("timers",),
+}
 
 
 def digest(secret: str) -> str:
@@ -53,13 +59,27 @@ def same_secret(secret: object, stored: str | None) -> bool:
         digest(secret), stored or "")
 
 
+def screen_secret(record: TableRecord) -> str:
+    """The table screen's own secret, for its link: it shows the join code all game long,
+    which a spectator who only knows the table's id must not read. Derived from the
+    facilitator key's hash, so it needs no column and only the server can make it."""
+    return hmac.new(record.facilitator_key_hash.encode(), b"table screen",
+                    hashlib.sha256).hexdigest()[:24]
+
+
 @dataclass(frozen=True)
 class Identity:
-    """Who is on the other end: a seat, the facilitator, or a viewer of the table screen."""
+    """Who is on the other end: a seat, the facilitator, the table's own screen, or a
+    viewer (a spectator who knows only the table's id).
 
-    kind: str  # "seat" | "facilitator" | "viewer"
+    A seat's identity names its holder, the hash of the token that took the seat: when the
+    seat is freed and someone else takes it, a connection still speaking for the old holder
+    can neither act for the seat nor receive its views."""
+
+    kind: str  # "seat" | "facilitator" | "screen" | "viewer"
     table_id: str
     seat: int | None = None
+    holder: str | None = None
 
 
 @dataclass
@@ -169,6 +189,9 @@ class Tables:
         self.max_cached = max_cached
         self.cache: OrderedDict[str, Live] = OrderedDict()
         self.cache_lock = threading.Lock()
+        # Called when a seat's holder loses it (they left, or the facilitator freed it), so
+        # the transport can cut off every connection still speaking for that holder.
+        self.seat_lost: Callable[[Live, SeatRecord, str], None] = lambda live, seat, why: None
 
     # ---- opening and loading ---------------------------------------------------------------
 
@@ -282,7 +305,8 @@ class Tables:
 
     # ---- who is asking ---------------------------------------------------------------------
 
-    def identify(self, table_id: object, *, token: object = None, key: object = None) -> Identity:
+    def identify(self, table_id: object, *, token: object = None, key: object = None,
+                 screen: object = None) -> Identity:
         live = self.current(table_id)  # a seat may have been taken through another process
         if key is not None:
             if not same_secret(key, live.record.facilitator_key_hash):
@@ -291,10 +315,28 @@ class Tables:
         if token is not None:
             for seat in live.seats:
                 if seat.kind == "human" and same_secret(token, seat.token_hash):
-                    return Identity("seat", live.record.id, seat.seat)
+                    return Identity("seat", live.record.id, seat.seat, seat.token_hash)
             raise BadRequest("bad_token", "this device no longer holds a seat at that table: "
                              "join again with the code")
+        if screen is not None:
+            if not (isinstance(screen, str)
+                    and hmac.compare_digest(screen, screen_secret(live.record))):
+                raise BadRequest("bad_key", "that table screen link is not right: open it "
+                                 "again from the facilitator's console")
+            return Identity("screen", live.record.id)
         return Identity("viewer", live.record.id)
+
+    def holding(self, live: Live, ident: Identity) -> SeatRecord:
+        """The seat `ident` speaks for, if its holder still holds it. Call under the lock,
+        after a refresh: the seat may have been freed or retaken through another process."""
+        if ident.kind != "seat" or ident.seat is None:
+            raise BadRequest("not_seated", "only a seated player can do that; the facilitator "
+                             "uses the console")
+        seat = live.seats[ident.seat]
+        if seat.kind != "human" or seat.token_hash != ident.holder:
+            raise BadRequest("seat_lost", "this device no longer holds that seat: join again "
+                             "with the table's code")
+        return seat
 
     def find_code(self, code: object) -> TableRecord:
         text = normalise(code) if isinstance(code, str) else ""
@@ -330,13 +372,14 @@ class Tables:
 
     def leave(self, ident: Identity) -> None:
         live = self.get(ident.table_id)
-        if ident.kind != "seat" or ident.seat is None:
-            raise BadRequest("not_seated", "only a seated player can leave")
         with live.lock:
-            self.store.update_seat(live.record.id, ident.seat, name=None, token_hash=None,
+            self._refresh(live)
+            seat = self.holding(live, ident)
+            self.store.update_seat(live.record.id, seat.seat, name=None, token_hash=None,
                                    kind="empty")
             live.seats = self.store.seats(live.record.id)
-        self.publish(live, [{"type": "left", "seat": ident.seat}])
+        self.seat_lost(live, seat, "left")
+        self.publish(live, [{"type": "left", "seat": seat.seat}])
 
     # ---- playing ---------------------------------------------------------------------------
 
@@ -347,6 +390,7 @@ class Tables:
                              "uses the console")
         if not isinstance(action, dict):
             raise BadRequest("bad_action", "an action must be an object with a 'type'")
+        check_depth(action, "action")
         if len(repr(action)) > 1000:  # no move is this long; and refusals quote what was sent
             raise BadRequest("bad_action", "that action is too long to be a move in this game")
         if "seat" in action and action["seat"] != ident.seat:
@@ -356,9 +400,7 @@ class Tables:
         live = self.get(ident.table_id)
         with live.lock:
             self._refresh(live)
-            seat = next(s for s in live.seats if s.seat == ident.seat)
-            if seat.kind != "human":
-                raise BadRequest("bad_token", "you no longer hold this seat: join again")
+            self.holding(live, ident)
             self._need_playing(live)
             events = self._commit(live, {**action, "seat": ident.seat}, ident.seat)
             events += self._after_change(live)
@@ -424,6 +466,7 @@ class Tables:
             raise BadRequest("not_solo", "undo is only for solo practice")
         with live.lock:
             self._refresh(live)
+            self.holding(live, ident)
             if live.record.status == "ended":
                 raise BadRequest("game_over", "the game has ended: start a new one to try again")
             rows = self.store.actions(live.record.id)
@@ -477,10 +520,27 @@ class Tables:
     def facilitate(self, ident: Identity, command: str, args: dict) -> list[dict]:
         if ident.kind != "facilitator":
             raise BadRequest("not_facilitator", "only the facilitator can do that")
+        if command not in COMMAND_ARGS:
+            raise BadRequest("unknown_command", f"unknown facilitator command {command[:40]!r}; "
+                             "commands are: " + ", ".join(COMMAND_ARGS))
+        allowed = COMMAND_ARGS[command]
+        extra = sorted(set(args) - set(allowed))
+        if extra:
+            raise BadRequest("bad_payload", f"{command} takes "
+                             + (", ".join(allowed) if allowed else "no arguments")
+                             + f"; not: {', '.join(map(str, extra))[:80]}")
+        check_depth(args, command)
         live = self.get(ident.table_id)
+        lost: list[SeatRecord] = []
         with live.lock:
             self._refresh(live)
+            if command == "remove_seat" and isinstance(args.get("seat"), int) \
+                    and 0 <= args["seat"] < len(live.seats):
+                lost = [live.seats[args["seat"]]]
             events = self._facilitate(live, command, args)
+        for seat in lost:
+            if seat.kind == "human":
+                self.seat_lost(live, seat, "seat_removed")
         self.publish(live, events)
         return events
 
@@ -523,16 +583,35 @@ class Tables:
                 del live.timer["remaining"]
             self._set_status(live, "playing")
             return [{"type": "resumed"}, *self._after_change(live)]
-        if command in ("advance", "skip_timer"):
+        if command == "advance":
             if status == "paused":
                 raise BadRequest("paused", "resume the game first")
-            return self._advance(live)
+            # Stamped like a player's action: a click meant for the phase the console showed
+            # must not move on a phase that has just begun (the engine refuses it as stale).
+            if "round" not in args or "phase" not in args:
+                raise BadRequest("bad_payload", "advance needs the 'round' and 'phase' you are "
+                                 "moving on from")
+            return self._advance(live, {"round": args["round"], "phase": args["phase"]})
+        if command == "skip_timer":
+            # Stop this phase's countdown; the phase goes on until people act or the
+            # facilitator moves on ("advance" is the command that moves on now).
+            t = live.timer
+            if not t or t.get("stopped"):
+                raise BadRequest("no_timer", "there is no timer running in this phase")
+            live.timer = {"round": t["round"], "phase": t["phase"], "stopped": True}
+            self._save_timer(live)
+            return [{"type": "timer", "stopped": True}]
+        if command == "new_code":
+            if status == "ended":
+                raise BadRequest("game_over", "the game has ended")
+            self._new_code(live)
+            return [{"type": "new_code"}]
         if command == "extend":
             seconds = args.get("seconds", 60)
             if isinstance(seconds, bool) or not isinstance(seconds, int) \
                     or not 1 <= seconds <= 1800:
                 raise BadRequest("bad_payload", "extend by 1 to 1800 seconds")
-            if not live.timer:
+            if not live.timer or live.timer.get("stopped"):
                 raise BadRequest("no_timer", "there is no timer running in this phase")
             field_name = "ends_at" if "ends_at" in live.timer else "remaining"
             live.timer = {**live.timer, field_name: live.timer[field_name] + seconds}
@@ -566,6 +645,20 @@ class Tables:
             live.record = replace(live.record, options=options)
             return [{"type": "timers_set"}]
         raise BadRequest("unknown_command", f"unknown facilitator command {command!r}")
+
+    def _new_code(self, live: Live) -> None:
+        """A fresh join code, so that someone the facilitator removed (or anyone the old
+        code reached) cannot take a seat again; seated players keep their seats."""
+        for _ in range(20):
+            code = new_code()
+            try:
+                self.store.set_code(live.record.id, code)
+                break
+            except Conflict:
+                continue
+        else:
+            raise BadRequest("busy", "could not find a free join code; try again")
+        live.record = replace(live.record, code=code)
 
     def _advance(self, live: Live, stamp: dict | None = None) -> list[dict]:
         action = {"type": "advance", **(stamp or {})}
@@ -631,7 +724,7 @@ class Tables:
 
     def timer_view(self, live: Live) -> dict | None:
         t = live.timer
-        if not t:
+        if not t or t.get("stopped"):
             return None
         out = {"phase": t["phase"], "round": t["round"], "length": t.get("length")}
         if "ends_at" in t:

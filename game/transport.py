@@ -5,13 +5,85 @@ Each exists because the library's default cost measurably more (docs/performance
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import time
 
+from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+from limits import RateLimitItemPerSecond
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 from socketio import RedisManager
 from socketio import packet as socketio_packet
 
 from game import fastjson
+
+log = logging.getLogger(__name__)
+MAX_MESSAGE = 32 * 1024  # no message of ours comes near this; a view is a few KB
+GARBAGE_LIMIT = 3  # undecodable packets a connection may send before it is closed
+
+
+def limit_frames(socketio_server, max_message: int = MAX_MESSAGE) -> None:
+    """Refuse an oversized WebSocket message as it arrives, not once it is whole.
+
+    Engine.IO checks a message's size only after the WebSocket layer has buffered all of
+    it, so one 64 MB frame costs 64 MB of memory first. simple-websocket can count the
+    bytes of a message as they come and close the connection with 1009 (message too big)
+    the moment they pass the limit; Engine.IO just does not pass it the option."""
+    eio = socketio_server.eio
+    make = eio._async.get("websocket")
+    if make is None:
+        return
+
+    def sized(handler, server):
+        ws = make(handler, server)
+        if isinstance(ws, SimpleWebSocketWSGI):  # gevent's and threading's both are
+            ws.server_args["max_message_size"] = max_message
+        return ws
+
+    # A copy: the driver's table is shared by every server in the process.
+    eio._async = {**eio._async, "websocket": sized}
+
+
+class PacketGuard:
+    """Stands between Engine.IO and Socket.IO for every message a client sends.
+
+    A flood is dropped here, before decoding, within a budget of packets per connection per
+    second; a packet that does not decode is a client's mistake, not a server error: one
+    line in the log, and after GARBAGE_LIMIT of them the connection is closed. Without this,
+    one connection sending garbage as fast as it could wrote two tracebacks per packet and
+    slowed every table on the server."""
+
+    def __init__(self, socketio_server, packets_per_second: int) -> None:
+        self.server = socketio_server
+        self.deliver = socketio_server._handle_eio_message
+        self.budget = RateLimitItemPerSecond(packets_per_second, 1, namespace="packets")
+        self.garbage = RateLimitItemPerSecond(GARBAGE_LIMIT, 60, namespace="garbage")
+        self.limiter = FixedWindowRateLimiter(MemoryStorage())
+        socketio_server.eio.on("message", self.message)
+
+    def message(self, eio_sid: str, data: object) -> None:
+        if eio_sid not in self.server.eio.sockets:
+            return  # closed: packets that were already on their way are dropped unread
+        if not self.limiter.hit(self.budget, eio_sid):
+            return  # over budget: dropped unread (the "too_fast" answer is for slower excess)
+        try:
+            self.deliver(eio_sid, data)
+        except (ValueError, TypeError, KeyError, IndexError) as exc:  # the decode failed
+            closing = not self.limiter.hit(self.garbage, eio_sid)
+            log.warning("connection %s sent a packet that does not decode (%s)%s",
+                        eio_sid[:8], type(exc).__name__, ": closing it" if closing else "")
+            if closing:
+                self.server.eio.disconnect(eio_sid)
+
+    def forget(self, sid: str) -> None:
+        """The connection has gone: its counts go too (they would expire anyway)."""
+        eio_sid = None
+        with contextlib.suppress(Exception):
+            eio_sid = self.server.manager.eio_sid_from_sid(sid, "/")
+        if eio_sid:
+            self.limiter.clear(self.budget, eio_sid)
+            self.limiter.clear(self.garbage, eio_sid)
 
 
 def websocket_options(wsgi_app, compression: bool):

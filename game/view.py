@@ -15,10 +15,16 @@ from game.engine import (
 )
 
 
+def proposals_hidden(state: GameState) -> bool:
+    """Whether this round's proposals are still secret (each seat sees only its own)."""
+    return state.phase == "proposal"
+
+
 def _round_public(state: GameState, rnd: Round, viewer: int | None) -> dict:
     deck = state.deck
-    phase = state.phase if rnd is state.rounds[-1] else "result"
-    revealed = phase != "proposal"
+    current = rnd is state.rounds[-1]
+    phase = state.phase if current else "result"
+    revealed = not (current and proposals_hidden(state))
     proposals = []
     for seat in range(state.seats):
         if seat not in rnd.proposals:

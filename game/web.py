@@ -20,13 +20,20 @@ from game import solo
 from game.config import ROOT, Config
 from game.debrief import debrief
 from game.joincode import display, qr_svg
-from game.limits import BadRequest, RateLimiter, check_payload
+from game.limits import BadRequest, RateLimiter, check_depth, check_payload
+from game.netaddr import host_of, own_addresses
 from game.presence import Presence, SharedPresence
-from game.sockets import register
+from game.sockets import register, seat_room
 from game.store import Store
-from game.tables import DeckLibrary, Identity, Live, Tables
-from game.transport import TextPacket, message_queue, queue_health, websocket_options
-from game.view import view
+from game.tables import DeckLibrary, Identity, Live, Tables, screen_secret
+from game.transport import (
+    TextPacket,
+    limit_frames,
+    message_queue,
+    queue_health,
+    websocket_options,
+)
+from game.view import proposals_hidden, view
 
 log = logging.getLogger(__name__)
 SEAT_EVENTS = ("presence", "joined", "left")
@@ -91,6 +98,8 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                                 x_host=proxies)
     app.wsgi_app = websocket_options(app.wsgi_app,  # type: ignore[method-assign]
                                      config.ws_compression)
+    app.wsgi_app = only_hosts(app.wsgi_app, allowed_hosts(config))  # type: ignore[method-assign]
+    limit_frames(socketio.server)
     presence = SharedPresence(config.message_queue) if config.message_queue else Presence()
 
     def base_url() -> str:
@@ -111,12 +120,30 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                  for s in live.seats]
         info = {"id": rec.id, "deck": rec.deck, "scenario": rec.scenario, "mode": rec.mode,
                 "status": rec.status, "seats": seats, "timer": tables.timer_view(live),
-                "bots_say": live.bot_lines[-12:],
+                "bots_say": bots_said(live),
                 "options": {k: v for k, v in rec.options.items() if not k.startswith("_")}}
-        if ident is None or ident.kind != "seat" or rec.status == "lobby":
+        kind = ident.kind if ident else "viewer"
+        # The join code lets anyone take an empty seat: it is for the facilitator and the
+        # table's own screen, and for everyone while the table is still filling up.
+        if kind in ("facilitator", "screen") or rec.status == "lobby":
             info["code"] = display(rec.code)
             info["join_path"] = f"/join/{rec.code}"
+        if kind == "facilitator":
+            info["screen_key"] = screen_secret(rec)
+            info["screen_path"] = f"/screen/{rec.id}#screen={info['screen_key']}"
         return info
+
+    def bots_said(live: Live) -> list[dict]:
+        """What bots said, less what would give away a proposal still hidden this round."""
+        state = live.state
+        hidden = proposals_hidden(state)
+        out = []
+        for line in live.bot_lines[-12:]:
+            if hidden and line["round"] == state.rounds[-1].number \
+                    and line["type"] in ("propose", "pass"):
+                line = {**line, "says": "I have made my choice for this round."}
+            out.append(line)
+        return out
 
     shared = config.message_queue is not None
     rooms = socketio.server.manager.rooms
@@ -136,15 +163,18 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         public = {"table": table_info(live, None, online), "events": events}
         if game is not None:
             public["game"] = game
+        if listening(f"{base}:viewers"):
+            socketio.emit("view", public, to=f"{base}:viewers")
         if listening(f"{base}:screen"):
-            socketio.emit("view", public, to=f"{base}:screen")
+            socketio.emit("view", {**public, "table": table_info(live, Identity(
+                "screen", live.record.id), online)}, to=f"{base}:screen")
         if listening(f"{base}:facilitator"):
             socketio.emit("view", {**public, "table": table_info(live, Identity(
                 "facilitator", live.record.id), online)}, to=f"{base}:facilitator")
         seat_table = table_info(live, Identity("seat", live.record.id, 0), online)
         for seat in range(live.record.seats):
-            room = f"{base}:seat:{seat}"
-            if live.seats[seat].kind == "bot" or not listening(room):
+            room = seat_room(live.record.id, seat, live.seats[seat].token_hash)
+            if live.seats[seat].kind != "human" or not listening(room):
                 continue  # a bot plays in this process, an absent player gets a view on return
             message = {"table": seat_table, "events": events}
             if game is not None:
@@ -163,7 +193,9 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                               "socketio": socketio, "presence": presence}
     register(socketio, tables, presence, table_info, seat_view,
              join_limit=config.join_failures_per_minute,
-             events_per_second=config.events_per_second)
+             events_per_second=config.events_per_second,
+             connections_per_address=config.connections_per_address,
+             viewers_per_table=config.viewers_per_table, limit_storage=config.message_queue)
     create_limit = RateLimiter(30, 60.0)
 
     def start_clock() -> None:
@@ -199,6 +231,10 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         compress(resp)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/api/tables") and not request.path.endswith(".svg"):
+            # Keys, tokens, hands in a finished game's debrief: never kept by a shared
+            # computer's browser or a proxy on the way.
+            resp.headers["Cache-Control"] = "no-store"
         resp.headers.setdefault("Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                                 "script-src 'self'; connect-src 'self' ws: wss:; "
@@ -270,25 +306,25 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     def create_table():
         if not create_limit.hit(request.remote_addr or "?"):
             raise BadRequest("too_fast", "too many tables opened from here: wait a minute")
-        payload = request.get_json(silent=True)
-        data = check_payload(payload, {"deck": (str, True), "scenario": (str, True),
+        data = check_payload(json_body(), {"deck": (str, True), "scenario": (str, True),
                                        "seats": (int, True), "options": (dict, False)},
                              "new table")
         live, key = tables.create(data["deck"], data["scenario"], data["seats"],
                                   data.get("options"))
         rec = live.record
         url = base_url()
+        screen = screen_secret(rec)
         return jsonify(ok=True, table=rec.id, code=display(rec.code), key=key,
                        join_url=f"{url}/join/{rec.code}",
-                       screen_url=f"{url}/screen/{rec.id}",
+                       screen_url=f"{url}/screen/{rec.id}#screen={screen}",
                        facilitator_url=f"{url}/facilitate/{rec.id}#key={key}",
-                       qr_url=f"/api/tables/{rec.id}/qr.svg"), 201
+                       qr_url=f"/api/tables/{rec.id}/qr.svg?screen={screen}"), 201
 
     @app.post("/api/solo")
     def start_solo():
         if not create_limit.hit(request.remote_addr or "?"):
             raise BadRequest("too_fast", "too many games started from here: wait a minute")
-        data = check_payload(request.get_json(silent=True), {
+        data = check_payload(json_body(), {
             "deck": (str, True), "scenario": (str, True), "difficulty": (str, False),
             "variant": (str, False), "browser_id": (str, True)}, "solo practice")
         live, token = solo.start(tables, data["deck"], data["scenario"], data.get("difficulty"),
@@ -301,9 +337,19 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     def solo_records():
         return jsonify(solo.records(tables, request.args.get("browser_id")))
 
+    def asker(table_id: str) -> Identity:
+        """Who an HTTP request is from: the facilitator (key in the X-Facilitator-Key
+        header or the `key` parameter), the table screen (`screen`), or anyone."""
+        return tables.identify(table_id, key=request.headers.get("X-Facilitator-Key")
+                               or request.args.get("key"),
+                               screen=request.args.get("screen"))
+
     @app.get("/api/tables/<table_id>/qr.svg")
     def qr(table_id: str):
         rec = tables.get(table_id).record
+        if rec.status != "lobby" and asker(table_id).kind == "viewer":
+            raise BadRequest("bad_key", "the join code is shown on the table screen and the "
+                             "facilitator's console once the game has started")
         svg = qr_svg(f"{base_url()}/join/{rec.code}", f"Join code {display(rec.code)}")
         return Response(svg, mimetype="image/svg+xml",
                         headers={"Cache-Control": "private, max-age=600"})
@@ -320,6 +366,17 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                                  "facilitator can open it sooner from the console")
             tables.identify(table_id, key=key)
         return debrief(live.state)
+
+    def json_body() -> object:
+        """The request's JSON, refused with a clear error if it nests deeper than any
+        request of ours (Python's parser would otherwise recurse until it fails)."""
+        try:
+            payload = request.get_json(silent=True)
+        except RecursionError:
+            raise BadRequest("too_deep", "that JSON is nested too deeply to be a request of "
+                             "this game") from None
+        check_depth(payload, "request")
+        return payload
 
     @app.get("/api/tables/<table_id>/debrief.json")
     def debrief_json(table_id: str):
@@ -340,7 +397,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     @app.get("/api/tables/<table_id>")
     def table_state(table_id: str):
         live = tables.current(table_id)
-        return jsonify(table=table_info(live, None), game=view(live.state, None))
+        return jsonify(table=table_info(live, asker(table_id)), game=view(live.state, None))
 
     return app, socketio
 
@@ -376,3 +433,39 @@ def compress(resp: Response) -> None:
 def _csv_safe(text: str) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas: defuse them."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def allowed_hosts(config: Config) -> frozenset[str] | None:
+    """The host names the server answers to: this machine's own addresses and names,
+    PUBLIC_URL's host, and ALLOWED_HOSTS (a leading dot allows subdomains). None (no check)
+    if ALLOWED_HOSTS is "*". Other names are refused: a page on a stranger's domain that
+    resolves to this server (DNS rebinding) must not reach the game, and a forged Host
+    header must not end up in join links and QR codes."""
+    if config.allowed_hosts == ("*",):
+        return None
+    names = set(own_addresses()) | {h.strip().lower() for h in config.allowed_hosts}
+    if config.public_url:
+        names.add(host_of(config.public_url.split("://", 1)[-1].split("/", 1)[0]))
+    if config.host not in ("0.0.0.0", "::", ""):
+        names.add(host_of(config.host))
+    return frozenset(n for n in names if n)
+
+
+def only_hosts(wsgi_app, allowed: frozenset[str] | None):
+    """Refuse requests (pages, API and Socket.IO alike) whose Host is not allowed."""
+    if allowed is None:
+        return wsgi_app
+    suffixes = tuple(n for n in allowed if n.startswith("."))
+
+    def app(environ, start_response):
+        host = host_of(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
+        if host in allowed or (suffixes and host.endswith(suffixes)):
+            return wsgi_app(environ, start_response)
+        body = (b'{"ok":false,"error":{"code":"bad_host","message":"this server does not '
+                b'answer to that host name; use its own address, or add the name to '
+                b'ALLOWED_HOSTS"}}')
+        start_response("400 Bad Request", [("Content-Type", "application/json"),
+                                           ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app

@@ -111,11 +111,12 @@ function renderControls() {
   if (st === "playing") {
     const next = { proposal: "reveal the proposals", discussion: "start the vote", vote: "count the votes",
       result: game.round >= game.rounds ? "finish the game" : "next round" }[game.phase];
-    if (next) row.push(btn(`Move on now: ${next}`, run("advance"), "button secondary"));
+    // Stamped with what the console shows, so a click cannot move on a phase just begun.
+    if (next) row.push(btn(`Move on now: ${next}`, run("advance", { round: game.round, phase: game.phase }), "button secondary"));
   }
   if (timed && st !== "lobby") {
     row.push(btn("Add 1 minute", run("extend", { seconds: 60 }), "button secondary"));
-    if (st === "playing") row.push(btn("Skip the timer", run("skip_timer"), "button secondary"));
+    if (st === "playing") row.push(btn("Stop the timer", run("skip_timer"), "button secondary"));
   }
   const end = st === "ended" ? null : S.confirm === "end"
     ? h("div", { class: "confirm", role: "group", "aria-labelledby": "end-q" },
@@ -193,13 +194,15 @@ function renderLinks() {
   return [
     h("h2", { id: "links-h" }, "Join code and links"),
     open && table.code ? h("div", { class: "join-row" },
-      h("img", { class: "qr", src: `/api/tables/${encodeURIComponent(tableId)}/qr.svg`, width: "160", height: "160",
+      h("img", { class: "qr", src: `/api/tables/${encodeURIComponent(tableId)}/qr.svg?screen=${encodeURIComponent(table.screen_key)}`, width: "160", height: "160",
         alt: `QR code for the join link, code ${table.code}` }),
       h("div", null, h("p", null, `Players go to ${location.host}/join and type`),
         h("p", { class: "code-big" }, h("span", { class: "vh" }, "Join code: "), table.code))) : null,
     h("ul", { class: "links" },
-      h("li", null, h("a", { href: `/screen/${encodeURIComponent(tableId)}` }, "Table screen (for the projector)")),
+      h("li", null, h("a", { href: table.screen_path }, "Table screen (for the projector)")),
       table.code ? h("li", null, h("a", { href: `${table.join_path}` }, "Join link")) : null,
+      open && table.status !== "lobby" ? h("li", null, btn("New join code", run("new_code"), "button secondary"),
+        h("span", { class: "small" }, " (for a seat you freed: the old code stops working; seated players stay)")) : null,
       h("li", null, h("a", { href: `/debrief/${encodeURIComponent(tableId)}` }, "Debrief"))),
   ];
 }

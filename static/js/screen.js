@@ -1,6 +1,6 @@
 // The table screen, for the projector: stage, event, proposals as they are revealed, the plan
 // so far, the criteria and tracks, the timer, and the join code while seats are open.
-import { $, h, update } from "./dom.js";
+import { $, fromFragment, h, store, update } from "./dom.js";
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
@@ -11,9 +11,13 @@ import {
 const tableId = $("main").dataset.table;
 const S = { table: null, game: null, deck: null };
 const timer = new Timer($("#timer"));
+// The screen's own link carries a secret that lets it show the join code all game long.
+let screenKey = fromFragment("screen");
+if (screenKey) store.set(`screen.${tableId}`, screenKey);
+else screenKey = store.get(`screen.${tableId}`);
 
 connect({
-  hello: () => ({ table: tableId }),
+  hello: () => (screenKey ? { table: tableId, screen: screenKey } : { table: tableId }),
   onHello: accept,
   onView: accept,
   onRefused: (err) => { $("#msg").textContent = err.message; },
@@ -57,7 +61,7 @@ function renderJoin() {
   return [
     h("h2", { id: "join-h" }, "Join this table"),
     h("div", { class: "join-row" },
-      h("img", { class: "qr", src: `/api/tables/${encodeURIComponent(tableId)}/qr.svg`, width: "240", height: "240",
+      h("img", { class: "qr", src: `/api/tables/${encodeURIComponent(tableId)}/qr.svg${screenKey ? `?screen=${encodeURIComponent(screenKey)}` : ""}`, width: "240", height: "240",
         alt: `QR code for the join link, code ${table.code}` }),
       h("div", null,
         h("p", null, "Scan the code, or go to"),

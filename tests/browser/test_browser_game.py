@@ -183,7 +183,13 @@ def test_a_table_plays_a_whole_game_to_the_debrief(browser, server, tmp_path):
             axe(players[0], "play-discussion")
             shot(scr, "screen-discussion-projector")
         if rnd == 2:
-            fac.get_by_role("button", name="Skip the timer").click()
+            # Stopping the timer stops the countdown; the discussion goes on until all are ready.
+            fac.get_by_role("button", name="Stop the timer").click()
+            expect(fac.get_by_role("timer")).to_have_count(0)
+            expect(players[0].get_by_role("timer")).to_have_count(0)
+            expect(players[0].get_by_role("button", name="I'm ready to vote")).to_be_visible()
+            for i, p in enumerate(players):
+                ready(p, "I'm ready to vote", keyboard=i == KEYBOARD)
         elif rnd == 4:
             fac.get_by_role("button", name=re.compile(r"^Move on now")).click()
         else:

@@ -31,7 +31,8 @@ NO_TIMERS = {"timers": {"proposal": 0, "discussion": 0, "vote": 0}}
 CALL_TIMEOUT = 10.0
 # Variables of the developer's shell that would point a test server elsewhere.
 SERVER_ENV = ("HOST", "PORT", "DATABASE_URL", "MESSAGE_QUEUE", "REDIS_URL", "SECRET_KEY",
-              "CARDS_DIR", "ASYNC_MODE", "PUBLIC_URL", "WS_COMPRESSION", "TRUSTED_PROXIES")
+              "CARDS_DIR", "ASYNC_MODE", "PUBLIC_URL", "WS_COMPRESSION", "TRUSTED_PROXIES",
+              "CONNECTIONS_PER_ADDRESS", "VIEWERS_PER_TABLE", "ALLOWED_HOSTS")
 
 
 def free_port() -> int:
@@ -294,6 +295,7 @@ class Table:
         self.id: str = created["table"]
         self.code: str = created["code"]
         self.key: str = created["key"]
+        self.screen_key: str = created["screen_url"].split("#screen=", 1)[1]
         self.players: list[Client] = []
         self.facilitator: Client | None = None
         self.screen: Client | None = None
@@ -322,7 +324,7 @@ def open_table(server: ServerProcess, make: Callable[..., Client], *, seats: int
     table.facilitator = make(where(0), label="facilitator")
     table.facilitator.hello(table.id, key=table.key)
     table.screen = make(where(1), label="screen")
-    table.screen.hello(table.id)
+    table.screen.hello(table.id, screen=table.screen_key)
     for i in range(seats if players is None else players):
         p = make(where(i), label=f"seat{i}")
         p.join(table.code, f"Player {i}")

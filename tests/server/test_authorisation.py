@@ -3,7 +3,8 @@
 The participants, all on their own connection:
 - seat: the player in seat 0, the one the cases below are about;
 - other_seat: the player in seat 1 of the same table;
-- table_view: the shared screen (hello with neither token nor key);
+- table_view: the table's own screen (hello with the secret of its link);
+- watcher: someone who knows only the table's id (hello with neither token, key nor screen);
 - spectator: a player seated at *another* table, who knows this table's id and code;
 - facilitator: hello with the facilitator key;
 - stranger: connected, but never said hello.
@@ -17,7 +18,8 @@ from __future__ import annotations
 import pytest
 from realserver import Table, open_table
 
-PARTICIPANTS = ("seat", "other_seat", "table_view", "spectator", "facilitator", "stranger")
+PARTICIPANTS = ("seat", "other_seat", "table_view", "watcher", "spectator", "facilitator",
+                "stranger")
 
 
 def cases(a: Table) -> list[tuple[str, str, object]]:
@@ -29,9 +31,16 @@ def cases(a: Table) -> list[tuple[str, str, object]]:
         ("hello_forged_token", "hello", {"table": a.id, "token": "x" * 32}),
         ("hello_forged_key", "hello", {"table": a.id, "key": "x" * 32}),
         ("hello_unknown_table", "hello", {"table": "no-such-table"}),
+        ("hello_forged_screen", "hello", {"table": a.id, "screen": "x" * 24}),
+        ("emit_disconnect", "disconnect", {}),
+        ("emit_connect", "connect", {}),
         ("join_wrong_code", "join", {"code": "ZZZ-ZZZ", "name": "Mallory"}),
         ("join_full_table", "join", {"code": a.code, "name": "Mallory"}),
         ("start_again", "facilitate", {"command": "start"}),
+        ("advance_unstamped", "facilitate", {"command": "advance"}),
+        ("advance_stale", "facilitate", {"command": "advance",
+                                         "args": {"round": 1, "phase": "vote"}}),
+        ("pause_with_extra_args", "facilitate", {"command": "pause", "args": {"all": True}}),
         ("add_bot_over_seat0", "facilitate", {"command": "add_bot", "args": {"seat": 0}}),
         ("undo", "undo", {}),
         ("advance_as_action", "act", {"action": {"type": "advance"}}),
@@ -49,11 +58,26 @@ EXPECTED: dict[str, dict[str, str]] = {
     "hello_forged_token": dict.fromkeys(PARTICIPANTS, "bad_token"),
     "hello_forged_key": dict.fromkeys(PARTICIPANTS, "bad_key"),
     "hello_unknown_table": dict.fromkeys(PARTICIPANTS, "unknown_table"),
-    "join_wrong_code": dict.fromkeys(PARTICIPANTS, "bad_code"),
-    "join_full_table": dict.fromkeys(PARTICIPANTS, "table_full"),
+    "hello_forged_screen": dict.fromkeys(PARTICIPANTS, "bad_key"),
+    # The connection's own events cannot be sent by a client (it would show a seat as away
+    # while the connection kept receiving its views).
+    "emit_disconnect": dict.fromkeys(PARTICIPANTS, "reserved_event"),
+    "emit_connect": dict.fromkeys(PARTICIPANTS, "reserved_event"),
+    # One seat per connection: a seated connection cannot take another seat.
+    "join_wrong_code": {**dict.fromkeys(PARTICIPANTS, "bad_code"), "seat": "already_seated",
+                        "other_seat": "already_seated", "spectator": "already_seated"},
+    "join_full_table": {**dict.fromkeys(PARTICIPANTS, "table_full"), "seat": "already_seated",
+                        "other_seat": "already_seated", "spectator": "already_seated"},
     "start_again": {"seat": "not_facilitator", "other_seat": "not_facilitator",
                     "table_view": "not_facilitator", "spectator": "not_facilitator",
                     "facilitator": "already_started", "stranger": "not_joined"},
+    # The facilitator's "move on" names the phase it moves on from, as players' actions do.
+    "advance_unstamped": {**dict.fromkeys(PARTICIPANTS, "not_facilitator"),
+                          "facilitator": "bad_payload", "stranger": "not_joined"},
+    "advance_stale": {**dict.fromkeys(PARTICIPANTS, "not_facilitator"),
+                      "facilitator": "stale", "stranger": "not_joined"},
+    "pause_with_extra_args": {**dict.fromkeys(PARTICIPANTS, "not_facilitator"),
+                              "facilitator": "bad_payload", "stranger": "not_joined"},
     "add_bot_over_seat0": {"seat": "not_facilitator", "other_seat": "not_facilitator",
                            "table_view": "not_facilitator", "spectator": "not_facilitator",
                            "facilitator": "seat_taken", "stranger": "not_joined"},
@@ -81,6 +105,9 @@ EXPECTED: dict[str, dict[str, str]] = {
             "facilitator": "ok+ended", "stranger": "not_joined"},
 }
 
+for _cells in EXPECTED.values():  # a watcher may do what the table screen may: nothing
+    _cells.setdefault("watcher", _cells["table_view"])
+
 
 def snapshot(server, table_id: str) -> dict:
     row = server.table_row(table_id)
@@ -106,6 +133,12 @@ def effect(before: dict, after: dict) -> str:
     return ",".join(changes)
 
 
+def watcher(server, clients, a: Table):
+    c = clients(server.url, label="watcher")
+    c.hello(a.id)
+    return c
+
+
 @pytest.fixture(scope="module")
 def matrix_server(tmp_path_factory):
     from realserver import ServerProcess
@@ -126,6 +159,7 @@ def test_every_event_by_every_participant(matrix_server, clients, who):
         "seat": lambda: a.players[0],
         "other_seat": lambda: a.players[1],
         "table_view": lambda: a.screen,
+        "watcher": lambda: watcher(server, clients, a),
         "spectator": lambda: b.players[1],  # type: ignore[union-attr]
         "facilitator": lambda: a.facilitator,
         "stranger": lambda: clients(server.url, label="stranger"),
@@ -156,8 +190,11 @@ def test_every_event_by_every_participant(matrix_server, clients, who):
     seen = [v for v in actor.views if v["table"]["id"] == a.id]
     if who in ("stranger", "spectator"):
         assert seen == [], f"{who} received table A's views"
-    elif who in ("table_view", "facilitator"):
+    elif who in ("table_view", "watcher", "facilitator"):
         assert seen and all("you" not in v.get("game", {}) for v in seen)
+        # The join code is for the screen and the console; a watcher sees it only while
+        # the table is filling up (its game started before the watcher came).
+        assert all(("code" in v["table"]) == (who != "watcher") for v in seen), who
     else:
         own = 0 if who == "seat" else 1
         while_seated = [v for v in actor.views[:seated_views]
