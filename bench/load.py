@@ -366,9 +366,10 @@ class Run:
 def start_server(args: argparse.Namespace, port: int, database_url: str,
                  log_path: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("MESSAGE_QUEUE", "REDIS_URL")}
-    # Every simulated phone comes from 127.0.0.1: lift the per-address connection cap.
+    # Every simulated phone comes from 127.0.0.1: lift the per-address connection caps.
     env.update(HOST="127.0.0.1", PORT=str(port), DATABASE_URL=database_url,
-               ASYNC_MODE=args.async_mode, PYTHONUNBUFFERED="1", CONNECTIONS_PER_ADDRESS="0")
+               ASYNC_MODE=args.async_mode, PYTHONUNBUFFERED="1", CONNECTIONS_PER_ADDRESS="0",
+               CONNECTS_PER_MINUTE="0")
     if args.message_queue:
         env["MESSAGE_QUEUE"] = args.message_queue
     log = log_path.open("w")

@@ -26,6 +26,7 @@ class Config:
     trusted_proxies: int = 0  # proxies in front that set X-Forwarded-For
     ws_compression: bool = False  # permessage-deflate: far fewer bytes, more CPU and memory
     connections_per_address: int = 250  # 0: no cap (a load test from one machine)
+    connects_per_minute: int = 120  # new connections a minute from one address; 0: no cap
     viewers_per_table: int = 50  # spectators without a seat, key or screen link
     allowed_hosts: tuple[str, ...] = ()  # names besides the machine's own; ("*",): any
     testing: bool = False
@@ -57,6 +58,8 @@ class Config:
             values["ws_compression"] = env["WS_COMPRESSION"].lower() in ("1", "on", "true", "yes")
         if env.get("CONNECTIONS_PER_ADDRESS"):
             values["connections_per_address"] = int(env["CONNECTIONS_PER_ADDRESS"])
+        if env.get("CONNECTS_PER_MINUTE"):
+            values["connects_per_minute"] = int(env["CONNECTS_PER_MINUTE"])
         if env.get("VIEWERS_PER_TABLE"):
             values["viewers_per_table"] = int(env["VIEWERS_PER_TABLE"])
         if env.get("ALLOWED_HOSTS"):

@@ -9,6 +9,7 @@ import logging
 import socket
 import time
 
+import simple_websocket
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage
@@ -17,40 +18,92 @@ from socketio import RedisManager
 from socketio import packet as socketio_packet
 
 from game import fastjson
+from game.limits import RateLimiter
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 32 * 1024  # no message of ours comes near this; a view is a few KB
 GARBAGE_LIMIT = 3  # undecodable packets a connection may send before it is closed
 
 
-def limit_frames(socketio_server, max_message: int = MAX_MESSAGE) -> None:
-    """Refuse an oversized WebSocket message as it arrives, not once it is whole.
+class GuardedWebSocket(simple_websocket.Server):
+    """simple-websocket's server side with a reader that gives way, and a message budget.
+
+    Its reader reads for as long as bytes keep arriving, and under gevent nothing else runs
+    meanwhile: one client streaming packets starved every other table on the server (a
+    player's acknowledgement went from milliseconds to time-outs), and a connection the
+    server had closed kept being read. Here the reader gives way after every read, and a
+    connection that sends more than HARD_LIMIT messages in a second, which no person's phone
+    does, is cut off at once, its unread messages dropped."""
+
+    HARD_LIMIT = 400
+    _count = 0
+    _window_ends = 0.0
+
+    def _handle_events(self):  # called once per read by the reader
+        before = len(self.input_buffer)
+        keep_going = super()._handle_events()
+        now = time.monotonic()
+        if now >= self._window_ends:
+            self._window_ends, self._count = now + 1.0, 0
+        self._count += max(0, len(self.input_buffer) - before)
+        if self._count > self.HARD_LIMIT:
+            log.warning("a connection sent over %d messages in a second: cut off",
+                        self.HARD_LIMIT)
+            self.input_buffer.clear()
+            self.connected = False
+            self.event.set()
+            return False  # the reader stops and closes the socket
+        time.sleep(0)  # give way (under gevent, the patched sleep yields to other greenlets)
+        return keep_going
+
+
+class _GuardedWSGI:
+    """Engine.IO's WebSocket adapter (simple-websocket's, for gevent or threads), opening
+    a GuardedWebSocket where it would open a plain one; the rest is the adapter's own."""
+
+    def __init__(self, adapter: SimpleWebSocketWSGI) -> None:
+        self.adapter = adapter
+
+    def __call__(self, environ, start_response):
+        adapter = self.adapter
+        adapter.ws = GuardedWebSocket(environ, **adapter.server_args)
+        answer = adapter.app(adapter)
+        if adapter.ws.mode == "gunicorn":
+            raise StopIteration()
+        if adapter.ws.mode == "werkzeug":
+            raise ConnectionError()
+        return answer
+
+
+def guard_websockets(socketio_server, max_message: int = MAX_MESSAGE) -> None:
+    """Open WebSockets as GuardedWebSocket, and refuse an oversized message as it arrives.
 
     Engine.IO checks a message's size only after the WebSocket layer has buffered all of
-    it, so one 64 MB frame costs 64 MB of memory first. simple-websocket can count the
-    bytes of a message as they come and close the connection with 1009 (message too big)
-    the moment they pass the limit; Engine.IO just does not pass it the option."""
+    it, so one 64 MB frame cost 64 MB of memory first. simple-websocket can count the bytes
+    of a message as they come and close the connection with 1009 (message too big) the
+    moment they pass the limit; Engine.IO just does not pass it the option."""
     eio = socketio_server.eio
     make = eio._async.get("websocket")
     if make is None:
         return
 
-    def sized(handler, server):
-        ws = make(handler, server)
-        if isinstance(ws, SimpleWebSocketWSGI):  # gevent's and threading's both are
-            ws.server_args["max_message_size"] = max_message
-        return ws
+    def guarded(handler, server):
+        adapter = make(handler, server)
+        if not isinstance(adapter, SimpleWebSocketWSGI):  # e.g. gevent-websocket's
+            return adapter
+        adapter.server_args["max_message_size"] = max_message
+        return _GuardedWSGI(adapter)
 
     # A copy: the driver's table is shared by every server in the process.
-    eio._async = {**eio._async, "websocket": sized}
+    eio._async = {**eio._async, "websocket": guarded}
 
 
 class PacketGuard:
     """Stands between Engine.IO and Socket.IO for every message a client sends.
 
     A flood is dropped here, before decoding, within a budget of packets per connection per
-    second; a packet that does not decode is a client's mistake, not a server error: one
-    line in the log, and after GARBAGE_LIMIT of them the connection is closed. Without this,
+    second; a packet that does not decode is a client's mistake, not a server error: past
+    GARBAGE_LIMIT of them the connection is closed, with one line in the log. Without this,
     one connection sending garbage as fast as it could wrote two tracebacks per packet and
     slowed every table on the server."""
 
@@ -70,10 +123,9 @@ class PacketGuard:
         try:
             self.deliver(eio_sid, data)
         except (ValueError, TypeError, KeyError, IndexError) as exc:  # the decode failed
-            closing = not self.limiter.hit(self.garbage, eio_sid)
-            log.warning("connection %s sent a packet that does not decode (%s)%s",
-                        eio_sid[:8], type(exc).__name__, ": closing it" if closing else "")
-            if closing:
+            if not self.limiter.hit(self.garbage, eio_sid):
+                log.warning("connection %s sent %d packets that do not decode (%s): closed",
+                            eio_sid[:8], GARBAGE_LIMIT + 1, type(exc).__name__)
                 self.server.eio.disconnect(eio_sid)
 
     def forget(self, sid: str) -> None:
@@ -107,6 +159,31 @@ def websocket_options(wsgi_app, compression: bool):
                 sock = getattr(getattr(environ.get("wsgi.input"), "raw", None), "_sock", None)
             with contextlib.suppress(OSError, AttributeError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
+def limit_new_connections(wsgi_app, per_minute: int, storage: str | None = None):
+    """At most `per_minute` new Socket.IO connections a minute from one address, refused
+    with 429 before any handshake work. A client cut off for flooding would otherwise come
+    back at once, a hundred times a second, and each connection costs the server more than
+    the packets that got it cut off. A room's phones all reconnecting at once after a Wi-Fi
+    drop (one address at a venue) fit well within the default."""
+    if not per_minute:
+        return wsgi_app
+    limit = RateLimiter(per_minute, 60.0, storage, name="connects")
+    body = (b'{"ok":false,"error":{"code":"too_many_connections","message":"too many new '
+            b'connections from this address: wait a minute and reload the page"}}')
+
+    def app(environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/socket.io") \
+                and "sid=" not in environ.get("QUERY_STRING", "") \
+                and not limit.hit(environ.get("REMOTE_ADDR") or "?"):
+            start_response("429 Too Many Requests", [("Content-Type", "application/json"),
+                                                     ("Content-Length", str(len(body))),
+                                                     ("Retry-After", "60")])
+            return [body]
         return wsgi_app(environ, start_response)
 
     return app

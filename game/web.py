@@ -28,7 +28,8 @@ from game.store import Store
 from game.tables import DeckLibrary, Identity, Live, Tables, screen_secret
 from game.transport import (
     TextPacket,
-    limit_frames,
+    guard_websockets,
+    limit_new_connections,
     message_queue,
     queue_health,
     websocket_options,
@@ -92,14 +93,16 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     socketio = SocketIO(app, async_mode=config.async_mode, max_http_buffer_size=32 * 1024,
                         ping_interval=10, ping_timeout=20, json=None, serializer=TextPacket,
                         **queue)
+    # Outermost last: a trusted proxy's headers are read first, so the checks inside see
+    # the client's own address and the host name it asked for.
+    wsgi = websocket_options(app.wsgi_app, config.ws_compression)
+    wsgi = limit_new_connections(wsgi, config.connects_per_minute, config.message_queue)
+    wsgi = only_hosts(wsgi, allowed_hosts(config))
     proxies = config.trusted_proxies
     if proxies:  # behind that many proxies: take the client's address from X-Forwarded-For
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
-                                x_host=proxies)
-    app.wsgi_app = websocket_options(app.wsgi_app,  # type: ignore[method-assign]
-                                     config.ws_compression)
-    app.wsgi_app = only_hosts(app.wsgi_app, allowed_hosts(config))  # type: ignore[method-assign]
-    limit_frames(socketio.server)
+        wsgi = ProxyFix(wsgi, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.wsgi_app = wsgi  # type: ignore[method-assign]
+    guard_websockets(socketio.server)
     presence = SharedPresence(config.message_queue) if config.message_queue else Presence()
 
     def base_url() -> str:
