@@ -14,9 +14,9 @@ plans with scoring.plan_worth rather than writing out every reason.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Sequence
 
+from game.chance import Chance
 from game.engine import (
     GameState,
     _proposal_cost,
@@ -53,8 +53,8 @@ class Choice:
         return f"Choice({self.action!r}, {self.reason!r})"
 
 
-def _rng(state: GameState, seat: int) -> random.Random:
-    return random.Random(state.seed * 1_000_003 + state.version * 31 + seat + 17)
+def _rng(state: GameState, seat: int) -> Chance:
+    return Chance(state.seed * 1_000_003 + state.version * 31 + seat + 17)
 
 
 def _situation(state: GameState) -> tuple:
@@ -285,13 +285,13 @@ def _choose_random(state: GameState, seat: int, legal: list[dict]) -> Choice:
     proposals = [a for a in legal if a["type"] == "propose"
                  and (budget is None or card_cost(state, a["card"], a["group"]) <= budget)]
     if proposals:
-        a = rng.choice(proposals)
+        a = rng.pick(proposals)
         name = state.deck.interventions[a["card"]].name
         return Choice(a, f"I propose {name} with {state.deck.groups[a['group']].name.lower()}.")
     non_ability = [a for a in legal if a["type"] != "ability"]
     if any(a["type"] == "ability" for a in legal) and (not non_ability or rng.random() < 0.15):
         return Choice({"type": "ability", "seat": seat}, "I use my ability.")
-    a = rng.choice(non_ability or legal)
+    a = rng.pick(non_ability or legal)
     return Choice(a, "Ready." if a["type"] == "ready" else "My choice.")
 
 

@@ -10,10 +10,10 @@ whole action before changing anything, so a refused action changes nothing.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 
+from game.chance import Chance
 from game.deck import TABLE_OPTIONS, Deck, Difficulty, Event, Scenario, Settings
 from game.rules import Adoption, Change, Context, CostMod, RoundMods
 from game.scoring import RoundSetting, clamp_add, effective_cost, score_round
@@ -154,7 +154,7 @@ def new_game(deck: Deck, scenario: str, seats: int, seed: int, *,
         raise IllegalAction("unknown_difficulty", f"the deck has no difficulty '{difficulty}'")
     sc = deck.scenarios[scenario]
     level = deck.difficulties.get(difficulty) if difficulty else None
-    rng = random.Random(seed)
+    rng = Chance(seed)
     tracks = {t.id: sc.tracks.get(t.id, t.start) for t in deck.tracks.values()}
     if level:
         for t, delta in level.tracks.items():
@@ -256,7 +256,7 @@ def _draw(state: GameState, seat: int, n: int) -> None:
             state.reshuffles += 1
             state.draw_pile = state.discard_pile
             state.discard_pile = []
-            random.Random(state.seed * 7919 + state.reshuffles).shuffle(state.draw_pile)
+            Chance(state.seed * 7919 + state.reshuffles).shuffle(state.draw_pile)
         if not state.draw_pile:
             return
         state.hands[seat].append(state.draw_pile.pop())
@@ -266,15 +266,15 @@ def _discard_random(state: GameState, seat: int, n: int) -> None:
     """Discard `n` cards from the seat's hand at random. A card the seat has proposed this
     round is on the table, not in the hand: it stays (an event redrawn mid-round, or an
     ability, could otherwise take away a card the table is about to adopt)."""
-    rng = random.Random(state.seed * 1_000_003 + state.version * 31 + seat)
+    rng = Chance(state.seed * 1_000_003 + state.version * 31 + seat)
     hand = state.hands[seat]
     proposal = state.rounds[-1].proposals.get(seat) if state.rounds else None
     kept = hand.index(proposal.card) if proposal and proposal.card in hand else None
     for _ in range(min(n, len(hand) - (kept is not None))):
         if kept is None:
-            state.discard_pile.append(hand.pop(rng.randrange(len(hand))))
+            state.discard_pile.append(hand.pop(rng.below(len(hand))))
             continue
-        i = rng.randrange(len(hand) - 1)
+        i = rng.below(len(hand) - 1)
         i += i >= kept  # skip the proposed card
         state.discard_pile.append(hand.pop(i))
         kept -= i < kept
