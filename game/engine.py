@@ -15,6 +15,7 @@ from itertools import combinations
 
 from game.chance import Chance
 from game.deck import TABLE_OPTIONS, Deck, Difficulty, Event, Scenario, Settings
+from game.errors import GameError
 from game.rules import Adoption, Change, Context, CostMod, RoundMods
 from game.scoring import RoundSetting, clamp_add, effective_cost, score_round
 
@@ -33,13 +34,8 @@ _ALLOWED_KEYS = {kind: frozenset(keys | {"type", "seat", "round", "phase"})
 MAX_SEATS = 8
 
 
-class IllegalAction(Exception):
+class IllegalAction(GameError):
     """An action the rules refuse. `code` is for programs, `message` for people."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(slots=True)

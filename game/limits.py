@@ -9,19 +9,16 @@ from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
 
+from game.errors import GameError
+
 MAX_NAME = 24
 MAX_DEPTH = 12  # no payload of ours nests deeper than 4; JSON bombs nest thousands deep
 # Scripts that share a name in normal writing (Japanese mixes these three).
 SCRIPT_FAMILIES = {"HIRAGANA": "HAN", "KATAKANA": "HAN", "CJK": "HAN"}
 
 
-class BadRequest(Exception):
-    """A request we refuse, with a code for programs and a message for people."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+# A request refused before it reaches the rules: the game's one error type, by its older name.
+BadRequest = GameError
 
 
 def clean_name(value: object) -> str:

@@ -220,9 +220,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     @app.errorhandler(BadRequest)
     def bad_request(exc: BadRequest):
-        status = (404 if exc.code.startswith("unknown_") else 429 if exc.code == "too_fast"
-                  else 403 if exc.code in ("bad_key", "not_ended") else 400)
-        return jsonify(ok=False, error={"code": exc.code, "message": exc.message}), status
+        return jsonify(ok=False, error=exc.as_dict()), exc.status
 
     @app.errorhandler(413)
     def too_large(_exc):

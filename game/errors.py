@@ -1,0 +1,105 @@
+"""Every refusal the game can give, in one registry: its code (for programs), the HTTP status
+it has on an HTTP route, and what it means (for docs/protocol.md, which a test keeps in step
+with this table). The message a person reads is written where the refusal is raised, since
+it can say exactly what was wrong and what to do."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Code(NamedTuple):
+    status: int
+    meaning: str
+
+
+CODES: dict[str, Code] = {
+    # what was sent
+    "bad_payload": Code(400, "the event's object has a missing, unknown or mistyped field"),
+    "bad_action": Code(400, "an action that is not an object with a known shape"),
+    "too_deep": Code(400, "JSON nested more deeply than any request of the game"),
+    "too_large": Code(413, "a request body over 64 KB"),
+    "unknown_event": Code(400, "a Socket.IO event the server does not have"),
+    "reserved_event": Code(400, "a client sent `connect` or `disconnect`, the connection's own"),
+    "unknown_command": Code(400, "a facilitator command that does not exist"),
+    "unknown_action": Code(400, "a game action type that does not exist"),
+    "bad_host": Code(400, "the Host header names a host the server does not answer to"),
+    # who is asking
+    "not_joined": Code(400, "the connection has not said hello to a table"),
+    "bad_token": Code(403, "the seat token is not (or no longer) a seat's at this table"),
+    "bad_key": Code(403, "the facilitator key or the screen link's secret is wrong"),
+    "not_facilitator": Code(403, "only the facilitator may do that"),
+    "not_seated": Code(403, "only a seated player may do that"),
+    "not_your_seat": Code(403, "an action for another seat"),
+    "seat_lost": Code(403, "this connection's seat has been freed or taken by someone else"),
+    "seat_removed": Code(403, "the facilitator freed this connection's seat at this table"),
+    "not_ended": Code(403, "the debrief opens when the game ends (or with the key)"),
+    # finding and joining a table
+    "unknown_table": Code(404, "no table has that id"),
+    "unknown_deck": Code(404, "no deck has that id"),
+    "unknown_scenario": Code(404, "the deck has no scenario with that id"),
+    "unknown_difficulty": Code(404, "the deck has no difficulty with that id"),
+    "bad_code": Code(400, "no table has that join code"),
+    "bad_name": Code(400, "a name that is empty, too long, or mixes alphabets"),
+    "name_taken": Code(400, "someone at the table already has that name"),
+    "table_full": Code(400, "every seat is taken"),
+    "already_seated": Code(400, "this connection already holds a seat"),
+    "bad_seats": Code(400, "a number of seats the deck is not for"),
+    "bad_options": Code(400, "a table option that is unknown or out of bounds"),
+    "bad_variant": Code(400, "a solo variant that does not exist"),
+    "bad_browser_id": Code(400, "a solo browser id that is not of the right form"),
+    "deck_changed": Code(409, "the table's deck changed so that its log no longer fits it"),
+    # the state of the table
+    "not_started": Code(409, "the game has not started"),
+    "already_started": Code(409, "the game has already started"),
+    "paused": Code(409, "the game is paused"),
+    "already_paused": Code(409, "the game is already paused"),
+    "not_paused": Code(409, "the game is not paused"),
+    "game_over": Code(409, "the game has ended"),
+    "no_timer": Code(409, "no countdown is running in this phase"),
+    "seat_taken": Code(409, "that seat is not empty"),
+    "seat_empty": Code(409, "that seat is already empty"),
+    "bad_seat": Code(400, "a seat number outside the table"),
+    "not_solo": Code(409, "undo is only for solo practice"),
+    "nothing_to_undo": Code(409, "the learner has made no choice to take back"),
+    "stale": Code(409, "an action or command meant for a round or phase that has passed"),
+    "conflict": Code(409, "another process changed the table at the same moment"),
+    # the rules
+    "wrong_phase": Code(409, "that action is not open in this phase"),
+    "already_proposed": Code(409, "the seat has proposed this round"),
+    "already_ready": Code(409, "the seat has said it is ready"),
+    "already_voted": Code(409, "the seat has voted this round"),
+    "not_in_hand": Code(400, "a card the seat does not hold"),
+    "bad_group": Code(400, "a group the card cannot reach"),
+    "bad_proposal": Code(400, "a vote or decision naming a proposal that is not there"),
+    "over_budget": Code(409, "the plan costs more than the budget left"),
+    "over_limit": Code(409, "more interventions than the round may adopt"),
+    "not_chair": Code(403, "only the chair decides"),
+    "chair_decides": Code(409, "the chair decides this table's plan: there is no vote"),
+    "no_ability": Code(409, "the seat's role has no ability"),
+    "ability_used": Code(409, "the seat has used its ability"),
+    # limits and the server
+    "too_fast": Code(429, "more than 20 events a second, or too many tables opened"),
+    "too_many_attempts": Code(429, "too many wrong join codes from here"),
+    "too_many_viewers": Code(429, "the table has as many spectators as it allows"),
+    "too_many_connections": Code(429, "too many new connections from this address"),
+    "busy": Code(503, "no free join code could be drawn; try again"),
+    "server_error": Code(500, "the server failed; the action was not applied"),
+}
+
+
+class GameError(Exception):
+    """A refusal: `code` (a key of CODES) for programs, `message` for the person."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    @property
+    def status(self) -> int:
+        known = CODES.get(self.code)
+        return known.status if known else 400
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
