@@ -1,4 +1,4 @@
-"""`python -m game ...`: validate decks and simulate games from the command line."""
+"""`python -m game ...`: validate, simulate and print decks from the command line."""
 
 from __future__ import annotations
 
@@ -69,6 +69,27 @@ def cmd_decks(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    from game.paper import print_deck
+
+    deck, problems = check_deck(args.deck)
+    if problems or deck is None:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"cannot print {args.deck}: fix the problems above first", file=sys.stderr)
+        return 1
+    out = Path(args.output or f"{deck.id}-{args.paper}.pdf")
+    data = print_deck(deck, args.paper, backs=not args.no_backs)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"cannot write {out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"{out}: {deck.name}, {args.paper.upper() if args.paper == 'a4' else 'US Letter'}, "
+          f"{len(data) // 1024} KB")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m game",
                                      description="The Governance Game from the command line.")
@@ -92,5 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("decks", help="list the decks under a folder")
     p.add_argument("root", nargs="?", default="cards")
     p.set_defaults(func=cmd_decks)
+    p = sub.add_parser("print", help="make a PDF of a deck to print, cut out and play on paper")
+    p.add_argument("deck", help="deck folder, e.g. cards/good-governance")
+    p.add_argument("-o", "--output", help="the PDF to write (default: <deck id>-<paper>.pdf)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="paper size: a4 (default) or letter (US Letter)")
+    p.add_argument("--no-backs", action="store_true",
+                   help="leave out the card backs, for single-sided printing")
+    p.set_defaults(func=cmd_print)
     args = parser.parse_args(argv)
     return args.func(args)

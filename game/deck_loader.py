@@ -394,6 +394,12 @@ class _Reader:
                 continue
             seen[ident] = item
 
+    def item_name(self, section: str, ident: str) -> str:
+        """The name an item of a list section is given in the deck (its id if it has none),
+        for words read before that section is built."""
+        name = self.ids[section][ident].get("name")
+        return " ".join(name.split()) if isinstance(name, str) and name.strip() else ident
+
     def _items(self, section: str, allowed: tuple[str, ...], required: tuple[str, ...]):
         for ident, m in self.ids[section].items():
             self.keys(m, allowed, required, f"{section.rstrip('s')} '{ident}'")
@@ -901,8 +907,9 @@ class _Reader:
             card = self.ref(value, node, name, "interventions", what, place=f"'{name}'")
             if not card:
                 return None
+            label = self.item_name("interventions", card)
             return card_check(lambda ctx, a: a is not None and a.card.id == card,
-                              f"it is {card}")
+                              f"it is {label}")
         if name == "rating":
             if not isinstance(value, Map) or len(value) != 1:
                 self.error(node, name, f"{what}: 'rating' must look like "
@@ -915,7 +922,7 @@ class _Reader:
             if not cmp:
                 return None
             return card_condition(lambda a: cmp.test(a.card.ratings.get(crit, 0)),
-                                  f"its {crit} rating is {cmp.words()}")
+                                  f"its {self.criteria[crit].name} rating is {cmp.words()}")
         if name == "cost":
             cmp = self.compare(value, node, name, what)
             if not cmp:
@@ -951,7 +958,8 @@ class _Reader:
             stage = self.ref(value, node, name, "stages", what, place=f"'{name}'")
             if not stage:
                 return None
-            return round_condition(lambda ctx: ctx.stage == stage, f"the stage is {stage}")
+            label = self.item_name("stages", stage)
+            return round_condition(lambda ctx: ctx.stage == stage, f"the stage is {label}")
         raise AssertionError(name)
 
     def count(self, value: object, node: Map, place: str, what: str) -> Condition | None:
