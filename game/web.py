@@ -22,6 +22,8 @@ from game.debrief import debrief
 from game.joincode import display, qr_svg
 from game.limits import BadRequest, RateLimiter, check_depth, check_payload
 from game.netaddr import host_of, own_addresses
+from game.paper import print_deck
+from game.paper.sheet import PAPERS
 from game.presence import Presence, SharedPresence
 from game.sockets import register, seat_room
 from game.store import Store
@@ -302,6 +304,22 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     @app.get("/api/decks/<deck_id>")
     def deck(deck_id: str):
         return jsonify(deck_catalogue(library.get(deck_id)))
+
+    printed: dict[tuple[str, str], bytes] = {}  # decks are loaded once, so print them once
+
+    @app.get("/api/decks/<deck_id>/print.pdf")
+    def deck_pdf(deck_id: str):
+        deck = library.get(deck_id)
+        paper = request.args.get("paper", "a4")
+        if paper not in PAPERS:
+            raise BadRequest("bad_paper", f"there is no paper {paper[:20]!r}: use ?paper=a4 "
+                             "or ?paper=letter")
+        data = printed.get((deck.id, paper))
+        if data is None:
+            data = printed[deck.id, paper] = print_deck(deck, paper)
+        return Response(data, mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{deck.id}-{paper}.pdf"',
+            "Cache-Control": "public, max-age=3600"})
 
     @app.post("/api/tables")
     def create_table():

@@ -20,9 +20,9 @@ from game.paper.cards import (
     Face,
     draw_back,
     draw_face,
+    draw_whole,
     faces,
     fit,
-    fits,
 )
 from game.paper.pages import (
     MARGIN,
@@ -33,9 +33,9 @@ from game.paper.pages import (
     stage_sheets,
     track_boards,
 )
-from game.paper.sheet import FONT, PER_SHEET, Paper, clean, line_height, new_pdf, paper
+from game.paper.sheet import FONT, PER_SHEET, Box, Paper, clean, line_height, new_pdf, paper
 
-__all__ = ["PILES", "print_deck"]
+__all__ = ["PILES", "Printing", "print_deck", "render"]
 
 PILES = {  # the heading of each pile's sheets, and what to do with them
     "intervention": "Intervention cards",
@@ -59,10 +59,12 @@ class Printing:
     backs: bool
     pdf: FPDF
     sections: list[Section] = field(default_factory=list)
-    shortened: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    shortened: list[Face] = field(default_factory=list)  # printed whole at the end
+    card_pages: list[tuple[int, str]] = field(default_factory=list)  # (page, front or back)
 
-    def section(self, title: str, what: str = "") -> Section:
-        s = Section(title, self.pdf.page + 1, what=what)
+    def section(self, title: str, what: str = "", *, fresh: bool = False) -> Section:
+        """Start a section on the next page (on this one, if it is `fresh`: still empty)."""
+        s = Section(title, self.pdf.page + (0 if fresh else 1), what=what)
         self.sections.append(s)
         return s
 
@@ -72,6 +74,13 @@ class Printing:
 
 def print_deck(deck: Deck, paper_name: str = "a4", *, backs: bool = True) -> bytes:
     """The printable deck as PDF bytes. `backs`: follow each card sheet with its backs."""
+    job = render(deck, paper_name, backs=backs)
+    return bytes(job.pdf.output())
+
+
+def render(deck: Deck, paper_name: str = "a4", *, backs: bool = True) -> Printing:
+    """Lay the deck out; the PDF is `.pdf.output()`, and `.card_pages` says which pages hold
+    cards (the tests check those for ink where no ink should be)."""
     p = paper(paper_name)
     pdf = new_pdf(p)
     pdf.set_title(clean(f"{deck.name}: print and play"))
@@ -83,7 +92,7 @@ def print_deck(deck: Deck, paper_name: str = "a4", *, backs: bool = True) -> byt
     pdf.add_page()
     pdf.insert_toc_placeholder(lambda pdf, _outline: _contents(job), pages=1)
     w.fresh = True  # the placeholder has turned to a new page already
-    s = job.section("Rules summary", "read it out; keep it by the game master")
+    s = job.section("Rules summary", "read it out; keep it by the game master", fresh=True)
     rules_summary(w, deck)
     job.close(s)
     s = job.section("Score sheet", "one per table, for the game master")
@@ -108,10 +117,10 @@ def print_deck(deck: Deck, paper_name: str = "a4", *, backs: bool = True) -> byt
             _card_sheets(job, cards)
             job.close(s)
     if job.shortened:
-        s = job.section("Texts in full", "the cards whose text was too long to print whole")
-        _texts_in_full(job, w)
+        s = job.section("Cards in full", "the cards that are shortened where they are cut out")
+        _cards_in_full(job, w)
         job.close(s)
-    return bytes(pdf.output())
+    return job
 
 
 def _cut_words(pile: str, cards: list[Face]) -> str:
@@ -133,18 +142,17 @@ def _card_sheets(job: Printing, cards: list[Face]) -> None:
     for start in range(0, len(cards), PER_SHEET):
         sheet = cards[start:start + PER_SHEET]
         pdf.add_page()
+        job.card_pages.append((pdf.page, "front"))
         _cut_marks(pdf, p)
         for slot, face in enumerate(sheet):
             box = p.card_box(slot)
-            scale, texts, cut = fit(pdf, box, face)
-            if not fits(pdf, box, face, scale, texts):
-                raise ValueError(f"the card {face.name!r} cannot be fitted on a card: "
-                                 "shorten its name or give the deck fewer criteria")
-            draw_face(pdf, box, face, scale, texts)
-            if cut and face.texts not in [t for _, t in job.shortened]:
-                job.shortened.append((face.name, face.texts))
+            how = fit(pdf, box, face)
+            draw_face(pdf, box, face, how)
+            if how.shortened and all(f is not face for f in job.shortened):
+                job.shortened.append(face)
         if job.backs:
             pdf.add_page()
+            job.card_pages.append((pdf.page, "back"))
             _cut_marks(pdf, p)
             for slot, face in enumerate(sheet):
                 draw_back(pdf, p.card_box(slot, back=True), face.pile, job.deck.name)
@@ -157,16 +165,22 @@ def _cut_marks(pdf: FPDF, p: Paper) -> None:
         pdf.line(x1, y1, x2, y2)
 
 
-def _texts_in_full(job: Printing, w: Writer) -> None:
+def _cards_in_full(job: Printing, w: Writer) -> None:
+    """The cards too long for a card, each drawn whole in a wider box."""
     w.page()
-    w.heading("Texts in full", 15)
-    w.text("These cards' texts were too long for a card; they are shortened there and whole "
-           "here.", 9.5, color=MUTED, gap=3)
-    for name, texts in job.shortened:
-        w.text(name, 11, "B", gap=1)
-        for text in texts.values():
-            w.text(text, 9.5, gap=2)
+    w.heading("Cards in full", 15)
+    w.text("These cards had too much to say for their size: they are shortened there, and "
+           "printed whole here. Keep this page with the deck.", 9.5, color=MUTED, gap=3)
     w.done()
+    pdf, width = job.pdf, min(120.0, w.width)
+    for face in job.shortened:
+        box = Box(MARGIN, pdf.get_y(), width, job.paper.h - MARGIN - pdf.get_y())
+        height = draw_whole(pdf, box, face, dry=True)
+        if height > box.h:
+            pdf.add_page()
+            box = Box(MARGIN, MARGIN, width, job.paper.h - 2 * MARGIN)
+        draw_whole(pdf, box, face, dry=False)
+        pdf.set_xy(MARGIN, box.y + height + 5)
 
 
 def _contents(job: Printing) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fpdf import FPDF
 
@@ -47,15 +47,24 @@ BACKS = {  # one back per pile: every event shares one, so drawing one tells not
 
 
 class Pen:
-    """Writes down a box from the top; with `dry` it only measures."""
+    """Writes down a box from the top; with `dry` it only measures. With a `limit` (a y),
+    a block that would pass it is left out, and so is everything after it (`cut`)."""
 
-    def __init__(self, pdf: FPDF, box: Box, scale: float, dry: bool):
-        self.pdf, self.box, self.s, self.dry = pdf, box, scale, dry
+    def __init__(self, pdf: FPDF, box: Box, scale: float, dry: bool,
+                 limit: float | None = None):
+        self.pdf, self.box, self.s, self.dry, self.limit = pdf, box, scale, dry, limit
         self.y = box.y
+        self.cut = False
 
     @property
     def used(self) -> float:
         return self.y - self.box.y
+
+    def _room(self, h: float) -> bool:
+        """Whether a block `h` high may be written here; if not, stop writing."""
+        if self.cut or (self.limit is not None and self.y + h > self.limit):
+            self.cut = True
+        return not self.cut
 
     def para(self, text: str, size: str = "body", style: str = "", *, gap: float = 1.0,
              color: tuple[int, int, int] = INK, indent: float = 0.0) -> None:
@@ -67,6 +76,8 @@ class Pen:
         self.pdf.set_font(FONT, style, pt)
         w = self.box.w - indent
         lines = self.pdf.multi_cell(w, lh, text, align="L", dry_run=True, output="LINES")
+        if not self._room(len(lines) * lh):
+            return
         if not self.dry:
             self.pdf.set_text_color(*color)
             self.pdf.set_xy(self.box.x + indent, self.y)
@@ -105,6 +116,8 @@ class Pen:
         w = self.box.w - row_w - 1.5
         lines = self.pdf.multi_cell(w, lh, label, align="L", dry_run=True, output="LINES")
         h = max(len(lines) * lh, d + 0.4)
+        if not self._room(h):
+            return
         if not self.dry:
             pdf = self.pdf
             pdf.set_text_color(*INK)
@@ -129,6 +142,8 @@ class Pen:
             w = self.box.w - d - 1.5
             lines = self.pdf.multi_cell(w, lh, name, align="L", dry_run=True, output="LINES")
             h = max(len(lines) * lh, d)
+            if not self._room(h):
+                return
             if not self.dry:
                 pdf = self.pdf
                 pdf.set_draw_color(*INK)
@@ -170,13 +185,12 @@ def shape_at(pdf: FPDF, shape: str, x: float, y: float, size: float,
 @dataclass(slots=True)
 class Face:
     """One card to print: what pile its back belongs to, and how to draw its front. `texts`
-    holds the long texts the front may shorten to fit; `full` keeps them whole."""
+    holds the long texts the front may shorten to fit."""
 
     pile: str
     name: str
     draw: Callable[[Pen, dict[str, str]], None]
     texts: dict[str, str]
-    full: dict[str, str] = field(default_factory=dict)
 
 
 def intervention_face(deck: Deck, card: Intervention) -> Face:
@@ -289,40 +303,57 @@ def faces(deck: Deck) -> dict[str, list[Face]]:
 
 # ---- fitting a face to its box -------------------------------------------------------------
 
+CONTINUED = "… continued at the end of this document"
+SHORT = 12  # words: a text this short is never shortened
+CLIPPED_WORDS = 30  # words kept of each text on a card too full even without its texts
 
-def fit(pdf: FPDF, box: Box, face: Face) -> tuple[float, dict[str, str], bool]:
-    """The scale to draw `face` at and the texts to draw, and whether they had to be
-    shortened. The content box is the card less its padding."""
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """How a face goes on its card: the type scale, the texts (shortened or whole), and
+    whether the face had to be cut off before its end (`clipped`)."""
+
+    scale: float
+    texts: dict[str, str]
+    shortened: bool = False
+    clipped: bool = False
+
+
+def fit(pdf: FPDF, box: Box, face: Face) -> Fit:
+    """Set the face smaller until it fits, down to the smallest scale; then shorten its long
+    texts, longest first; then, as a last resort, leave out what does not fit below a line
+    saying it is continued at the end (where the whole card is printed). Long texts are
+    shortened by the same share, so each keeps its beginning."""
     inner = box.inset(PAD)
     for scale in SCALES:
         if _height(pdf, inner, scale, face, face.texts) <= inner.h:
-            return scale, face.texts, False
+            return Fit(scale, face.texts)
     scale = SCALES[-1]
-    texts = dict(face.texts)
-    for key in sorted(texts, key=lambda k: -len(texts[k])):
-        whole = texts[key]
-        words = whole.split(" ")
-        lo, hi = 0, len(words)  # the most words of this text that still fit
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            texts[key] = _shortened(words, mid)
-            if _height(pdf, inner, scale, face, texts) <= inner.h:
-                lo = mid
-            else:
-                hi = mid - 1
-        texts[key] = _shortened(words, lo)
-        if _height(pdf, inner, scale, face, texts) <= inner.h:
-            return scale, texts, True
-    return scale, texts, True  # nothing more to shorten: the caller reports it
+    words = {k: t.split(" ") for k, t in face.texts.items()}
 
+    def keep(share: int) -> dict[str, str]:  # `share` fortieths of each long text's words
+        return {k: t if len(words[k]) <= SHORT
+                else _shortened(words[k], len(words[k]) * share // 40)
+                for k, t in face.texts.items()}
 
-def fits(pdf: FPDF, box: Box, face: Face, scale: float, texts: dict[str, str]) -> bool:
-    inner = box.inset(PAD)
-    return _height(pdf, inner, scale, face, texts) <= inner.h
+    lo, hi = 0, 39  # the largest share that fits
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _height(pdf, inner, scale, face, keep(mid)) <= inner.h:
+            lo = mid
+        else:
+            hi = mid - 1
+    texts = keep(lo)
+    if _height(pdf, inner, scale, face, texts) <= inner.h:
+        return Fit(scale, texts, shortened=True)
+    # Even the bare card is too tall: keep the start of its texts and cut off its end.
+    texts = {k: t if len(words[k]) <= CLIPPED_WORDS else _shortened(words[k], CLIPPED_WORDS)
+             for k, t in face.texts.items()}
+    return Fit(scale, texts, shortened=True, clipped=True)
 
 
 def _shortened(words: list[str], n: int) -> str:
-    return " ".join(words[:n]) + " … (the whole text is at the end of this document)"
+    return " ".join(words[:n]) + " … (continued at the end)"
 
 
 def _height(pdf: FPDF, inner: Box, scale: float, face: Face, texts: dict[str, str]) -> float:
@@ -331,9 +362,29 @@ def _height(pdf: FPDF, inner: Box, scale: float, face: Face, texts: dict[str, st
     return pen.used
 
 
-def draw_face(pdf: FPDF, box: Box, face: Face, scale: float, texts: dict[str, str]) -> None:
-    face.draw(Pen(pdf, box.inset(PAD), scale, dry=False), texts)
+def draw_face(pdf: FPDF, box: Box, face: Face, how: Fit) -> None:
+    inner = box.inset(PAD)
+    limit = None
+    if how.clipped:  # keep room at the bottom for the line that says where the rest is
+        limit = inner.y + inner.h - 2 * line_height(SIZE["small"] * how.scale) - 1
+    pen = Pen(pdf, inner, how.scale, dry=False, limit=limit)
+    face.draw(pen, how.texts)
+    if pen.cut:
+        pen.limit = None
+        pen.cut = False
+        pen.para(CONTINUED, "small", "B", gap=0)
     outline(pdf, box)  # last, so the coloured band at the top does not cover it
+
+
+def draw_whole(pdf: FPDF, box: Box, face: Face, *, dry: bool) -> float:
+    """The whole face, nothing shortened, in a box as wide as `box` and as tall as it needs
+    (for the end of the document). Returns its height."""
+    pen = Pen(pdf, box.inset(PAD), 1.0, dry=dry)
+    face.draw(pen, face.texts)
+    height = pen.used + 2 * PAD
+    if not dry:
+        outline(pdf, Box(box.x, box.y, box.w, height))
+    return height
 
 
 def outline(pdf: FPDF, box: Box) -> None:
