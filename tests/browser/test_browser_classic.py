@@ -1,0 +1,54 @@
+"""The first paper version (v0.1) played in the browser: a whole solo game on a phone, scored
+in points by the requirement cards, and the print link for the same deck."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_helpers import PHONE, axe, new_page, no_trouble, shot
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_whole_classic_game_from_the_practice_page(browser, server):
+    page = new_page(browser, PHONE)
+    page.goto(f"{server.url}/practice")
+    page.get_by_label("Deck").select_option("good-governance-classic")
+    page.get_by_label("Scenario: the project you govern").select_option("project-x")
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url(re.compile(r"/play/"))
+    rounds = 5
+    for number in range(1, rounds + 1):
+        expect(page.get_by_role("button", name=re.compile("^Propose ")).first).to_be_visible()
+        page.get_by_role("group", name="Involve which group?").first \
+            .get_by_role("radio").first.check()
+        page.get_by_role("button", name=re.compile("^Propose ")).first.click()
+        page.get_by_role("button", name="I'm ready to vote").click()
+        for box in page.get_by_role("checkbox", name=re.compile("^Back ")).all():
+            box.check()
+        page.get_by_role("button", name="Cast my vote").click()
+        expect(page.get_by_role("heading", name=re.compile(rf"^Coach: round {number}\b"))) \
+            .to_be_visible()
+        if number < rounds:
+            page.get_by_role("button", name="Ready for the next round").click()
+    page.get_by_role("button", name="Ready to finish").click()
+    page.get_by_role("link", name="See the debrief").click()
+    expect(page.get_by_text("To win: Points is at least 20")).to_be_visible()
+    for number in range(1, rounds + 1):
+        expect(page.get_by_role("heading", name=re.compile(rf"^Round {number}: "))).to_be_visible()
+    shot(page, "classic-debrief-phone")
+    no_trouble(page)
+
+
+def test_the_practice_page_offers_the_deck_on_paper(browser, server):
+    page = new_page(browser, PHONE)
+    page.goto(f"{server.url}/practice")
+    link = page.get_by_role("link", name="A4 PDF of The Good Governance Game (v0.1, 2023)")
+    expect(link).to_be_visible()
+    assert link.get_attribute("href") == "/api/decks/good-governance-classic/print.pdf?paper=a4"
+    response = page.request.get(f"{server.url}{link.get_attribute('href')}")
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    axe(page, "practice-print-links")
+    no_trouble(page)
