@@ -986,7 +986,7 @@ class _Reader:
         cmp = self.compare(cmp_map, value, "count", what)
         if not cmp:
             return None
-        things = f"interventions where {where.text}" if where else "interventions"
         span = "this round" if scope == "round" else "in the game"
-        return count_condition(where, cmp, scope, f"adopted {things} {span} number "
-                               f"{cmp.words()}")
+        which = f" for which {where.text}" if where else ""
+        return count_condition(where, cmp, scope, f"the count of interventions adopted {span}"
+                               f"{which} is {cmp.words()}")

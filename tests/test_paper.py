@@ -106,13 +106,17 @@ def text_of(card: list[tuple[float, float, str]]) -> str:
 
 
 def beside(card: list[tuple[float, float, str]], number: int) -> list[str]:
-    """What is written to the right of each `number` on a card, within a line or so of it:
-    the group printed beside a cost in its ring."""
+    """What is written to the right of each ring holding `number` on a card, down to the
+    next ring in that column: the group's name printed beside its cost."""
     out = []
     for x, y, w in card:
-        if w == str(number):
-            near = sorted((b, a, t) for a, b, t in card if a > x and abs(b - y) < 3.2)
-            out.append(squash(" ".join(t for _, _, t in near)))
+        if w != str(number):
+            continue
+        rings = sorted(b for a, b, t in card if t.isdigit() and abs(a - x) < 1)
+        below = [r for r in rings if r > y + 1]
+        end = below[0] - 2 if below else float("inf")
+        near = sorted((b, a, t) for a, b, t in card if a > x + 1 and y - 2 <= b < end)
+        out.append(squash(" ".join(t for _, _, t in near)))
     return out
 
 

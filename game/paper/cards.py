@@ -22,7 +22,8 @@ INK = (20, 20, 20)
 MUTED = (70, 70, 70)
 EDGE = (110, 110, 110)
 WHITE = (255, 255, 255)
-SCALES = (1.0, 0.94, 0.88, 0.82, 0.77)  # the last one is the smallest type a card may use
+SCALES = (1.25, 1.15, 1.06, 1.0, 0.94, 0.88, 0.82, 0.77)  # largest first; the last is the
+# smallest type a card may use (about 5.2 points for its small print)
 SIZE = {"title": 10.5, "body": 7.6, "small": 6.8, "label": 6.6}
 
 # Kinds of card: the word printed on it, a pale tint and a shape. The tint tells kinds apart
@@ -66,6 +67,27 @@ class Pen:
             self.cut = True
         return not self.cut
 
+    def lines(self, text: str, style: str, pt: float, w: float) -> list[str]:
+        """`text` broken into lines `w` wide, as fpdf2 breaks them; kept per document, since
+        a card is measured at several sizes and then drawn, and copies are drawn again."""
+        cache = self.pdf.__dict__.setdefault("_paper_lines", {})
+        key = (text, style, round(pt, 3), round(w, 3))
+        out = cache.get(key)
+        if out is None:
+            self.pdf.set_font(FONT, style, pt)
+            out = cache[key] = self.pdf.multi_cell(w, line_height(pt), text, align="L",
+                                                   dry_run=True, output="LINES")
+        return out
+
+    def write(self, lines: list[str], x: float, y: float, w: float, style: str,
+              pt: float) -> None:
+        """Draw lines already broken by `lines`."""
+        pdf, lh = self.pdf, line_height(pt)
+        pdf.set_font(FONT, style, pt)
+        for i, line in enumerate(lines):
+            pdf.set_xy(x, y + i * lh)
+            pdf.cell(w, lh, line, align="L")
+
     def para(self, text: str, size: str = "body", style: str = "", *, gap: float = 1.0,
              color: tuple[int, int, int] = INK, indent: float = 0.0) -> None:
         text = text.strip()
@@ -73,15 +95,13 @@ class Pen:
             return
         pt = SIZE[size] * self.s
         lh = line_height(pt)
-        self.pdf.set_font(FONT, style, pt)
         w = self.box.w - indent
-        lines = self.pdf.multi_cell(w, lh, text, align="L", dry_run=True, output="LINES")
+        lines = self.lines(text, style, pt, w)
         if not self._room(len(lines) * lh):
             return
         if not self.dry:
             self.pdf.set_text_color(*color)
-            self.pdf.set_xy(self.box.x + indent, self.y)
-            self.pdf.multi_cell(w, lh, text, align="L", new_x="LEFT", new_y="NEXT")
+            self.write(lines, self.box.x + indent, self.y, w, style, pt)
         self.y += len(lines) * lh + gap * self.s
 
     def space(self, mm: float) -> None:
@@ -112,17 +132,15 @@ class Pen:
         d = 2.5 * self.s
         step = d + 0.8 * self.s
         row_w = out_of * step
-        self.pdf.set_font(FONT, "", pt)
         w = self.box.w - row_w - 1.5
-        lines = self.pdf.multi_cell(w, lh, label, align="L", dry_run=True, output="LINES")
+        lines = self.lines(label, "", pt, w)
         h = max(len(lines) * lh, d + 0.4)
         if not self._room(h):
             return
         if not self.dry:
             pdf = self.pdf
             pdf.set_text_color(*INK)
-            pdf.set_xy(self.box.x, self.y)
-            pdf.multi_cell(w, lh, label, align="L", new_x="LEFT", new_y="NEXT")
+            self.write(lines, self.box.x, self.y, w, "", pt)
             x = self.box.x + self.box.w - row_w + 0.8 * self.s
             top = self.y + (lh - d) / 2
             pdf.set_draw_color(*INK)
@@ -138,9 +156,8 @@ class Pen:
         lh = line_height(pt)
         d = 4.4 * self.s
         for name, cost in rows:
-            self.pdf.set_font(FONT, "", pt)
             w = self.box.w - d - 1.5
-            lines = self.pdf.multi_cell(w, lh, name, align="L", dry_run=True, output="LINES")
+            lines = self.lines(name, "", pt, w)
             h = max(len(lines) * lh, d)
             if not self._room(h):
                 return
@@ -153,9 +170,8 @@ class Pen:
                 pdf.set_text_color(*INK)
                 pdf.set_xy(self.box.x, self.y + (d - line_height(pt * 1.1)) / 2)
                 pdf.cell(d, line_height(pt * 1.1), str(cost), align="C")
-                pdf.set_font(FONT, "", pt)
-                pdf.set_xy(self.box.x + d + 1.5, self.y + max(0.0, (d - len(lines) * lh) / 2))
-                pdf.multi_cell(w, lh, name, align="L", new_x="LEFT", new_y="NEXT")
+                self.write(lines, self.box.x + d + 1.5,
+                           self.y + max(0.0, (d - len(lines) * lh) / 2), w, "", pt)
             self.y += h + 0.7 * self.s
 
 
@@ -325,9 +341,15 @@ def fit(pdf: FPDF, box: Box, face: Face) -> Fit:
     saying it is continued at the end (where the whole card is printed). Long texts are
     shortened by the same share, so each keeps its beginning."""
     inner = box.inset(PAD)
-    for scale in SCALES:
-        if _height(pdf, inner, scale, face, face.texts) <= inner.h:
-            return Fit(scale, face.texts)
+    lo, hi = 0, len(SCALES)  # the largest scale that fits, by bisection: smaller type is shorter
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _height(pdf, inner, SCALES[mid], face, face.texts) <= inner.h:
+            hi = mid
+        else:
+            lo = mid + 1
+    if lo < len(SCALES):
+        return Fit(SCALES[lo], face.texts)
     scale = SCALES[-1]
     words = {k: t.split(" ") for k, t in face.texts.items()}
 
