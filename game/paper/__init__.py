@@ -14,7 +14,6 @@ from fpdf import FPDF
 
 from game.deck import Deck
 from game.paper.cards import (
-    EDGE,
     INK,
     MUTED,
     Face,
@@ -37,7 +36,7 @@ from game.paper.sheet import FONT, PER_SHEET, Box, Paper, clean, line_height, ne
 
 __all__ = ["PILES", "Printing", "print_deck", "render"]
 
-PILES = {  # the heading of each pile's sheets, and what to do with them
+PILES = {  # the heading of each pile's sheets in the contents
     "intervention": "Intervention cards",
     "event": "Event cards",
     "role": "Role and secret objective cards",
@@ -235,7 +234,6 @@ def _legend(pdf: FPDF, width: float) -> None:
     """What the dots and rings on a card mean."""
     pdf.ln(3)
     pdf.set_font(FONT, "", 9.5)
-    pdf.set_draw_color(*EDGE)
     pdf.multi_cell(width, line_height(9.5), "On an intervention card, solid dots are its "
                    "rating on each criterion (out of 5), and the number in a ring is what it "
                    "costs to reach the group named beside it.", align="L",

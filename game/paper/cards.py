@@ -21,7 +21,6 @@ from game.wording import effect_words, rule_words
 INK = (20, 20, 20)
 MUTED = (70, 70, 70)
 EDGE = (110, 110, 110)
-WHITE = (255, 255, 255)
 SCALES = (1.25, 1.15, 1.06, 1.0, 0.94, 0.88, 0.82, 0.77)  # largest first; the last is the
 # smallest type a card may use (about 5.2 points for its small print)
 SIZE = {"title": 10.5, "body": 7.6, "small": 6.8, "label": 6.6}
