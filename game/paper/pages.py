@@ -233,11 +233,15 @@ def _scenario(w: Writer, deck: Deck, sc: Scenario) -> None:
 
 
 def stage_sheets(w: Writer, deck: Deck) -> None:
-    order = {s: i for sc in deck.scenarios.values() for i, s in enumerate(sc.stages, 1)}
+    places: dict[str, set[int]] = {}  # where each stage comes in each scenario
+    for sc in deck.scenarios.values():
+        for i, st in enumerate(sc.stages, 1):
+            places.setdefault(st, set()).add(i)
     for stage in deck.stages.values():
         w.page()
-        w.text("Stage" + (f" {order[stage.id]}" if len({*order}) == len(deck.stages) else ""),
-               11, "B", color=MUTED, gap=1)
+        place = places.get(stage.id, set())
+        number = f" {next(iter(place))}" if len(place) == 1 else ""  # the same in every scenario
+        w.text(f"Stage{number}", 11, "B", color=MUTED, gap=1)
         w.text(stage.name, 26, "B", gap=4)
         w.text(stage.prompt, 15, gap=6)
         if stage.rules:
