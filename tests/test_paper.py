@@ -320,3 +320,20 @@ def test_the_command_refuses_a_broken_deck_and_writes_nothing(tmp_path, capsys):
     assert "unknown key 'efects'" in err and "fix the problems above first" in err
     assert not out.exists()
 
+
+
+@pytest.mark.parametrize(("folder", "columns", "absent"), [
+    (CARDS / "good-governance", ["Collective", "Powerful", "Budget", "Trust", "Delivery"], []),
+    # The first paper game scores only points: no criterion can move, so none has a column.
+    (CARDS / "good-governance-classic", ["Budget", "Points"],
+     ["Deliberative", "Scalable", "Weighted total", "Objectives"]),
+], ids=["good-governance", "classic"])
+def test_the_score_sheet_has_a_column_for_what_can_score(folder, columns, absent):
+    job, pdf = printed(folder)
+    page = next(s.first for s in job.sections if s.title == "Score sheet")
+    text = " ".join(w for _, _, w in words(pdf, page))
+    assert text.startswith("Score sheet")
+    for word in columns:
+        assert word in text, word
+    for word in absent:
+        assert word.split()[0] not in text, word

@@ -131,8 +131,10 @@ def rules_summary(w: Writer, deck: Deck) -> None:
     for i, line in enumerate(steps, 1):
         w.text(f"{i}. {line}", 9.5, indent=1, gap=1.1)
     w.text("The end", 11.5, "B", gap=1)
-    w.bullet("After the last stage, add up each criterion. The weighted total counts each "
-             "criterion times its weight on the scenario sheet.", 9.5)
+    if scored_criteria(deck):
+        w.bullet("After the last stage, add up each criterion. The weighted total counts each "
+                 "criterion times its weight on the scenario sheet.", 9.5)
+    w.bullet("Then read the win condition above: the table wins or loses together.", 9.5)
     if deck.roles:
         w.bullet("Turn over the secret objectives: each says whether it was met.", 9.5)
     tracks = [t for t in deck.tracks.values()]
@@ -149,16 +151,31 @@ def rules_summary(w: Writer, deck: Deck) -> None:
     w.done()
 
 
+def scored_criteria(deck: Deck) -> list[str]:
+    """The criteria that can score in this deck: all of them when adopted cards add their
+    ratings, else only those some rule or effect adds to (none, in the first paper game)."""
+    if deck.settings.base_scoring == "ratings":
+        return list(deck.criteria)
+    rules = [r for s in deck.stages.values() for r in s.rules]
+    rules += [r for e in deck.events.values() for r in e.rules]
+    rules += [r for s in deck.scenarios.values() for r in s.rules]
+    adds = [t for r in rules for t, _ in r.adds]
+    effects = [*(e for ev in deck.events.values() for e in ev.effects),
+               *(e for r in deck.roles.values() if r.ability for e in r.ability.effects)]
+    adds += [t for e in effects for t, _ in e.adds]
+    return [c for c in deck.criteria if c in adds]
+
+
 def score_sheet(w: Writer, deck: Deck) -> None:
     w.page()
     pdf = w.pdf
     w.heading("Score sheet", 15)
     w.text("Scenario: ______________________________   Table: __________   Date: __________",
            10, gap=3)
-    targets = [*deck.criteria.values(), *deck.tracks.values()]
+    targets = [*(deck.criteria[c] for c in scored_criteria(deck)), *deck.tracks.values()]
     rounds = max(len(sc.stages) for sc in deck.scenarios.values())
-    first = 62.0
-    col = min(16.0, (w.width - first) / max(1, len(targets)))
+    col = min(18.0, (w.width - 62.0) / max(1, len(targets)))
+    first = w.width - col * len(targets)  # the round's words get the rest of the width
     top = pdf.get_y()
     header_h = 14.0
     row_h = min(24.0, (w.paper.h - MARGIN - top - header_h - 32) / (rounds + 1))
@@ -188,8 +205,11 @@ def score_sheet(w: Writer, deck: Deck) -> None:
     w.text("In each round's boxes write every change with its reason, such as “+3 "
            "Requirement: reaches Technologists”. For tracks, write where the token ends.", 8.5,
            color=MUTED)
-    w.text("Weighted total: ________     Won together?  yes / no     Objectives met: ______",
-           10, gap=1)
+    parts = ["Weighted total: ________"] if scored_criteria(deck) else []
+    parts.append("Won together?  yes / no")
+    if any(r.objective for r in deck.roles.values()):
+        parts.append("Objectives met: ______")
+    w.text("     ".join(parts), 10, gap=1)
     w.done()
 
 
