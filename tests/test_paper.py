@@ -27,7 +27,8 @@ from game.paper.sheet import paper
 TOOLS = ("pdftoppm", "pdftotext", "pdffonts")
 DPI = 60
 SHIPPED = sorted(p for p in CARDS.iterdir() if p.is_dir())
-STRAINED = [FIXTURES / "long-texts", FIXTURES / "markup"]
+STRAINED = [FIXTURES / "long-texts", FIXTURES / "markup", FIXTURES / "tiny",
+            FIXTURES / "minimal.yaml"]  # at the limits, odd characters, small decks
 
 
 @pytest.fixture(scope="session", autouse=True)
