@@ -37,6 +37,7 @@ CODES: dict[str, Code] = {
     # finding and joining a table
     "unknown_table": Code(404, "no table has that id"),
     "unknown_deck": Code(404, "no deck has that id"),
+    "bad_paper": Code(400, "a paper size for the printed deck other than a4 or letter"),
     "unknown_scenario": Code(404, "the deck has no scenario with that id"),
     "unknown_difficulty": Code(404, "the deck has no difficulty with that id"),
     "bad_code": Code(400, "no table has that join code"),
