@@ -316,7 +316,9 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                              "or ?paper=letter")
         data = printed.get((deck.id, paper))
         if data is None:
-            data = printed[deck.id, paper] = print_deck(deck, paper)
+            # Without the secret objectives: this link is open to every player, and the
+            # facilitator prints those with `python -m game print`.
+            data = printed[deck.id, paper] = print_deck(deck, paper, objectives=False)
         return Response(data, mimetype="application/pdf", headers={
             "Content-Disposition": f'inline; filename="{deck.id}-{paper}.pdf"',
             "Cache-Control": "public, max-age=3600"})

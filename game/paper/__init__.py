@@ -71,13 +71,17 @@ class Printing:
         s.pages = self.pdf.page - s.first + 1
 
 
-def print_deck(deck: Deck, paper_name: str = "a4", *, backs: bool = True) -> bytes:
-    """The printable deck as PDF bytes. `backs`: follow each card sheet with its backs."""
-    job = render(deck, paper_name, backs=backs)
+def print_deck(deck: Deck, paper_name: str = "a4", *, backs: bool = True,
+               objectives: bool = True) -> bytes:
+    """The printable deck as PDF bytes. `backs`: follow each card sheet with its backs.
+    `objectives`: include the secret objective cards (the server's public link leaves them
+    out: a player at a browser table could read every role's objective there)."""
+    job = render(deck, paper_name, backs=backs, objectives=objectives)
     return bytes(job.pdf.output())
 
 
-def render(deck: Deck, paper_name: str = "a4", *, backs: bool = True) -> Printing:
+def render(deck: Deck, paper_name: str = "a4", *, backs: bool = True,
+           objectives: bool = True) -> Printing:
     """Lay the deck out; the PDF is `.pdf.output()`, and `.card_pages` says which pages hold
     cards (the tests check those for ink where no ink should be)."""
     p = paper(paper_name)
@@ -108,7 +112,8 @@ def render(deck: Deck, paper_name: str = "a4", *, backs: bool = True) -> Printin
         track_boards(w, deck)
         job.close(s)
     piles = faces(deck)
-    piles["role"] = piles["role"] + piles.pop("objective")
+    secret = piles.pop("objective")
+    piles["role"] = piles["role"] + (secret if objectives else [])
     for pile, title in PILES.items():
         cards = piles[pile]
         if cards:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import requests
+from realserver import REPO
 
 
 def test_the_deck_pages_link_to_a_pdf_of_every_deck(server):
@@ -40,3 +41,31 @@ def test_a_bad_paper_or_deck_gets_a_clear_error(server):
     assert error["code"] == "bad_paper" and "?paper=letter" in error["message"]
     r = requests.get(f"{server.url}/api/decks/no-such-deck/print.pdf", timeout=10)
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_deck"
+
+
+def test_the_public_pdf_keeps_the_secret_objectives_out(server, tmp_path):
+    """At a browser table every role is on show: a PDF anyone can fetch must not pair them
+    with their secret objectives. The facilitator's command line prints those cards."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("pdftotext") is None:
+        from realserver import need_service
+
+        need_service("pdftotext (poppler-utils) is not installed")
+    r = requests.get(f"{server.url}/api/decks/good-governance/print.pdf", timeout=60)
+    served = tmp_path / "served.pdf"
+    served.write_bytes(r.content)
+    printed = tmp_path / "printed.pdf"
+    subprocess.run([sys.executable, "-m", "game", "print", "cards/good-governance", "-o",
+                    str(printed)], check=True, cwd=REPO, capture_output=True)
+
+    def words(pdf):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        return " ".join(text.split())
+
+    secret = "End the game with delivery at 11 or more."
+    assert secret in words(printed)
+    assert secret not in words(served) and "Role" in words(served)
