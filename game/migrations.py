@@ -114,8 +114,22 @@ def _step_1_create_tables(conn: sa.Connection) -> None:
     md.create_all(conn, checkfirst=True)
 
 
+def _step_2_create_health(conn: sa.Connection) -> None:
+    # One row that /healthz rewrites: the cheapest write that fails exactly when an action's
+    # append would (a full disk, a read-only file or database, a lost primary).
+    health = sa.Table(
+        "health",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    )
+    health.create(conn, checkfirst=True)
+    conn.execute(health.insert(), {"id": 1, "at": datetime.now(UTC)})
+
+
 STEPS: list[Step] = [
     Step(1, "create game_tables, seats, actions, solo_records", _step_1_create_tables),
+    Step(2, "create health (the health check's write probe)", _step_2_create_health),
 ]
 
 LATEST = STEPS[-1].version

@@ -209,6 +209,13 @@ solo_records_table = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
 )
 
+health_table = sa.Table(
+    "health",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
 _INSERT_ACTION = actions_table.insert()
 
 
@@ -298,7 +305,25 @@ def _describe(err: Exception) -> str:
     orig = getattr(err, "orig", None)
     cause = err if orig is None else orig
     lines = str(cause).strip().splitlines()
-    return f"{type(cause).__name__}: {lines[0] if lines else ''}"
+    return f"{type(cause).__name__}: {lines[0] if lines else ''}{_hint(cause)}"
+
+
+# SQLite's and PostgreSQL's ways of saying "this database cannot be written now".
+_CANNOT_WRITE = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN")
+_PG_CANNOT_WRITE = {"25006": "the database is read-only (a standby, or "
+                    "default_transaction_read_only)", "53100": "the database's disk is full"}
+
+
+def _hint(cause: BaseException) -> str:
+    """What an operator should do about an error, when the error says it."""
+    name = getattr(cause, "sqlite_errorname", "") or ""
+    if name.startswith(_CANNOT_WRITE):
+        return ("; the database cannot be written: free disk space, or make the database "
+                "file, its -wal and -shm files and their folder writable")
+    state = getattr(cause, "sqlstate", None)
+    if state in _PG_CANNOT_WRITE:
+        return f"; {_PG_CANNOT_WRITE[state]}"
+    return ""
 
 
 # --- row conversion -----------------------------------------------------------------------
@@ -333,6 +358,15 @@ def _seat(row: sa.Row) -> SeatRecord:
     )
 
 
+def _table_values(status: str | None, options: dict | None) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if status is not None:
+        values["status"] = status
+    if options is not None:
+        values["options"] = options
+    return values
+
+
 def _check_kind(kind: str) -> None:
     if kind not in SEAT_KINDS:
         raise ValueError(f"seat kind must be one of {sorted(SEAT_KINDS)}, not {kind!r}")
@@ -360,7 +394,10 @@ class _SQLiteLog:
         self._conn: Any = None  # SQLAlchemy's pooled connection, taken on first use
         self._checkpoints = _Checkpoints(checkpoint_file) if checkpoint_file else None
 
-    def append(self, row: tuple[str, int, int | None, str, datetime], conflict: str) -> None:
+    def append(self, row: tuple[str, int, int | None, str, datetime], conflict: str,
+               table: dict[str, str] | None = None) -> None:
+        """One INSERT, its own transaction; with `table` (column: text to set on the table's
+        row), the INSERT and that UPDATE in one transaction: both are kept, or neither."""
         table_id, seq, seat, text, when = row
         # The text SQLAlchemy's SQLite DATETIME writes, so its reads parse it back.
         at = f"{when.replace(tzinfo=None):%Y-%m-%d %H:%M:%S.%f}"
@@ -368,7 +405,23 @@ class _SQLiteLog:
             try:
                 if self._conn is None:
                     self._conn = self._open()
-                self._conn.driver_connection.execute(self.SQL, (table_id, seq, seat, text, at))
+                driver = self._conn.driver_connection
+                if not table:
+                    driver.execute(self.SQL, (table_id, seq, seat, text, at))
+                    return
+                driver.execute("BEGIN IMMEDIATE")
+                try:
+                    driver.execute(self.SQL, (table_id, seq, seat, text, at))
+                    sets = ", ".join(f"{column} = ?" for column in table)
+                    done = driver.execute(f"UPDATE game_tables SET {sets} WHERE id = ?",
+                                          (*table.values(), table_id))
+                    if done.rowcount != 1:
+                        raise StoreError(f"no table {table_id!r}")
+                    driver.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        driver.execute("ROLLBACK")
+                    raise
             except sqlite3.IntegrityError as e:
                 if getattr(e, "sqlite_errorname", "") in _SQLITE_TAKEN:
                     raise Conflict(conflict) from e
@@ -620,6 +673,13 @@ class Store:
             conn.execute(game_tables.update().where(game_tables.c.id == table_id)
                          .values(code=code))
 
+    def update_table(self, table_id: str, *, status: str | None = None,
+                     options: dict | None = None) -> None:
+        """Set the status and/or the options (as a whole) of a table in one write."""
+        values = _table_values(status, options)
+        if values:
+            self._update_table(table_id, **values)
+
     def set_options(self, table_id: str, options: dict) -> None:
         """Replace the table's options as a whole."""
         self._update_table(table_id, options=options)
@@ -668,25 +728,42 @@ class Store:
         seat: int | None,
         action: dict,
         at: datetime | None = None,
+        *,
+        status: str | None = None,
+        options: dict | None = None,
     ) -> None:
         """Add action number seq (1, 2, ...) to the log, committed before returning.
 
-        Raises Conflict if that seq is already in the log: another writer got there first.
+        `status` and `options`, when given, are written to the table's row in the same
+        transaction: what the action made of the table (its status, its timer) is stored
+        with the action or not at all, so no crash or failure can leave one without the
+        other. Raises Conflict if that seq is already in the log: another writer got there
+        first.
         """
         if seq < 1:
             raise ValueError(f"seq starts at 1, got {seq}")
         when = _now() if at is None else _utc(at)
         conflict = f"table {table_id!r} already has action {seq}"
+        values = _table_values(status, options)
         if self._sqlite_log is not None:
             try:
                 text = _dumps(action)
+                table = {k: _dumps(v) if k == "options" else v for k, v in values.items()}
             except ValueError as e:  # NaN or Infinity
                 raise StoreError(f"that action is not JSON: {e}") from e
-            self._sqlite_log.append((table_id, seq, seat, text, when), conflict)
+            self._sqlite_log.append((table_id, seq, seat, text, when), conflict, table)
             return
         row = {"table_id": table_id, "seq": seq, "seat": seat, "action": action, "at": when}
-        with self._tx(self._appender, conflict=conflict) as conn:
+        if not values:
+            with self._tx(self._appender, conflict=conflict) as conn:
+                conn.execute(_INSERT_ACTION, row)
+            return
+        with self._tx(conflict=conflict) as conn:
             conn.execute(_INSERT_ACTION, row)
+            done = conn.execute(
+                game_tables.update().where(game_tables.c.id == table_id).values(**values))
+            if done.rowcount == 0:
+                raise StoreError(f"no table {table_id!r}")
 
     def actions(self, table_id: str, after: int = 0) -> list[ActionRecord]:
         """Actions with seq > after, in seq order."""
@@ -755,15 +832,22 @@ class Store:
 
     # --- operations -----------------------------------------------------------------------
 
-    def health(self) -> dict:
-        """Round-trip a SELECT 1. Never raises: meant for a health endpoint."""
+    def health(self, *, write: bool = False) -> dict:
+        """Round-trip a SELECT 1, or with `write` rewrite the one row of the health table:
+        a write fails when appends would (disk full, read-only database or file), where a
+        read still succeeds. Never raises: meant for a health endpoint."""
         start = time.perf_counter()
         error: str | None = None
         try:
-            with self._serial, self._reader.connect() as conn:
-                conn.execute(sa.text("SELECT 1")).scalar_one()
+            if write:
+                with self._tx() as conn:
+                    conn.execute(health_table.update().where(health_table.c.id == 1)
+                                 .values(at=_now()))
+            else:
+                with self._serial, self._reader.connect() as conn:
+                    conn.execute(sa.text("SELECT 1")).scalar_one()
         except Exception as e:  # any failure is a health result, not an exception
-            error = _describe(e)
+            error = str(e) if isinstance(e, StoreError) else _describe(e)
         return {
             "ok": error is None,
             "backend": self.backend,

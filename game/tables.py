@@ -31,7 +31,7 @@ from game.deck_loader import check_deck
 from game.engine import GameState, IllegalAction, new_game, step
 from game.joincode import new_code, normalise
 from game.limits import BadRequest, check_depth, clean_name
-from game.store import Conflict, SeatRecord, Store, TableRecord
+from game.store import Conflict, SeatRecord, Store, StoreError, TableRecord
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,16 @@ class Live:
     timer: dict | None = None  # {"round", "phase", "ends_at" | "remaining"}
     bot_lines: list[dict] = field(default_factory=list)  # what bots said, newest last
     loaded_at: float = field(default_factory=time.monotonic)
+    # What follows an action (bots' turns, a new timer) could not be saved: the clock
+    # tries again, since nothing else might touch this table.
+    unsettled: bool = False
+
+    def snapshot(self) -> Live:
+        """This table as it is now, for building views from one state while the table moves
+        on: the game state is never changed in place once a Live holds it (changes go to a
+        copy that then replaces it), so a shallow copy is enough."""
+        with self.lock:
+            return replace(self, bot_lines=list(self.bot_lines))
 
 
 class DeckLibrary:
@@ -281,7 +291,39 @@ class Tables:
                              "table.") from None
         live = Live(record, self.store.seats(record.id), state, seq)
         live.timer = record.options.get("_timer")
+        self._derive(live)
         return live
+
+    def _derive(self, live: Live) -> None:
+        """Make the table's row agree with its log. Every action now stores its status and
+        timer with it, but a database written by an older version, or by a process killed
+        between the two writes it used to make, may hold a table whose last action ended
+        the game while its status says "playing", or a timer left from a phase the game has
+        left (which would never fire). The log is the truth: correct the row from it."""
+        if live.state.phase == "ended" and live.record.status != "ended":
+            log.warning("table %s: its log ends the game but its status was %s; ended it",
+                        live.record.id, live.record.status)
+            live.record = replace(live.record, status="ended")
+            live.timer = None
+            self._write_row(live, status="ended")
+            return
+        if live.record.status in ("playing", "paused"):
+            before = live.timer
+            self._sync_timer(live, save=False)
+            if live.timer != before:
+                log.warning("table %s: its timer was for another phase than its log's; "
+                            "started this phase's", live.record.id)
+                self._write_row(live)
+
+    def _write_row(self, live: Live, *, status: str | None = None) -> None:
+        """Save a correction of the table's row; if it fails, the next load corrects again."""
+        options = {**live.record.options, "_timer": live.timer}
+        try:
+            self.store.update_table(live.record.id, status=status, options=options)
+        except StoreError as exc:
+            log.warning("table %s: cannot save its corrected row (%s)", live.record.id, exc)
+            return
+        live.record = replace(live.record, options=options)
 
     def _refresh(self, live: Live) -> None:
         """Fold in actions other processes appended, and their seat and status changes.
@@ -295,13 +337,18 @@ class Tables:
             fresh = self._fold(record)
             live.state, live.seq = fresh.state, fresh.seq
         else:
-            for row in self.store.actions(live.record.id, after=live.seq):
-                step(live.state, row.action)
-                live.seq = row.seq
+            rows = self.store.actions(live.record.id, after=live.seq)
+            if rows:
+                # On a copy: views being sent may still be reading the state this replaces.
+                state = live.state.copy()
+                for row in rows:
+                    step(state, row.action)
+                live.state, live.seq = state, rows[-1].seq
         if record is not None:
             live.record = record
             live.timer = record.options.get("_timer")
         live.seats = self.store.seats(live.record.id)
+        self._derive(live)
 
     # ---- who is asking ---------------------------------------------------------------------
 
@@ -418,16 +465,25 @@ class Tables:
             raise BadRequest("game_over", "the game has ended")
 
     def _commit(self, live: Live, action: dict, seat: int | None) -> list[dict]:
-        """Apply on a copy, append to the log, then keep the copy. On a conflict another
-        process got there first: fold its actions in and try again (COMMIT_TRIES in all)."""
+        """Apply on a copy, append to the log, then keep the copy. What the action makes of
+        the table's row (the game ended, a new phase's timer) is written in the same
+        transaction as the action: told "applied" or "not applied", the player is right,
+        whatever fails. On a conflict another process got there first: fold its actions
+        in and try again (COMMIT_TRIES in all)."""
         for attempt in range(COMMIT_TRIES):
             new_state = live.state.copy()
             try:
                 events = step(new_state, action)
             except IllegalAction as exc:
                 raise BadRequest(exc.code, exc.message) from None
+            ends = new_state.phase == "ended" and live.record.status != "ended"
+            status = "ended" if ends else live.record.status
+            timer = self._timer_for(live, new_state, status)
+            options = {**live.record.options, "_timer": timer}
             try:
-                self.store.append(live.record.id, live.seq + 1, seat, action)
+                self.store.append(live.record.id, live.seq + 1, seat, action,
+                                  status="ended" if ends else None,
+                                  options=options if options != live.record.options else None)
             except Conflict:
                 if attempt == COMMIT_TRIES - 1:
                     raise BadRequest("conflict", "the table changed as you acted: look again "
@@ -436,17 +492,29 @@ class Tables:
                 continue
             live.state = new_state
             live.seq += 1
+            live.timer = timer
+            live.record = replace(live.record, status=status, options=options)
+            if ends:
+                events.append({"type": "table_ended"})
+                if live.record.mode == "solo":
+                    self._record_solo(live)
             return events
         raise AssertionError("unreachable")
 
     def _after_change(self, live: Live) -> list[dict]:
-        events = self._run_bots(live)
-        self._sync_timer(live)
-        if live.state.phase == "ended" and live.record.status != "ended":
-            self._set_status(live, "ended")
-            events.append({"type": "table_ended"})
-            if live.record.mode == "solo":
-                self._record_solo(live)
+        """Bots take their turns; a phase entered without an action (the game started or
+        resumed) gets its timer. Each bot's move is saved like a player's. If saving fails
+        here, what was saved before stands and is shown: the clock tries the rest again."""
+        events: list[dict] = []
+        try:
+            self._run_bots(live, events)
+            self._sync_timer(live)
+        except StoreError as exc:
+            log.warning("table %s: cannot save what follows its last action (%s); "
+                        "trying again shortly", live.record.id, exc)
+            live.unsettled = True
+        else:
+            live.unsettled = False
         return events
 
     def _record_solo(self, live: Live) -> None:
@@ -454,9 +522,12 @@ class Tables:
 
         opts = live.record.options
         won = outcome(live.state)["won"]
-        self.store.add_solo_record(opts.get("_browser", ""), live.record.deck,
-                                   live.record.scenario, opts.get("difficulty") or "",
-                                   round(live.state.total(), 2), bool(won), live.record.id)
+        try:
+            self.store.add_solo_record(opts.get("_browser", ""), live.record.deck,
+                                       live.record.scenario, opts.get("difficulty") or "",
+                                       round(live.state.total(), 2), bool(won), live.record.id)
+        except StoreError as exc:  # the game itself is saved; only the practice record is not
+            log.warning("table %s: cannot save the solo record (%s)", live.record.id, exc)
 
     def undo(self, ident: Identity) -> list[dict]:
         """Solo practice only: take back the learner's last choice, and everything the bots
@@ -494,11 +565,12 @@ class Tables:
         difficulty = live.state.difficulty
         return difficulty.bots if difficulty else "greedy"
 
-    def _run_bots(self, live: Live) -> list[dict]:
+    def _run_bots(self, live: Live, events: list[dict]) -> None:
+        """Bots move until none has anything to do, adding what happened to `events` (kept
+        up to a failure, which propagates)."""
         if live.record.status != "playing":
-            return []
+            return
         seats = {s.seat: self.bot_kind(live) for s in live.seats if s.kind == "bot"}
-        events: list[dict] = []
         for _ in range(500):
             moved = False
             for seat, kind in seats.items():
@@ -513,7 +585,6 @@ class Tables:
                 break
             if not moved:
                 break
-        return events
 
     # ---- the facilitator -------------------------------------------------------------------
 
@@ -666,9 +737,10 @@ class Tables:
         return events + self._after_change(live)
 
     def _set_status(self, live: Live, status: str) -> None:
-        self.store.set_status(live.record.id, status)
-        live.record = replace(live.record, status=status)
-        self._save_timer(live)
+        """The status and the timer (paused, resumed, cleared) in one write."""
+        options = {**live.record.options, "_timer": live.timer}
+        self.store.update_table(live.record.id, status=status, options=options)
+        live.record = replace(live.record, status=status, options=options)
 
     # ---- timers ----------------------------------------------------------------------------
 
@@ -676,18 +748,24 @@ class Tables:
         timers = {**live.state.deck.settings.timers, **live.record.options.get("timers", {})}
         return int(timers.get(phase, 0))
 
-    def _sync_timer(self, live: Live) -> None:
-        """Start a fresh timer when the table enters a new timed phase."""
-        st = live.state
-        key = {"round": st.round.number, "phase": st.phase}
+    def _timer_for(self, live: Live, state: GameState, status: str) -> dict | None:
+        """The timer the table has once in `state`: the one running if the phase is the
+        same, else a fresh one for a timed phase (none when not playing)."""
+        key = {"round": state.round.number, "phase": state.phase}
         if live.timer and {k: live.timer.get(k) for k in key} == key:
-            return
-        seconds = self.timer_length(live, st.phase) if st.phase in TIMED_PHASES else 0
-        if seconds and live.record.status in ("playing", "paused"):
-            live.timer = {**key, "ends_at": self.clock() + seconds, "length": seconds}
-        else:
-            live.timer = None
-        self._save_timer(live)
+            return live.timer
+        seconds = self.timer_length(live, state.phase) if state.phase in TIMED_PHASES else 0
+        if seconds and status == "playing":
+            return {**key, "ends_at": self.clock() + seconds, "length": seconds}
+        if seconds and status == "paused":
+            return {**key, "remaining": float(seconds), "length": seconds}
+        return None
+
+    def _sync_timer(self, live: Live, *, save: bool = True) -> None:
+        """Start a fresh timer when the table enters a new timed phase."""
+        live.timer = self._timer_for(live, live.state, live.record.status)
+        if save:
+            self._save_timer(live)
 
     def _save_timer(self, live: Live) -> None:
         options = {**live.record.options, "_timer": live.timer}
@@ -702,6 +780,12 @@ class Tables:
         with self.cache_lock:
             tables = list(self.cache.values())
         for live in tables:
+            if live.unsettled:
+                with live.lock:
+                    self._refresh(live)
+                    events = self._after_change(live)
+                if not live.unsettled:
+                    self.publish(live, events)
             t = live.timer
             if not t or "ends_at" not in t or t["ends_at"] > now \
                     or live.record.status != "playing":
