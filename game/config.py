@@ -16,6 +16,7 @@ class Config:
     port: int = 5000
     database_url: str = f"sqlite:///{ROOT / 'instance' / 'game.db'}"
     message_queue: str | None = None  # e.g. redis://127.0.0.1:6379/0 for several processes
+    message_queue_channel: str | None = None  # default: from the Redis URL's database number
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     cards_dir: Path = ROOT / "cards"
     async_mode: str = "threading"
@@ -44,6 +45,8 @@ class Config:
         queue = env.get("MESSAGE_QUEUE") or env.get("REDIS_URL")
         if queue:
             values["message_queue"] = queue
+        if env.get("MESSAGE_QUEUE_CHANNEL"):
+            values["message_queue_channel"] = env["MESSAGE_QUEUE_CHANNEL"]
         if env.get("SECRET_KEY"):
             values["secret_key"] = env["SECRET_KEY"]
         if env.get("CARDS_DIR"):

@@ -84,14 +84,17 @@ class SharedPresence(Presence):
     the log): a mark beside a seat is not worth refusing a move for."""
 
     ALIVE_S = 30
+    TABLE_KEEP_S = 24 * 3600  # a table left alone for a day is forgotten
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str = "gg") -> None:
         super().__init__()
         import redis
 
         self._errors = (redis.RedisError, OSError)
         self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self.me = secrets.token_hex(8)
+        self.prefix = prefix  # the deployment's channel: two sharing a Redis keep apart
+        self._down = False
         self.beat()
 
     def online(self, table_id: str, seats: range) -> frozenset[int]:
@@ -101,11 +104,31 @@ class SharedPresence(Presence):
         return here | self._held_elsewhere(table_id)
 
     def beat(self) -> None:
+        """Renew this process's key, and write again every seat it holds: after Redis
+        restarts empty (or evicts a table's key) the seats would otherwise show as away
+        until each phone reconnected."""
+        with self.lock:
+            held: dict[str, list[int]] = defaultdict(list)
+            for (table_id, seat), n in self.counts.items():
+                if n > 0:
+                    held[table_id].append(seat)
         try:
-            self.redis.set(self._alive_key(self.me), 1, ex=self.ALIVE_S)
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.set(self._alive_key(self.me), 1, ex=self.ALIVE_S)
+            for table_id, seats in held.items():
+                key = self._table_key(table_id)
+                pipe.hset(key, mapping={f"{seat}:{self.me}": 1 for seat in seats})
+                pipe.expire(key, self.TABLE_KEEP_S)
+            pipe.execute()
         except self._errors as exc:
-            log.warning("presence: cannot reach Redis (%s); showing this process's own "
-                        "connections only", type(exc).__name__)
+            if not self._down:
+                log.warning("presence: cannot reach Redis (%s: %s); showing this process's "
+                            "own connections only", type(exc).__name__, exc)
+            self._down = True
+        else:
+            if self._down:
+                log.info("presence: Redis is back")
+            self._down = False
 
     def _changed(self, changes: list[tuple[str, int, bool]]) -> None:
         for table_id, seat, held in changes:
@@ -116,7 +139,7 @@ class SharedPresence(Presence):
                     pipe.hset(key, field, 1)
                 else:
                     pipe.hdel(key, field)
-                pipe.expire(key, 24 * 3600)  # a table left alone for a day is forgotten
+                pipe.expire(key, self.TABLE_KEEP_S)
                 pipe.execute()
             except self._errors as exc:
                 log.warning("presence: cannot record seat %s of %s in Redis (%s)", seat,
@@ -140,10 +163,8 @@ class SharedPresence(Presence):
                         type(exc).__name__)
         return seats
 
-    @staticmethod
-    def _table_key(table_id: str) -> str:
-        return f"gg:presence:{table_id}"
+    def _table_key(self, table_id: str) -> str:
+        return f"{self.prefix}:presence:{table_id}"
 
-    @staticmethod
-    def _alive_key(process: str) -> str:
-        return f"gg:process:{process}"
+    def _alive_key(self, process: str) -> str:
+        return f"{self.prefix}:process:{process}"

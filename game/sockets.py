@@ -16,9 +16,10 @@ from collections.abc import Callable
 
 from flask_socketio import SocketIO
 
+from game.drain import Drain
 from game.limits import BadRequest, RateLimiter, check_payload
 from game.presence import Presence
-from game.store import SeatRecord
+from game.store import SeatRecord, StoreError
 from game.tables import Identity, Live, Tables
 from game.transport import PacketGuard
 from game.view import view
@@ -54,7 +55,9 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
              table_info: Callable[[Live, Identity | None], dict],
              seat_view: Callable[[Live, int], dict], *,
              join_limit: int, events_per_second: int, connections_per_address: int = 0,
-             viewers_per_table: int = 0, limit_storage: str | None = None) -> None:
+             viewers_per_table: int = 0, limit_storage: str | None = None,
+             drain: Drain | None = None,
+             cannot_save: str = "the server cannot save right now; try again") -> None:
     server = socketio.server
     # Two limits: before decoding, a packet budget per connection that drops floods and
     # closes connections sending garbage (transport.PacketGuard); after it, a gentler one
@@ -69,6 +72,7 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
                                    name="wrong-code-addr")
     connections: dict[str, int] = {}
     removed: set[tuple[str, str]] = set()  # (sid, table): this connection's seat was freed
+    drain = drain or Drain()  # events in flight, for stopping without dropping any
 
     def client_key(sid: str) -> str:
         # Not X-Forwarded-For as sent: anyone can write that header, and a new value per
@@ -87,10 +91,15 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
                         raise BadRequest("bad_payload", f"{event}: send one object, not "
                                          f"{1 + len(extra)} arguments")
                     data = check_payload(payload, spec, event)
-                    result = fn(sid, data) or {}
+                    with drain.event():
+                        result = fn(sid, data) or {}
                     return {"ok": True, **result}
                 except BadRequest as exc:
                     return {"ok": False, "error": {"code": exc.code, "message": exc.message}}
+                except StoreError as exc:  # the database refused: nothing was applied
+                    log.error("socket event %s: database error: %s", event, exc)
+                    return {"ok": False, "error": {"code": "cannot_save",
+                                                   "message": cannot_save}}
                 except Exception:
                     log.exception("socket event %s failed", event)
                     return {"ok": False, "error": {"code": "server_error", "message":

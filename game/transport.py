@@ -8,6 +8,8 @@ import contextlib
 import logging
 import socket
 import time
+from collections.abc import Callable
+from urllib.parse import urlparse
 
 import simple_websocket
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
@@ -137,6 +139,11 @@ class PacketGuard:
             self.limiter.clear(self.budget, eio_sid)
             self.limiter.clear(self.garbage, eio_sid)
 
+log = logging.getLogger(__name__)
+# The longest wait between attempts to listen to Redis again. The library's own doubles up to
+# a minute, during which this process's players see nothing the others do.
+RELISTEN_MAX_S = 2.0
+
 
 def websocket_options(wsgi_app, compression: bool):
     """Set up WebSocket connections before the Socket.IO server takes them.
@@ -221,6 +228,59 @@ class TextQueue(RedisManager):
         self._publish(message)  # and to the other processes'
         return None
 
+    # Set by the server: called with the room of a message that could not be published,
+    # and when listening resumes after a failure (messages sent meanwhile never arrived).
+    on_lost: Callable[[str], None] = staticmethod(lambda room: None)
+    on_back: Callable[[], None] = staticmethod(lambda: None)
+    _publish_down = False
+
+    def _publish(self, data):
+        """Publish, retrying once on a fresh connection. A failure is logged once per outage,
+        with its cause, and reported through on_lost so the view can be sent again."""
+        for attempt in range(2):
+            try:
+                if not self.connected:
+                    self._redis_connect()
+                result = self.redis.publish(self.channel, self.json.dumps(data))
+            except Exception as exc:
+                self.connected = False
+                if attempt == 0:
+                    continue
+                if not self._publish_down:
+                    self._publish_down = True
+                    log.warning("cannot send views to the other processes through Redis "
+                                "(%s: %s); they will be sent again when it is back",
+                                type(exc).__name__, exc)
+                if isinstance(data, dict) and isinstance(data.get("room"), str):
+                    self.on_lost(data["room"])
+                return None
+            if self._publish_down:
+                self._publish_down = False
+                log.info("sending views through Redis again")
+            return result
+        return None
+
+    def _redis_listen_with_retries(self):
+        """The library's loop, with a short wait between attempts, one log line per outage
+        rather than one per attempt, and on_back once listening again."""
+        wait, failed = 0.25, False
+        while True:
+            try:
+                self._redis_connect()
+                self.pubsub.subscribe(self.channel)
+                if failed:
+                    log.info("listening to Redis again; sending current views")
+                    failed, wait = False, 0.25
+                    self.on_back()
+                yield from self.pubsub.listen()
+            except Exception as exc:
+                if not failed:
+                    log.warning("lost Redis (%s: %s): views from other processes are not "
+                                "arriving; trying again", type(exc).__name__, exc)
+                failed = True
+                time.sleep(wait)
+                wait = min(wait * 2, RELISTEN_MAX_S)
+
     def _listen(self):
         mine = fastjson.dumps({"host_id": self.host_id})[:-1].encode()  # '{"host_id":"..."'
         for message in super()._listen():
@@ -228,13 +288,25 @@ class TextQueue(RedisManager):
                 yield message
 
 
-def message_queue(url: str) -> TextQueue:
+def queue_channel(url: str, name: str | None = None) -> str:
+    """The pub/sub channel of a deployment. Redis delivers a channel's messages to every
+    subscriber whatever database it selected, so the database number must be part of the
+    name, or two deployments sharing a Redis would receive each other's seat views.
+    MESSAGE_QUEUE_CHANNEL (`name`) sets it outright."""
+    if name:
+        return name
+    path = urlparse(url).path.strip("/")
+    database = int(path) if path.isdigit() else 0
+    return f"governance-game:{database}"
+
+
+def message_queue(url: str, channel: str) -> TextQueue:
     """The Socket.IO client manager for MESSAGE_QUEUE. Presence lives in Redis too
     (game/presence.py), so only a Redis URL will do."""
     if not url.startswith(("redis://", "rediss://")):
         raise ValueError("MESSAGE_QUEUE must be a Redis URL (redis:// or rediss://), "
                          f"not {url.split(':', 1)[0]}:...")
-    return TextQueue(url, channel="flask-socketio", json=fastjson)
+    return TextQueue(url, channel=channel, json=fastjson)
 
 
 def queue_health(url: str) -> dict:

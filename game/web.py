@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import logging
+import time
 from pathlib import Path
 
 from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
@@ -19,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from game import solo
 from game.config import ROOT, Config
 from game.debrief import debrief
+from game.drain import Drain
 from game.joincode import display, qr_svg
 from game.limits import BadRequest, RateLimiter, check_depth, check_payload
 from game.netaddr import host_of, own_addresses
@@ -26,13 +28,14 @@ from game.paper import print_deck
 from game.paper.sheet import PAPERS
 from game.presence import Presence, SharedPresence
 from game.sockets import register, seat_room
-from game.store import Store
+from game.store import Store, StoreError
 from game.tables import DeckLibrary, Identity, Live, Tables, screen_secret
 from game.transport import (
     TextPacket,
     guard_websockets,
     limit_new_connections,
     message_queue,
+    queue_channel,
     queue_health,
     websocket_options,
 )
@@ -40,6 +43,10 @@ from game.view import proposals_hidden, view
 
 log = logging.getLogger(__name__)
 SEAT_EVENTS = ("presence", "joined", "left")
+# What a player or facilitator is told when the database refuses a write. It is true: an
+# action is acknowledged only once it is in the log, and a failed one changes nothing.
+CANNOT_SAVE = ("the server cannot save right now; nothing was lost; try again in a moment")
+HEALTH_WRITE_EVERY_S = 1.0  # /healthz writes to the database at most this often
 VENDOR = {
     "socket.io.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
     "axe.min.js": ROOT / "node_modules" / "axe-core",
@@ -90,8 +97,10 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     store = Store(config.database_url)
     library = DeckLibrary(config.cards_dir)
     queue = {}
+    channel = None
     if config.message_queue:
-        queue["client_manager"] = message_queue(config.message_queue)
+        channel = queue_channel(config.message_queue, config.message_queue_channel)
+        queue["client_manager"] = message_queue(config.message_queue, channel)
     socketio = SocketIO(app, async_mode=config.async_mode, max_http_buffer_size=32 * 1024,
                         ping_interval=10, ping_timeout=20, json=None, serializer=TextPacket,
                         **queue)
@@ -105,7 +114,8 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         wsgi = ProxyFix(wsgi, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.wsgi_app = wsgi  # type: ignore[method-assign]
     guard_websockets(socketio.server)
-    presence = SharedPresence(config.message_queue) if config.message_queue else Presence()
+    presence = (SharedPresence(config.message_queue, channel or "gg")
+                if config.message_queue else Presence())
 
     def base_url() -> str:
         if config.public_url:
@@ -159,6 +169,9 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         return shared or bool(rooms.get("/", {}).get(room))
 
     def publish(live: Live, events: list[dict]) -> None:
+        # Every part of every message from one state: building them takes Redis round trips,
+        # during which (under gevent) another action may change the table.
+        live = live.snapshot()
         base = f"t:{live.record.id}"
         # Who is connected, joining or leaving changes the seats, not the game: send only
         # the table part then, so a reconnecting phone does not cost everyone a full view.
@@ -194,13 +207,15 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     tables = Tables(store, library, publish=publish, max_cached=config.max_tables_cached,
                     shared=shared)
+    drain = Drain()
     app.extensions["game"] = {"store": store, "tables": tables, "library": library,
-                              "socketio": socketio, "presence": presence}
+                              "socketio": socketio, "presence": presence, "drain": drain}
     register(socketio, tables, presence, table_info, seat_view,
              join_limit=config.join_failures_per_minute,
              events_per_second=config.events_per_second,
              connections_per_address=config.connections_per_address,
-             viewers_per_table=config.viewers_per_table, limit_storage=config.message_queue)
+             viewers_per_table=config.viewers_per_table, limit_storage=config.message_queue,
+             drain=drain, cannot_save=CANNOT_SAVE)
     create_limit = RateLimiter(30, 60.0)
 
     def start_clock() -> None:
@@ -211,6 +226,8 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                 ticks += 1
                 try:
                     tables.tick()
+                    if behind:
+                        catch_up()
                     if ticks % 20 == 0:  # every 10 s
                         presence.beat()
                 except Exception:
@@ -220,9 +237,42 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     app.extensions["game"]["start_clock"] = start_clock
 
+    # ---- catching up after a message-queue outage ------------------------------------------
+    behind: set[str] = set()  # tables whose latest views some connections may have missed
+
+    def views_lost(room: str) -> None:
+        """A view could not go through Redis: the other processes' players missed it."""
+        if room.startswith("t:"):
+            behind.add(room.split(":")[1])
+
+    def listening_again() -> None:
+        """This process missed whatever was published while it could not listen: send its
+        connections the current view of every table they are at."""
+        behind.update(room.split(":")[1] for room in list(rooms.get("/", {}))
+                      if isinstance(room, str) and room.startswith("t:"))
+
+    def catch_up() -> None:
+        for table_id in list(behind):
+            behind.discard(table_id)
+            try:
+                publish(tables.current(table_id), [])
+            except (BadRequest, StoreError) as exc:
+                log.warning("cannot send table %s its current view (%s)", table_id, exc)
+
+    manager = socketio.server.manager
+    if config.message_queue:
+        manager.on_lost = views_lost
+        manager.on_back = listening_again
+    app.extensions["game"]["catch_up"] = catch_up
+
     @app.errorhandler(BadRequest)
     def bad_request(exc: BadRequest):
         return jsonify(ok=False, error=exc.as_dict()), exc.status
+
+    @app.errorhandler(StoreError)
+    def cannot_save(exc: StoreError):
+        log.error("database error on %s %s: %s", request.method, request.path, exc)
+        return jsonify(ok=False, error={"code": "cannot_save", "message": CANNOT_SAVE}), 503
 
     @app.errorhandler(413)
     def too_large(_exc):
@@ -281,9 +331,16 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     # ---- API -------------------------------------------------------------------------------
 
+    last_probe: dict = {}
+
     @app.get("/healthz")
     def healthz():
-        db = store.health()
+        # A write, not just a read: with the disk full or the database read-only, reads
+        # succeed and every action fails. At most one write a second, however often asked.
+        now = time.monotonic()
+        if now - last_probe.get("at", -HEALTH_WRITE_EVERY_S) >= HEALTH_WRITE_EVERY_S:
+            last_probe.update(at=now, result=store.health(write=True))
+        db = last_probe["result"]
         out = {"ok": db["ok"], "database": db, "decks": sorted(library.decks),
                "async_mode": socketio.async_mode}
         if config.message_queue:

@@ -36,10 +36,10 @@ class Shown:
 
 
 def open_table(tables: Tables, seats: int, options: dict) -> tuple[Live, list[Identity]]:
-    live, key = tables.create(DECK, SCENARIO, seats, options)
+    live, _key = tables.create(DECK, SCENARIO, seats, options)
     people = []
     for i in range(seats):
-        _, seat, token = tables.join(live.record.code, f"P{i}")
+        _, _seat, token = tables.join(live.record.code, f"P{i}")
         people.append(tables.identify(live.record.id, token=token))
     return live, people
 
@@ -110,7 +110,7 @@ def test_a_bot_move_that_cannot_be_saved_does_not_undo_the_players_move(
     store = Store(f"sqlite:///{db}")
     shown = Shown()
     tables = Tables(store, library, publish=shown)
-    live, key = tables.create(DECK, SCENARIO, 4, {**TIMERS, "bots": "greedy"})
+    live, _key = tables.create(DECK, SCENARIO, 4, {**TIMERS, "bots": "greedy"})
     _, seat, token = tables.join(live.record.code, "Learner")
     me = tables.identify(live.record.id, token=token)
     tables.facilitate(Identity("facilitator", live.record.id), "start", {})
