@@ -28,11 +28,18 @@ elif ASYNC_MODE == "eventlet":
 
 # Imported only now, after patching.
 import contextlib  # noqa: E402
+import faulthandler  # noqa: E402
 import gc  # noqa: E402
 import logging  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
 
 from game.config import Config  # noqa: E402
+from game.diskcheck import low_space, unwritable  # noqa: E402
 from game.web import create_app  # noqa: E402
+
+log = logging.getLogger("game.server")
 
 
 def main() -> None:
@@ -40,27 +47,67 @@ def main() -> None:
     # run full collections over every cached table often enough to show in p99 latency.
     gc.set_threshold(20_000, 20, 20)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # A fatal signal (SIGBUS when SQLite's memory-mapped -shm file cannot be written, say)
+    # leaves a traceback in the log rather than nothing.
+    faulthandler.enable()
     config = Config.from_env(async_mode=ASYNC_MODE)
+    problem = unwritable(config.database_url)
+    if problem:
+        log.error("cannot start: %s", problem)
+        sys.exit(2)
+    warning = low_space(config.database_url)
+    if warning:
+        log.warning("%s", warning)
     app, socketio = create_app(config)
     gc.freeze()  # the decks and the app live as long as the process: no collection scans them
     app.extensions["game"]["start_clock"]()
     print(f"The Governance Game is at http://{config.host}:{config.port}/ (Ctrl+C stops it)",
           flush=True)
     extra: dict = {}
+    drain = app.extensions["game"]["drain"]
     if config.async_mode == "gevent":
-        import signal
-
         import gevent
 
         extra["error_log"] = quiet_http_errors()
-        # Ctrl+C or a service manager's SIGTERM: stop serving in an orderly way. Left to
-        # Python, the KeyboardInterrupt lands in whichever greenlet happens to be running.
+
+        def stop() -> None:
+            # Stop taking connections, answer every event already started, then stop.
+            socketio.wsgi_server.stop_accepting()
+            finish(drain, socketio, gevent.sleep)
+            socketio.stop()
+
+        # Ctrl+C or a service manager's SIGTERM. Left to Python, the KeyboardInterrupt lands
+        # in whichever greenlet happens to be running.
         for sig in (signal.SIGINT, signal.SIGTERM):
-            gevent.signal_handler(sig, socketio.stop)
+            gevent.signal_handler(sig, lambda: gevent.spawn(stop))
+    else:
+        def stop_threads(_sig: int, _frame: object) -> None:
+            # Runs in the main thread, which serves no requests: while it waits, the
+            # request threads finish what they started.
+            finish(drain, socketio, time.sleep)
+            raise KeyboardInterrupt
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, stop_threads)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C on threads: no traceback
         socketio.run(app, host=config.host, port=config.port, allow_unsafe_werkzeug=True,
                      log_output=False, **extra)
     print("Stopped.", flush=True)
+
+
+def finish(drain, socketio, sleep) -> None:
+    """Let in-flight events finish, then give their answers a moment to be written."""
+    if drain.closing:
+        return
+    log.info("stopping: answering the %d events in flight first", drain.busy)
+    if not drain.close(sleep):
+        log.warning("stopping with %d events still unanswered", drain.busy)
+    deadline = time.monotonic() + 2.0
+    sockets = socketio.server.eio.sockets
+    while time.monotonic() < deadline and any(
+            not s.queue.empty() for s in list(sockets.values())):
+        sleep(0.01)  # answers queued for their connection's writer
+    sleep(0.05)  # and the last one written
 
 
 class _WebSocketLeftovers(logging.Filter):
