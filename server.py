@@ -1,8 +1,10 @@
 """Run the Governance Game server: `python server.py` (or `make run`).
 
 Settings come from the environment: HOST, PORT, DATABASE_URL (default: a SQLite file in
-instance/), MESSAGE_QUEUE (a Redis URL, to run several processes), SECRET_KEY, PUBLIC_URL
-(the address phones use, for join links and QR codes) and ASYNC_MODE.
+instance/), MESSAGE_QUEUE (a Redis URL, to run several processes) and MESSAGE_QUEUE_CHANNEL,
+SECRET_KEY, PUBLIC_URL (the address phones use, for join links and QR codes) and ASYNC_MODE.
+
+SIGTERM and Ctrl+C drain: no new connections, every event started is answered, then exit.
 
 ASYNC_MODE defaults to gevent when it is installed (`make run` installs it): one greenlet
 per connection rather than a thread, a production WSGI server rather than Werkzeug's

@@ -85,6 +85,10 @@ CODES: dict[str, Code] = {
     "too_many_viewers": Code(429, "the table has as many spectators as it allows"),
     "too_many_connections": Code(429, "too many new connections from this address"),
     "busy": Code(503, "no free join code could be drawn; try again"),
+    "cannot_save": Code(503, "the database cannot save right now (full, read-only, "
+                        "unreachable); nothing was applied"),
+    "restarting": Code(503, "the server is stopping; nothing was applied: retry once "
+                       "reconnected"),
     "server_error": Code(500, "the server failed; the action was not applied"),
 }
 

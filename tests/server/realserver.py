@@ -30,10 +30,10 @@ SCENARIO = "council-chatbot"
 NO_TIMERS = {"timers": {"proposal": 0, "discussion": 0, "vote": 0}}
 CALL_TIMEOUT = 10.0
 # Variables of the developer's shell that would point a test server elsewhere.
-SERVER_ENV = ("HOST", "PORT", "DATABASE_URL", "MESSAGE_QUEUE", "REDIS_URL", "SECRET_KEY",
-              "CARDS_DIR", "ASYNC_MODE", "PUBLIC_URL", "WS_COMPRESSION", "TRUSTED_PROXIES",
-              "CONNECTIONS_PER_ADDRESS", "CONNECTS_PER_MINUTE", "VIEWERS_PER_TABLE",
-              "ALLOWED_HOSTS")
+SERVER_ENV = ("HOST", "PORT", "DATABASE_URL", "MESSAGE_QUEUE", "MESSAGE_QUEUE_CHANNEL",
+              "REDIS_URL", "SECRET_KEY", "CARDS_DIR", "ASYNC_MODE", "PUBLIC_URL",
+              "WS_COMPRESSION", "TRUSTED_PROXIES", "CONNECTIONS_PER_ADDRESS",
+              "CONNECTS_PER_MINUTE", "VIEWERS_PER_TABLE", "ALLOWED_HOSTS")
 
 
 def free_port() -> int:
