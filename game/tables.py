@@ -300,20 +300,34 @@ class Tables:
         between the two writes it used to make, may hold a table whose last action ended
         the game while its status says "playing", or a timer left from a phase the game has
         left (which would never fire). The log is the truth: correct the row from it."""
-        if live.state.phase == "ended" and live.record.status != "ended":
+        if not self._row_lags(live):
+            return
+        # The row may have been read just before another process appended an action (and
+        # its row): read it again, and correct it only if no action came in since.
+        record = self.store.get_table(live.record.id)
+        if record is None or self.store.last_seq(live.record.id) != live.seq:
+            return  # the table is moving on; the next change reads it again
+        live.record, live.timer = record, record.options.get("_timer")
+        if not self._row_lags(live):
+            return
+        if live.state.phase == "ended":
             log.warning("table %s: its log ends the game but its status was %s; ended it",
                         live.record.id, live.record.status)
             live.record = replace(live.record, status="ended")
             live.timer = None
             self._write_row(live, status="ended")
             return
-        if live.record.status in ("playing", "paused"):
-            before = live.timer
-            self._sync_timer(live, save=False)
-            if live.timer != before:
-                log.warning("table %s: its timer was for another phase than its log's; "
-                            "started this phase's", live.record.id)
-                self._write_row(live)
+        self._sync_timer(live, save=False)
+        log.warning("table %s: its timer was for another phase than its log's; started "
+                    "this phase's", live.record.id)
+        self._write_row(live)
+
+    def _row_lags(self, live: Live) -> bool:
+        status = live.record.status
+        if live.state.phase == "ended":
+            return status != "ended"
+        return status in ("playing", "paused") and \
+            self._timer_for(live, live.state, status) != live.timer
 
     def _write_row(self, live: Live, *, status: str | None = None) -> None:
         """Save a correction of the table's row; if it fails, the next load corrects again."""
