@@ -121,14 +121,21 @@ class SharedPresence(Presence):
                 pipe.expire(key, self.TABLE_KEEP_S)
             pipe.execute()
         except self._errors as exc:
-            if not self._down:
-                log.warning("presence: cannot reach Redis (%s: %s); showing this process's "
-                            "own connections only", type(exc).__name__, exc)
-            self._down = True
+            self._failed(exc)
         else:
-            if self._down:
-                log.info("presence: Redis is back")
-            self._down = False
+            self._reached()
+
+    def _failed(self, exc: Exception) -> None:
+        """Say once per outage, with the cause, that presence is local only."""
+        if not self._down:
+            log.warning("presence: cannot reach Redis (%s: %s); showing this process's own "
+                        "connections only until it is back", type(exc).__name__, exc)
+        self._down = True
+
+    def _reached(self) -> None:
+        if self._down:
+            log.info("presence: Redis is back")
+        self._down = False
 
     def _changed(self, changes: list[tuple[str, int, bool]]) -> None:
         for table_id, seat, held in changes:
@@ -142,8 +149,7 @@ class SharedPresence(Presence):
                 pipe.expire(key, self.TABLE_KEEP_S)
                 pipe.execute()
             except self._errors as exc:
-                log.warning("presence: cannot record seat %s of %s in Redis (%s)", seat,
-                            table_id, type(exc).__name__)
+                self._failed(exc)
 
     def _held_elsewhere(self, table_id: str) -> frozenset[int]:
         seats: frozenset[int] = frozenset()
@@ -159,8 +165,7 @@ class SharedPresence(Presence):
                 seats = frozenset(s for p, up in zip(names, alive, strict=True) if up
                                   for s in holders[p])
         except (ValueError, *self._errors) as exc:
-            log.warning("presence: cannot read %s from Redis (%s)", table_id,
-                        type(exc).__name__)
+            self._failed(exc)
         return seats
 
     def _table_key(self, table_id: str) -> str:

@@ -6,6 +6,7 @@ Needs `redis-server`: skipped without it, except in CI (CI=true)."""
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -45,8 +46,18 @@ class RedisProcess:
                 time.sleep(0.025)
         raise RuntimeError("redis-server did not start")
 
+    def pause(self) -> None:
+        """Stop answering, keeping every key, as a network partition would."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
+            self.resume()
             self.proc.kill()
             self.proc.wait(10)
 
@@ -113,6 +124,33 @@ def test_seats_on_the_other_process_show_as_here_again_after_redis_restarts(
         return marks(table.facilitator.views[-1]) == [True, True, True]
 
     assert until(all_here, 40), marks(table.facilitator.views[-1])
+
+
+def test_presence_through_a_redis_that_stops_answering_for_a_while(
+        own_redis, start_servers, clients):
+    """Redis stops answering but keeps its keys, as in a network partition; meanwhile seat 1
+    (on B) goes away. Once Redis answers again, seat 1 shows as away, and each process has
+    logged the outage once rather than at every attempt."""
+    a, b = start_servers(own_redis.url(), own_redis.url())
+    table = open_table(a, clients, seats=3, url=lambda i: (a, b)[i % 2].url)
+    table.facilitator.wait_view(lambda v: marks(v) == [True, True, True])
+    own_redis.pause()
+    table.players[1].close()
+    # Longer than B's attempt to record it lasts (the Redis client's retries of a 2 s
+    # time-out), so that it fails.
+    time.sleep(12)
+    own_redis.resume()
+
+    def away() -> bool:
+        table.facilitator.ok("facilitate", {"command": "set_timers",
+                                            "args": {"timers": {"proposal": 0}}})
+        return marks(table.facilitator.views[-1]) == [True, False, True]
+
+    assert until(away, 40), marks(table.facilitator.views[-1])
+    for s in (a, b):  # one line when Redis went away, whatever was tried meanwhile
+        lost = [line for line in s.log_text().splitlines()
+                if "presence:" in line and "WARNING" in line]
+        assert len(lost) <= 1, lost
 
 
 def test_a_view_missed_while_redis_was_down_arrives_when_it_is_back(
