@@ -97,6 +97,7 @@ class Live:
     # What follows an action (bots' turns, a new timer) could not be saved: the clock
     # tries again, since nothing else might touch this table.
     unsettled: bool = False
+    tick_failing: bool = False  # the clock's last attempt at this table could not save
 
     def snapshot(self) -> Live:
         """This table as it is now, for building views from one state while the table moves
@@ -788,37 +789,50 @@ class Tables:
             live.record = replace(live.record, options=options)
 
     def tick(self) -> int:
-        """Advance every cached table whose phase timer has run out. Returns how many."""
+        """Advance every cached table whose phase timer has run out, and finish what could
+        not be saved after an action (bots' turns). Returns how many timers fired. A table
+        the database fails for is tried again at the next tick; the others go on."""
         now = self.clock()
         fired = 0
         with self.cache_lock:
             tables = list(self.cache.values())
         for live in tables:
-            if live.unsettled:
-                with live.lock:
-                    self._refresh(live)
-                    events = self._after_change(live)
-                if not live.unsettled:
-                    self.publish(live, events)
+            try:
+                fired += self._tick_one(live, now)
+            except StoreError as exc:
+                if not live.tick_failing:
+                    log.warning("table %s: cannot save its timer's move (%s); trying again "
+                                "at every tick", live.record.id, exc)
+                live.tick_failing = True
+            else:
+                live.tick_failing = False
+        return fired
+
+    def _tick_one(self, live: Live, now: float) -> int:
+        if live.unsettled:
+            with live.lock:
+                self._refresh(live)
+                events = self._after_change(live)
+            if not live.unsettled:
+                self.publish(live, events)
+        t = live.timer
+        if not t or "ends_at" not in t or t["ends_at"] > now \
+                or live.record.status != "playing":
+            return 0
+        with live.lock:
+            self._refresh(live)
             t = live.timer
             if not t or "ends_at" not in t or t["ends_at"] > now \
                     or live.record.status != "playing":
-                continue
-            with live.lock:
-                self._refresh(live)
-                t = live.timer
-                if not t or "ends_at" not in t or t["ends_at"] > now \
-                        or live.record.status != "playing":
-                    continue
-                try:
-                    events = self._advance(live, {"round": t["round"], "phase": t["phase"]})
-                except BadRequest:  # another process advanced it first
-                    live.timer = None
-                    continue
-                events.insert(0, {"type": "timeout", "phase": t["phase"]})
-            fired += 1
-            self.publish(live, events)
-        return fired
+                return 0
+            try:
+                events = self._advance(live, {"round": t["round"], "phase": t["phase"]})
+            except BadRequest:  # another process advanced it first
+                live.timer = None
+                return 0
+            events.insert(0, {"type": "timeout", "phase": t["phase"]})
+        self.publish(live, events)
+        return 1
 
     def timer_view(self, live: Live) -> dict | None:
         t = live.timer

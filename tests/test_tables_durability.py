@@ -198,3 +198,42 @@ def test_a_refused_action_changes_nothing(tmp_path: Path, library: DeckLibrary) 
     with pytest.raises(BadRequest):
         tables.act(people[0], {"type": "ready"})
     assert live.state.version == 0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_timer_that_cannot_be_saved_holds_up_no_other_table(
+        tmp_path: Path, library: DeckLibrary) -> None:
+    """Two tables' proposal timers run out together; the first table's move cannot be
+    saved. The clock still moves the second on, and the first once its database can save."""
+    db = tmp_path / "t.db"
+    clock = Clock()
+    store = Store(f"sqlite:///{db}")
+    tables = Tables(store, library, clock=clock)
+    timed = {"timers": {"proposal": 60, "discussion": 60, "vote": 60}}
+    first, _ = open_table(tables, 3, timed)
+    second, _ = open_table(tables, 3, timed)
+    for live in (first, second):
+        tables.facilitate(Identity("facilitator", live.record.id), "start", {})
+    real_append = store.append
+
+    def first_cannot_save(table_id, *args, **kwargs):
+        if table_id == first.record.id:
+            raise StoreError("OperationalError: database or disk is full")
+        return real_append(table_id, *args, **kwargs)
+
+    store.append = first_cannot_save  # type: ignore[method-assign]
+    clock.now += 61
+    assert tables.tick() == 1  # no exception, and the second table moved on
+    assert second.state.phase != "proposal" and first.state.phase == "proposal"
+    assert tables.tick() == 0  # the first still cannot: still no exception
+    store.append = real_append  # type: ignore[method-assign]
+    assert tables.tick() == 1
+    assert first.state.phase != "proposal"
+    assert len(log_of(db, first.record.id)) == first.state.version
