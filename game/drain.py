@@ -26,9 +26,11 @@ class Drain:
         self._lock = threading.Lock()
 
     @contextmanager
-    def event(self) -> Iterator[None]:
+    def event(self, *, changes: bool = True) -> Iterator[None]:
+        """Count an event in and out. Once closing, an event that changes something is
+        refused; one that only reads (hello) still gets its answer."""
         with self._lock:
-            if self.closing:
+            if self.closing and changes:
                 raise BadRequest("restarting", "the server is restarting: nothing was lost; "
                                  "try again in a moment")
             self._busy += 1

@@ -91,7 +91,7 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
                         raise BadRequest("bad_payload", f"{event}: send one object, not "
                                          f"{1 + len(extra)} arguments")
                     data = check_payload(payload, spec, event)
-                    with drain.event():
+                    with drain.event(changes=event != "hello"):
                         result = fn(sid, data) or {}
                     return {"ok": True, **result}
                 except BadRequest as exc:
