@@ -784,13 +784,18 @@ class Store:
         with self._tx(self._reader) as conn:
             return int(conn.execute(query).scalar_one())
 
-    def truncate(self, table_id: str, from_seq: int) -> int:
-        """Delete actions with seq >= from_seq (solo undo); return how many were deleted."""
+    def truncate(self, table_id: str, from_seq: int, *, options: dict | None = None) -> int:
+        """Delete actions with seq >= from_seq (solo undo); return how many were deleted.
+        With `options`, set the table's options in the same transaction."""
         query = actions_table.delete().where(
             actions_table.c.table_id == table_id, actions_table.c.seq >= from_seq
         )
         with self._tx() as conn:
-            return conn.execute(query).rowcount
+            deleted = conn.execute(query).rowcount
+            if options is not None:
+                conn.execute(game_tables.update().where(game_tables.c.id == table_id)
+                             .values(options=options))
+            return deleted
 
     # --- solo records ---------------------------------------------------------------------
 

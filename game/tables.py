@@ -559,10 +559,10 @@ class Tables:
             mine = [r for r in rows if r.seat == ident.seat and r.action.get("type") != "ready"]
             if not mine:
                 raise BadRequest("nothing_to_undo", "there is nothing of yours to undo yet")
-            self.store.truncate(live.record.id, mine[-1].seq)
-            # Counting cuts tells other processes holding this game to fold it afresh.
+            # Counting cuts tells other processes holding this game to fold it afresh; the
+            # count goes with the cut, in one transaction, or neither happens.
             options = {**live.record.options, CUTS: live.record.options.get(CUTS, 0) + 1}
-            self.store.set_options(live.record.id, options)
+            self.store.truncate(live.record.id, mine[-1].seq, options=options)
             fresh = self._fold(self.store.get_table(live.record.id))  # type: ignore[arg-type]
             live.record = fresh.record
             live.state, live.seq = fresh.state, fresh.seq

@@ -237,3 +237,26 @@ def test_a_timer_that_cannot_be_saved_holds_up_no_other_table(
     assert tables.tick() == 1
     assert first.state.phase != "proposal"
     assert len(log_of(db, first.record.id)) == first.state.version
+
+
+def test_an_undo_that_cannot_be_saved_leaves_the_log_as_it_was(
+        tmp_path: Path, library: DeckLibrary) -> None:
+    """Solo undo cuts the log and counts the cut on the table's row; if the count cannot be
+    written, the learner is told so and the log keeps every action."""
+    from game import solo
+
+    db = tmp_path / "t.db"
+    tables = Tables(Store(f"sqlite:///{db}"), library)
+    live, token = solo.start(tables, DECK, SCENARIO, None, "team", "browser-durable-01")
+    me = tables.identify(live.record.id, token=token)
+    choice = choose(live.state, me.seat, "greedy")  # type: ignore[arg-type]
+    assert choice is not None
+    tables.act(me, choice.action)
+    before = log_of(db, live.record.id)
+    refuse_table_writes(db)
+    with pytest.raises(StoreError):
+        tables.undo(me)
+    assert log_of(db, live.record.id) == before
+    allow_table_writes(db)
+    tables.undo(me)
+    assert len(log_of(db, live.record.id)) < len(before)
