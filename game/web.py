@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 SEAT_EVENTS = ("presence", "joined", "left")
 # What a player or facilitator is told when the database refuses a write. It is true: an
 # action is acknowledged only once it is in the log, and a failed one changes nothing.
-CANNOT_SAVE = ("the server cannot save right now; nothing was lost; try again in a moment")
+CANNOT_SAVE = "the server cannot save right now; nothing was lost; try again in a moment"
 HEALTH_WRITE_EVERY_S = 1.0  # /healthz writes to the database at most this often
 VENDOR = {
     "socket.io.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
@@ -263,7 +263,6 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     if config.message_queue:
         manager.on_lost = views_lost
         manager.on_back = listening_again
-    app.extensions["game"]["catch_up"] = catch_up
 
     @app.errorhandler(BadRequest)
     def bad_request(exc: BadRequest):
