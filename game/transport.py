@@ -25,6 +25,9 @@ from game.limits import RateLimiter
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 32 * 1024  # no message of ours comes near this; a view is a few KB
 GARBAGE_LIMIT = 3  # undecodable packets a connection may send before it is closed
+# The longest wait between attempts to listen to Redis again. The library's own doubles up to
+# a minute, during which this process's players see nothing the others do.
+RELISTEN_MAX_S = 2.0
 
 
 class GuardedWebSocket(simple_websocket.Server):
@@ -138,11 +141,6 @@ class PacketGuard:
         if eio_sid:
             self.limiter.clear(self.budget, eio_sid)
             self.limiter.clear(self.garbage, eio_sid)
-
-log = logging.getLogger(__name__)
-# The longest wait between attempts to listen to Redis again. The library's own doubles up to
-# a minute, during which this process's players see nothing the others do.
-RELISTEN_MAX_S = 2.0
 
 
 def websocket_options(wsgi_app, compression: bool):
