@@ -24,8 +24,6 @@ from game.drain import Drain
 from game.joincode import display, qr_svg
 from game.limits import BadRequest, RateLimiter, check_depth, check_payload
 from game.netaddr import host_of, own_addresses
-from game.paper import print_deck
-from game.paper.sheet import PAPERS
 from game.presence import Presence, SharedPresence
 from game.sockets import register, seat_room
 from game.store import Store, StoreError
@@ -365,6 +363,11 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     @app.get("/api/decks/<deck_id>/print.pdf")
     def deck_pdf(deck_id: str):
+        # Imported at the first print, not at start-up: fpdf and fontTools were a quarter of
+        # the server's start, which is what players wait on after a crash.
+        from game.paper import print_deck
+        from game.paper.sheet import PAPERS
+
         deck = library.get(deck_id)
         paper = request.args.get("paper", "a4")
         if paper not in PAPERS:
