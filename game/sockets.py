@@ -56,6 +56,7 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
              seat_view: Callable[[Live, int], dict], *,
              join_limit: int, events_per_second: int, connections_per_address: int = 0,
              viewers_per_table: int = 0, limit_storage: str | None = None,
+             limit_prefix: str = "game",
              drain: Drain | None = None,
              cannot_save: str = "the server cannot save right now; try again") -> None:
     server = socketio.server
@@ -69,7 +70,7 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
     # every process when there is a Redis) so that reconnecting does not buy more guesses.
     wrong_codes = RateLimiter(join_limit, 60.0, name="wrong-code-conn")
     wrong_codes_here = RateLimiter(join_limit * 10, 600.0, limit_storage,
-                                   name="wrong-code-addr")
+                                   name=f"{limit_prefix}:wrong-code-addr")
     connections: dict[str, int] = {}
     removed: set[tuple[str, str]] = set()  # (sid, table): this connection's seat was freed
     drain = drain or Drain()  # events in flight, for stopping without dropping any

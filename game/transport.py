@@ -169,7 +169,8 @@ def websocket_options(wsgi_app, compression: bool):
     return app
 
 
-def limit_new_connections(wsgi_app, per_minute: int, storage: str | None = None):
+def limit_new_connections(wsgi_app, per_minute: int, storage: str | None = None,
+                          prefix: str = "game"):
     """At most `per_minute` new Socket.IO connections a minute from one address, refused
     with 429 before any handshake work. A client cut off for flooding would otherwise come
     back at once, a hundred times a second, and each connection costs the server more than
@@ -177,7 +178,8 @@ def limit_new_connections(wsgi_app, per_minute: int, storage: str | None = None)
     drop (one address at a venue) fit well within the default."""
     if not per_minute:
         return wsgi_app
-    limit = RateLimiter(per_minute, 60.0, storage, name="connects")
+    # (prefix: the deployment's channel, so two deployments on one Redis count apart)
+    limit = RateLimiter(per_minute, 60.0, storage, name=f"{prefix}:connects")
     body = (b'{"ok":false,"error":{"code":"too_many_connections","message":"too many new '
             b'connections from this address: wait a minute and reload the page"}}')
 

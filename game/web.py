@@ -105,7 +105,8 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     # Outermost last: a trusted proxy's headers are read first, so the checks inside see
     # the client's own address and the host name it asked for.
     wsgi = websocket_options(app.wsgi_app, config.ws_compression)
-    wsgi = limit_new_connections(wsgi, config.connects_per_minute, config.message_queue)
+    wsgi = limit_new_connections(wsgi, config.connects_per_minute, config.message_queue,
+                                 channel or "game")
     wsgi = only_hosts(wsgi, allowed_hosts(config))
     proxies = config.trusted_proxies
     if proxies:  # behind that many proxies: take the client's address from X-Forwarded-For
@@ -213,6 +214,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
              events_per_second=config.events_per_second,
              connections_per_address=config.connections_per_address,
              viewers_per_table=config.viewers_per_table, limit_storage=config.message_queue,
+             limit_prefix=channel or "game",
              drain=drain, cannot_save=CANNOT_SAVE)
     create_limit = RateLimiter(30, 60.0)
 
