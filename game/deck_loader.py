@@ -7,9 +7,6 @@ in words a facilitator can act on. The server uses this same code, so a deck tha
 
 from __future__ import annotations
 
-import difflib
-import re
-from collections.abc import Callable
 from pathlib import Path
 
 from game.deck import (
@@ -29,46 +26,18 @@ from game.deck import (
     Tag,
     Track,
 )
-from game.rules import (
-    Adoption,
-    Amount,
-    Compare,
-    Condition,
-    Context,
-    Effect,
-    Rule,
-    all_of,
-    any_of,
-    card_check,
-    card_condition,
-    count_condition,
-    negate,
-    round_condition,
-)
+from game.deck_fields import ID_RE, LIST_SECTIONS, MAX_NAME, DeckFields, suggest
+from game.rules import Rule
+from game.vocabulary import condition, effects
 from game.yamlfile import DeckFileError, Map, Problem, Seq, load_yaml
 
-ID_RE = re.compile(r"^[a-z][a-z0-9-]{0,47}$")
 MAX_FILES = 40
-MAX_NAME = 80
-MAX_TEXT = 1200
 MAX_ITEMS = 400
 
-LIST_SECTIONS = ("criteria", "groups", "tags", "tracks", "stages", "interventions", "events",
-                 "roles", "scenarios", "difficulties")
 MAP_SECTIONS = ("deck", "settings")
 PHASES = ("proposal", "discussion", "vote")
 BOT_KINDS = ("random", "greedy", "objective")
 EVENT_KINDS = ("requirement", "challenge", "change")
-COMPARE_KEYS = ("at_least", "at_most", "above", "below")
-CARD_CONDITIONS = ("tag", "reaches", "reaches_affected", "intervention", "rating", "cost")
-ROUND_ONLY = ("any_reaches", "none_reaches", "any_tag", "none_tag", "stage")
-CONDITION_KEYS = (*CARD_CONDITIONS, "count", *ROUND_ONLY, "track", "score", "total",
-                  "all", "any", "not")
-EFFECTS_BY_PLACE = {
-    "rule": ("add",),
-    "event": ("add", "cost", "draw", "discard", "adopt_limit", "skip_event"),
-    "ability": ("add", "cost", "draw", "discard", "adopt_limit", "skip_event", "redraw_event"),
-}
 
 
 class DeckInvalid(Exception):
@@ -89,37 +58,8 @@ def check_deck(path: str | Path) -> tuple[Deck | None, list[Problem]]:
     return _Reader(Path(path)).read()
 
 
-def suggest(word: object, options: object) -> str:
-    if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
-
-class _Reader:
-    def __init__(self, path: Path):
-        self.path = path
-        self.problems: list[Problem] = []
-        self.ids: dict[str, dict[str, Map]] = {s: {} for s in LIST_SECTIONS}
-        self.criteria: dict[str, Criterion] = {}
-        self.groups: dict[str, Group] = {}
-        self.tags: dict[str, Tag] = {}
-        self.tracks: dict[str, Track] = {}
-
-    # ---- reporting -------------------------------------------------------------------------
-
-    def error(self, node: Map | Seq | None, at: str | int | None, message: str) -> None:
-        if node is None:
-            self.problems.append(Problem(str(self.path), 1, message))
-            return
-        if isinstance(node, Map) and isinstance(at, str):
-            line = node.line_of(at)
-        elif isinstance(node, Seq) and isinstance(at, int):
-            line = node.line_of(at)
-        else:
-            line = node.line
-        self.problems.append(Problem(node.file, line, message))
-
+class _Reader(DeckFields):
     # ---- reading files ---------------------------------------------------------------------
 
     def read(self) -> tuple[Deck | None, list[Problem]]:
@@ -191,125 +131,6 @@ class _Reader:
                 options = (*LIST_SECTIONS, *MAP_SECTIONS)
                 self.error(data, key, f"unknown section '{key}'{suggest(key, options)}; "
                            f"sections are: {', '.join(options)}")
-
-    # ---- small typed readers ---------------------------------------------------------------
-
-    def keys(self, m: Map, allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> None:
-        for key in m:
-            if key not in allowed:
-                self.error(m, key, f"{what}: unknown key '{key}'{suggest(key, allowed)}; "
-                           f"expected one of: {', '.join(allowed)}")
-        for key in required:
-            if key not in m:
-                self.error(m, None, f"{what}: missing '{key}'")
-
-    def text(self, m: Map, key: str, what: str, *, required: bool = True,
-             limit: int = MAX_TEXT, default: str = "") -> str:
-        if key not in m:
-            return default
-        value = m[key]
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.error(m, key, f"{what}: '{key}' must be text")
-            return default
-        value = " ".join(value.split()) if "\n" not in value.strip() else value.strip()
-        if len(value) > limit:
-            self.error(m, key, f"{what}: '{key}' is {len(value)} characters; at most {limit}")
-        return value
-
-    def integer(self, m: Map, key: str, what: str, lo: int, hi: int, default: int) -> int:
-        if key not in m:
-            return default
-        value = m[key]
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(m, key, f"{what}: '{key}' must be a whole number from {lo} to {hi}, "
-                       f"not {value!r}")
-            return default
-        if not lo <= value <= hi:
-            self.error(m, key, f"{what}: '{key}' is {value}; expected {lo} to {hi}")
-            return default
-        return value
-
-    def number(self, value: object, node: Map, key: str, what: str, lo: float, hi: float) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-            self.error(node, key, f"{what}: '{key}' must be a number from {lo:g} to {hi:g}, "
-                       f"not {value!r}")
-            return 0.0
-        return float(value)
-
-    def choice(self, m: Map, key: str, what: str, options: tuple[str, ...], default: str) -> str:
-        if key not in m:
-            return default
-        value = m[key]
-        if value not in options:
-            self.error(m, key, f"{what}: '{key}' is {value!r}{suggest(value, options)}; "
-                       f"expected one of: {', '.join(options)}")
-            return default
-        return value
-
-    def ref(self, value: object, node: Map | Seq, at: str | int, section: str, what: str,
-            known: dict | None = None, *, place: str = "") -> str | None:
-        """`value` if it is the id of something in `section`; else report it, saying where
-        (`place`, such as "reach") and the closest known id."""
-        known = self.ids[section] if known is None else known
-        if not isinstance(value, str) or value not in known:
-            kind = section.rstrip("s") if section != "criteria" else "criterion"
-            where = f" in {place}" if place else ""
-            self.error(node, at, f"{what}: unknown {kind} {value!r}{where}"
-                       f"{suggest(value, known)}")
-            return None
-        return value
-
-    def ref_list(self, m: Map, key: str, section: str, what: str, *,
-                 allow_empty: bool = False) -> tuple[str, ...] | None:
-        if key not in m:
-            return None
-        value = m[key]
-        if isinstance(value, str):
-            value = Seq([value])
-            value.file, value.line, value.item_lines = m.file, m.line_of(key), [m.line_of(key)]
-        if not isinstance(value, Seq):
-            self.error(m, key, f"{what}: '{key}' must be a list of ids, like [a, b]")
-            return ()
-        if not value and not allow_empty:
-            self.error(m, key, f"{what}: '{key}' is empty")
-        out = []
-        for i, item in enumerate(value):
-            got = self.ref(item, value, i, section, what, place=key)
-            if got and got not in out:
-                out.append(got)
-        return tuple(out)
-
-    def id_map(self, m: Map, key: str, section: str, what: str,
-               check: Callable[[object, Map, str], object]) -> dict:
-        if key not in m:
-            return {}
-        value = m[key]
-        if not isinstance(value, Map):
-            self.error(m, key, f"{what}: '{key}' must be a mapping like {{id: value}}")
-            return {}
-        known = self.criteria if section == "criteria" else self.tracks
-        out = {}
-        for k, v in value.items():
-            if self.ref(k, value, k, section, what, known, place=key):
-                out[k] = check(v, value, k)
-        return out
-
-    def compare(self, value: object, node: Map, key: str, what: str) -> Compare | None:
-        if not isinstance(value, Map) or not value:
-            self.error(node, key, f"{what}: expected a comparison such as {{at_least: 2}}")
-            return None
-        self.keys(value, COMPARE_KEYS, (), what)
-        args = {}
-        for k in COMPARE_KEYS:
-            if k in value:
-                v = value[k]
-                if isinstance(v, bool) or not isinstance(v, int):
-                    self.error(value, k, f"{what}: '{k}' must be a whole number")
-                    return None
-                args[k] = v
-        return Compare(**args) if args else None
 
     # ---- the sections ----------------------------------------------------------------------
 
@@ -393,13 +214,6 @@ class _Reader:
                            f"{first.file}:{first.line})")
                 continue
             seen[ident] = item
-
-    def item_name(self, section: str, ident: str) -> str:
-        """The name an item of a list section is given in the deck (its id if it has none),
-        for words read before that section is built."""
-        name = self.ids[section][ident].get("name")
-        return " ".join(name.split()) if isinstance(name, str) and name.strip() else ident
-
     def _items(self, section: str, allowed: tuple[str, ...], required: tuple[str, ...]):
         for ident, m in self.ids[section].items():
             self.keys(m, allowed, required, f"{section.rstrip('s')} '{ident}'")
@@ -487,7 +301,7 @@ class _Reader:
         if not isinstance(debt, bool):
             self.error(m, "debt", "settings: 'debt' must be true or false")
             debt = False
-        win = self.condition(m["win"], m, "win", "game", "settings: win") if "win" in m else None
+        win = condition(self, m["win"], m, "win", "game", "settings: win") if "win" in m else None
         chair = m.get("chair", "rotate")
         return Settings(
             seats_min=seats_min, seats_max=seats_max,
@@ -535,12 +349,12 @@ class _Reader:
             if isinstance(node, Map) and node:
                 for group, cost in node.items():
                     if self.ref(group, node, group, "groups", what, self.groups, place="reach"):
-                        reach[group] = self._int_value(cost, node, group, f"{what} reach", 0, 20)
+                        reach[group] = self.int_value(cost, node, group, f"{what} reach", 0, 20)
             elif "reach" in m:
                 self.error(m, "reach", f"{what}: 'reach' must map each group it can involve to "
                            "a cost, like {affected-communities: 2}")
             tracks = self.id_map(m, "tracks", "tracks", what,
-                                 lambda v, n, k, w=what: self._int_value(v, n, k, w, -10, 10))
+                                 lambda v, n, k, w=what: self.int_value(v, n, k, w, -10, 10))
             out[i] = Intervention(
                 i, self.text(m, "name", what, limit=MAX_NAME),
                 self.text(m, "description", what), ratings,
@@ -549,14 +363,7 @@ class _Reader:
         return out
 
     def _star(self, value: object, node: Map, key: str, what: str) -> int:
-        return self._int_value(value, node, key, f"{what} rating", 0, 5)
-
-    def _int_value(self, value: object, node: Map, key: str, what: str, lo: int, hi: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            self.error(node, key, f"{what}: '{key}' must be a whole number from {lo} to {hi}, "
-                       f"not {value!r}")
-            return 0
-        return value
+        return self.int_value(value, node, key, f"{what} rating", 0, 5)
 
     def _events(self) -> dict[str, Event]:
         out = {}
@@ -569,7 +376,7 @@ class _Reader:
                 self.text(m, "name", what, limit=MAX_NAME), self.text(m, "text", what),
                 self.integer(m, "severity", what, 1, 3, 1),
                 frozenset(stages) if stages else None,
-                self.effects(m, "effects", "event", what),
+                effects(self, m, "effects", "event", what),
                 self.rules(m, what, f"event {i}"))
             if not out[i].effects and not out[i].rules:
                 self.error(m, None, f"{what}: has neither 'effects' nor 'rules', so it changes "
@@ -593,13 +400,13 @@ class _Reader:
                     phase = None
                 ability = Ability(self.text(node, "name", what, limit=MAX_NAME),
                                   self.text(node, "text", what), phase,
-                                  self.effects(node, "effects", "ability", f"{what} ability"))
+                                  effects(self, node, "effects", "ability", f"{what} ability"))
             elif node is not None:
                 self.error(m, "ability", f"{what}: 'ability' must have name, text and effects")
             node = m.get("objective")
             if isinstance(node, Map):
                 self.keys(node, ("text", "condition"), ("text", "condition"), f"{what} objective")
-                cond = self.condition(node.get("condition"), node, "condition", "game",
+                cond = condition(self, node.get("condition"), node, "condition", "game",
                                       f"{what} objective")
                 if cond:
                     objective = Objective(self.text(node, "text", what), cond)
@@ -620,7 +427,7 @@ class _Reader:
             weights = self.id_map(m, "weights", "criteria", what,
                                   lambda v, n, k, w=what: self.number(v, n, k, w, 0, 10))
             targets = self.id_map(m, "targets", "criteria", what,
-                                  lambda v, n, k, w=what: self._int_value(v, n, k, w, 0, 200))
+                                  lambda v, n, k, w=what: self.int_value(v, n, k, w, 0, 200))
             stages = self.ref_list(m, "stages", "stages", what) or tuple(self.ids["stages"])
             chosen = self.ref_list(m, "events", "events", what, allow_empty=True)
             out[i] = Scenario(
@@ -632,7 +439,7 @@ class _Reader:
 
     def _track_start(self, value: object, node: Map, key: str, what: str) -> int:
         track = self.tracks[key]
-        return self._int_value(value, node, key, f"{what} tracks", track.min, track.max)
+        return self.int_value(value, node, key, f"{what} tracks", track.min, track.max)
 
     def _difficulties(self) -> dict[str, Difficulty]:
         out = {}
@@ -643,7 +450,7 @@ class _Reader:
                 i, self.text(m, "name", what, limit=MAX_NAME),
                 self.text(m, "description", what, required=False),
                 self.id_map(m, "tracks", "tracks", what,
-                            lambda v, n, k, w=what: self._int_value(v, n, k, w, -50, 50)),
+                            lambda v, n, k, w=what: self.int_value(v, n, k, w, -50, 50)),
                 self.integer(m, "max_severity", what, 1, 3, 3),
                 self.choice(m, "bots", what, BOT_KINDS, "greedy"))
         return out
@@ -704,9 +511,9 @@ class _Reader:
             self.keys(item, ("why", "per", "if", "then"), ("then",), rw)
             per = self.choice(item, "per", rw, ("adopted", "round"), "adopted")
             place = "card" if per == "adopted" else "round"
-            cond = self.condition(item["if"], item, "if", place, rw) if "if" in item else None
-            effects = self.effects(item, "then", "rule", rw, per_adopted=per == "adopted")
-            adds = tuple(pair for e in effects for pair in e.adds)
+            cond = condition(self, item["if"], item, "if", place, rw) if "if" in item else None
+            then = effects(self, item, "then", "rule", rw, per_adopted=per == "adopted")
+            adds = tuple(pair for e in then for pair in e.adds)
             why = self.text(item, "why", rw, limit=300, required=False)
             if not why:
                 gain = ", ".join(f"{a.words()} {t}" for t, a in adds)
@@ -714,279 +521,3 @@ class _Reader:
                 why = f"{gain} for {unit}" + (f" when {cond.text}" if cond else "")
             out.append(Rule(why, per, cond, adds, source))
         return tuple(out)
-
-    def effects(self, m: Map, key: str, place: str, what: str, *,
-                per_adopted: bool = False) -> tuple[Effect, ...]:
-        node = m.get(key)
-        if node is None:
-            return ()
-        items = [node] if isinstance(node, Map) else node
-        if not isinstance(items, Seq | list):
-            self.error(m, key, f"{what}: '{key}' must be an effect like {{add: {{trust: 1}}}} "
-                       "or a list of them")
-            return ()
-        allowed = EFFECTS_BY_PLACE[place]
-        out: list[Effect] = []
-        for item in items:
-            if not isinstance(item, Map) or not item:
-                self.error(m, key, f"{what}: each effect must be a mapping such as "
-                           "{add: {trust: 1}}")
-                continue
-            for kind, value in item.items():
-                if kind not in allowed:
-                    self.error(item, kind, f"{what}: effect '{kind}' cannot be used here"
-                               f"{suggest(kind, allowed)}; allowed: {', '.join(allowed)}")
-                    continue
-                effect = self.effect(kind, value, item, what, per_adopted)
-                if effect:
-                    out.append(effect)
-        return tuple(out)
-
-    def effect(self, kind: str, value: object, node: Map, what: str,
-               per_adopted: bool) -> Effect | None:
-        if kind == "add":
-            if not isinstance(value, Map) or not value:
-                self.error(node, kind, f"{what}: 'add' must look like {{trust: 2, powerful: 1}}")
-                return None
-            adds = []
-            for target, amount in value.items():
-                if target not in self.criteria and target not in self.tracks:
-                    options = (*self.criteria, *self.tracks)
-                    self.error(value, target, f"{what}: cannot add to {target!r}: not a "
-                               f"criterion or track{suggest(target, options)}")
-                    continue
-                parsed = self.amount(amount, value, target, what, per_adopted)
-                if parsed:
-                    adds.append((target, parsed))
-            text = ", ".join(f"{a.words()} {t}" for t, a in adds)
-            return Effect("add", adds=tuple(adds), text=text)
-        if kind == "cost":
-            if not isinstance(value, Map):
-                self.error(node, kind, f"{what}: 'cost' must look like {{change: -1}} or "
-                           "{change: 1, where: {tag: research}}")
-                return None
-            self.keys(value, ("change", "where"), ("change",), f"{what} cost")
-            change = self._int_value(value.get("change", 0), value, "change", f"{what} cost",
-                                     -10, 10)
-            where = (self.condition(value["where"], value, "where", "where", f"{what} cost")
-                     if "where" in value else None)
-            text = f"costs {change:+d}" + (f" when {where.text}" if where else "")
-            return Effect("cost", change=change, where=where, text=text)
-        if kind in ("draw", "discard"):
-            n = self._int_value(value, node, kind, what, 1, 5)
-            return Effect(kind, change=n, text=f"{kind} {n}")
-        if kind == "adopt_limit":
-            if not isinstance(value, Map):
-                self.error(node, kind, f"{what}: 'adopt_limit' must look like {{change: 1}}")
-                return None
-            self.keys(value, ("change",), ("change",), f"{what} adopt_limit")
-            n = self._int_value(value.get("change", 0), value, "change", what, -5, 5)
-            return Effect(kind, change=n, text=f"adopt limit {n:+d}")
-        if value is not True:
-            self.error(node, kind, f"{what}: '{kind}' takes the value true")
-            return None
-        return Effect(kind, text=kind.replace("_", " "))
-
-    def amount(self, value: object, node: Map, key: str, what: str,
-               per_adopted: bool) -> Amount | None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            if not -50 <= value <= 50:
-                self.error(node, key, f"{what}: amount {value} is out of range -50 to 50")
-                return None
-            return Amount(value=value)
-        if isinstance(value, Map):
-            self.keys(value, ("rating", "times"), ("rating",), f"{what} amount")
-            if not per_adopted:
-                self.error(node, key, f"{what}: an amount from a rating needs one intervention "
-                           "to look at: use it in a rule with 'per: adopted'")
-                return None
-            rating = value.get("rating")
-            names = [rating] if isinstance(rating, str) else rating
-            if not isinstance(names, list) or not names:
-                self.error(value, "rating", f"{what}: 'rating' must name a criterion or a list")
-                return None
-            good = [c for c in names if self.ref(c, value, "rating", "criteria", what,
-                                                 self.criteria)]
-            times = self._int_value(value.get("times", 1), value, "times", what, -10, 10)
-            return Amount(ratings=tuple(good), times=times) if good else None
-        self.error(node, key, f"{what}: amount must be a whole number or {{rating: criterion}}, "
-                   f"not {value!r}")
-        return None
-
-    def condition(self, node: object, parent: Map, key: str, place: str,
-                  what: str) -> Condition | None:
-        """Parse a condition. `place` is 'card' (a per-adopted rule), 'round' (a per-round
-        rule), 'game' (win and objectives) or 'where' (only about one intervention)."""
-        if isinstance(node, Seq):
-            parts = [self.condition(item, parent, key, place, what) for item in node]
-            good = [p for p in parts if p]
-            return all_of(good) if good and len(good) == len(parts) else None
-        if not isinstance(node, Map) or not node:
-            self.error(parent, key, f"{what}: a condition must be a mapping such as "
-                       "{tag: oversight}")
-            return None
-        parts = []
-        for name, value in node.items():
-            if name not in CONDITION_KEYS:
-                self.error(node, name, f"{what}: unknown condition '{name}'"
-                           f"{suggest(name, CONDITION_KEYS)}")
-                continue
-            if name in CARD_CONDITIONS and place in ("round", "game"):
-                hint = ("use it inside {count: {where: ...}}" if place == "game"
-                        else "use it in a rule with 'per: adopted', or inside count")
-                self.error(node, name, f"{what}: '{name}' is about one intervention, and there "
-                           f"is none here: {hint}")
-                continue
-            if place == "where" and name not in (*CARD_CONDITIONS, "all", "any", "not"):
-                self.error(node, name, f"{what}: only conditions about one intervention "
-                           f"({', '.join(CARD_CONDITIONS)}) can be used here")
-                continue
-            if name in ROUND_ONLY and place == "game":
-                self.error(node, name, f"{what}: '{name}' is about one round; for the whole game "
-                           "use {count: {where: ..., at_least: 1}}")
-                continue
-            part = self.one_condition(name, value, node, place, what)
-            if part:
-                parts.append(part)
-        return all_of(parts) if parts and len(parts) == len(node) else None
-
-    def one_condition(self, name: str, value: object, node: Map, place: str,
-                      what: str) -> Condition | None:
-        if name in ("all", "any"):
-            if not isinstance(value, Seq) or not value:
-                self.error(node, name, f"{what}: '{name}' must be a list of conditions")
-                return None
-            parts = [self.condition(v, node, name, place, what) for v in value]
-            if not all(parts):
-                return None
-            return all_of(parts) if name == "all" else any_of(parts)  # type: ignore[arg-type]
-        if name == "not":
-            inner = self.condition(value, node, name, place, what)
-            return negate(inner) if inner else None
-        if name == "tag" or name in ("any_tag", "none_tag"):
-            tag = self.ref(value, node, name, "tags", what, self.tags, place=f"'{name}'")
-            if not tag:
-                return None
-            label = self.tags[tag].name
-            has = card_check(lambda ctx, a: a is not None and tag in a.card.tags,
-                             f"it has the {label} tag")
-            if name == "tag":
-                return has
-            if name == "any_tag":
-                return count_condition(has, Compare(at_least=1), "round",
-                                       f"something adopted this round is {label}")
-            return count_condition(has, Compare(at_most=0), "round",
-                                   f"nothing adopted this round is {label}")
-        if name in ("reaches", "any_reaches", "none_reaches"):
-            group = self.ref(value, node, name, "groups", what, self.groups, place=f"'{name}'")
-            if not group:
-                return None
-            label = self.groups[group].name
-            reach = card_check(lambda ctx, a: a is not None and a.group == group,
-                               f"it reaches {label}")
-            if name == "reaches":
-                return reach
-            if name == "any_reaches":
-                return count_condition(reach, Compare(at_least=1), "round",
-                                       f"something adopted this round reaches {label}")
-            return count_condition(reach, Compare(at_most=0), "round",
-                                   f"nothing adopted this round reaches {label}")
-        if name == "reaches_affected":
-            if not isinstance(value, bool):
-                self.error(node, name, f"{what}: 'reaches_affected' must be true or false")
-                return None
-            want = value
-
-            def test(ctx: Context, a: Adoption | None) -> bool:
-                return a is not None and (a.group in ctx.affected) == want
-
-            text = "it reaches a group the project affects most" if want else \
-                "it reaches a group the project does not affect most"
-            return Condition(test, text, True, (test,))
-        if name == "intervention":
-            card = self.ref(value, node, name, "interventions", what, place=f"'{name}'")
-            if not card:
-                return None
-            label = self.item_name("interventions", card)
-            return card_check(lambda ctx, a: a is not None and a.card.id == card,
-                              f"it is {label}")
-        if name == "rating":
-            if not isinstance(value, Map) or len(value) != 1:
-                self.error(node, name, f"{what}: 'rating' must look like "
-                           "{powerful: {at_least: 4}}")
-                return None
-            crit, cmp_node = next(iter(value.items()))
-            if not self.ref(crit, value, crit, "criteria", what, self.criteria):
-                return None
-            cmp = self.compare(cmp_node, value, crit, what)
-            if not cmp:
-                return None
-            return card_condition(lambda a: cmp.test(a.card.ratings.get(crit, 0)),
-                                  f"its {self.criteria[crit].name} rating is {cmp.words()}")
-        if name == "cost":
-            cmp = self.compare(value, node, name, what)
-            if not cmp:
-                return None
-            return card_condition(lambda a: cmp.test(a.cost), f"it costs {cmp.words()}")
-        if name == "count":
-            return self.count(value, node, place, what)
-        if name in ("track", "score"):
-            section, known = ("tracks", self.tracks) if name == "track" else \
-                ("criteria", self.criteria)
-            if not isinstance(value, Map) or len(value) != 1:
-                self.error(node, name, f"{what}: '{name}' must look like "
-                           f"{{{next(iter(known), 'trust')}: {{at_least: 5}}}}")
-                return None
-            ident, cmp_node = next(iter(value.items()))
-            if not self.ref(ident, value, ident, section, what, known):
-                return None
-            cmp = self.compare(cmp_node, value, ident, what)
-            if not cmp:
-                return None
-            source = "tracks" if name == "track" else "scores"
-            return round_condition(lambda ctx: cmp.test(getattr(ctx, source).get(ident, 0)),
-                                   f"{known[ident].name} is {cmp.words()}",
-                                   reads=frozenset({source}))
-        if name == "total":
-            cmp = self.compare(value, node, name, what)
-            if not cmp:
-                return None
-            return round_condition(lambda ctx: cmp.test(ctx.total()),
-                                   f"the weighted total is {cmp.words()}",
-                                   reads=frozenset({"scores"}))
-        if name == "stage":
-            stage = self.ref(value, node, name, "stages", what, place=f"'{name}'")
-            if not stage:
-                return None
-            label = self.item_name("stages", stage)
-            return round_condition(lambda ctx: ctx.stage == stage, f"the stage is {label}")
-        raise AssertionError(name)
-
-    def count(self, value: object, node: Map, place: str, what: str) -> Condition | None:
-        if not isinstance(value, Map):
-            self.error(node, "count", f"{what}: 'count' must look like "
-                       "{where: {tag: oversight}, at_least: 2}")
-            return None
-        self.keys(value, ("where", "in", *COMPARE_KEYS), (), f"{what} count")
-        default_scope = "game" if place == "game" else "round"
-        scope = self.choice(value, "in", f"{what} count", ("round", "game"), default_scope)
-        if scope == "round" and place == "game":
-            self.error(value, "in", f"{what}: at the end of the game there is no round: "
-                       "use 'in: game'")
-            return None
-        where = (self.condition(value["where"], value, "where", "where", what)
-                 if "where" in value else None)
-        if "where" in value and where is None:
-            return None
-        cmp_map = Map({k: value[k] for k in COMPARE_KEYS if k in value})
-        cmp_map.file, cmp_map.line, cmp_map.key_lines = value.file, value.line, value.key_lines
-        if not cmp_map:
-            self.error(value, None, f"{what}: 'count' needs at_least, at_most, above or below")
-            return None
-        cmp = self.compare(cmp_map, value, "count", what)
-        if not cmp:
-            return None
-        span = "this round" if scope == "round" else "in the game"
-        which = f" for which {where.text}" if where else ""
-        return count_condition(where, cmp, scope, f"the count of interventions adopted {span}"
-                               f"{which} is {cmp.words()}")

@@ -1,8 +1,8 @@
-"""The rule vocabulary of a deck: conditions, amounts and effects.
+"""What a deck's rules are made of once read, and what they look at in play: conditions,
+amounts, effects, rules, and the adoptions, context and changes of a round.
 
-A deck never contains code. Its conditions are parsed (in `deck_loader`) into the small
-closures built here from a fixed vocabulary, so checking a rule during play is a plain
-function call, and each condition can still describe itself in words for the score sheet.
+The words a deck writes its rules in, and how each is read, tested and put in words, are the
+registry in game/vocabulary.py.
 """
 
 from __future__ import annotations
@@ -83,86 +83,6 @@ class Condition:
     # game). When no rule of a round reads anything, scoring.plan_worth can value a single
     # adoption from a trace kept from earlier games.
     reads: frozenset[str] = frozenset()
-
-
-def _every(tests: tuple[Test, ...]) -> Test:
-    # Two parts is the usual case: spelt out, it saves a generator on every check in play.
-    if len(tests) == 2:
-        first, second = tests
-        return lambda ctx, a: bool(first(ctx, a) and second(ctx, a))
-    return lambda ctx, a: all(t(ctx, a) for t in tests)
-
-
-def _either(tests: tuple[Test, ...]) -> Test:
-    if len(tests) == 2:
-        first, second = tests
-        return lambda ctx, a: bool(first(ctx, a) or second(ctx, a))
-    return lambda ctx, a: any(t(ctx, a) for t in tests)
-
-
-def all_of(parts: list[Condition]) -> Condition:
-    if len(parts) == 1:
-        return parts[0]
-    return Condition(
-        _every(tuple(p.test for p in parts)),
-        " and ".join(p.text for p in parts),
-        any(p.about_card for p in parts),
-        tuple(t for p in parts for t in p.card_tests),
-        frozenset().union(*(p.reads for p in parts)),
-    )
-
-
-def any_of(parts: list[Condition]) -> Condition:
-    return Condition(
-        _either(tuple(p.test for p in parts)),
-        "either " + " or ".join(p.text for p in parts),
-        any(p.about_card for p in parts),
-        tuple(t for p in parts for t in p.card_tests),
-        frozenset().union(*(p.reads for p in parts)),
-    )
-
-
-def negate(part: Condition) -> Condition:
-    test = part.test
-    return Condition(lambda ctx, a: not test(ctx, a), f"not ({part.text})", part.about_card,
-                     reads=part.reads)
-
-
-def card_condition(test: Callable[[Adoption], bool], text: str) -> Condition:
-    def check(ctx: Context, a: Adoption | None) -> bool:
-        return a is not None and test(a)
-
-    return Condition(check, text, True, (check,))
-
-
-def card_check(check: Test, text: str) -> Condition:
-    """Like card_condition, for a test that takes (ctx, adoption) itself and is false without
-    an adoption: one call less on every check in play."""
-    return Condition(check, text, True, (check,))
-
-
-def count_condition(where: Condition | None, compare: Compare, scope: str, text: str) -> Condition:
-    where_test = where.test if where else None
-    whole_game = scope == "game"
-
-    def check(ctx: Context, a: Adoption | None) -> bool:
-        pool = ctx.game_adopted if whole_game else ctx.adopted
-        if where_test is None:
-            return compare.test(len(pool))
-        n = 0
-        for x in pool:
-            if where_test(ctx, x):
-                n += 1
-        return compare.test(n)
-
-    reads = where.reads if where else frozenset()
-    return Condition(check, text, False, where.card_tests if where else (),
-                     reads | {"game"} if whole_game else reads)
-
-
-def round_condition(test: Callable[[Context], bool], text: str, *,
-                    reads: frozenset[str] = frozenset()) -> Condition:
-    return Condition(lambda ctx, a: test(ctx), text, False, reads=reads)
 
 
 @dataclass(frozen=True, slots=True)

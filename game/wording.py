@@ -1,7 +1,8 @@
 """A deck's rules and effects in plain words, for people reading a card rather than a screen.
 
 Built on what the loader already worked out: each condition's own `text` and each rule's
-`why` (the reason the coach and the score sheet give for every point). Used by the printed
+`why` (the reason the coach and the score sheet give for every point); an effect's sentence
+is its word's in the vocabulary (game/vocabulary.py). Used by the printed
 deck; anything else that needs to say what a rule does can use it too.
 """
 
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 
 from game.deck import Deck, Settings
 from game.rules import Amount, Condition, Effect, Rule
+from game.vocabulary import EFFECTS
 
 
 def target_name(deck: Deck, target: str) -> str:
@@ -53,28 +55,7 @@ def rule_words(deck: Deck, rule: Rule) -> str:
 def effect_words(deck: Deck, effect: Effect, *, one_seat: bool = False) -> str:
     """What an effect does. `one_seat`: it belongs to a role's ability, so draw and discard
     are the user's alone (as the engine plays them)."""
-    kind, n = effect.kind, effect.change
-    if kind == "add":
-        return f"{adds_words(deck, effect.adds)}."
-    if kind == "cost":
-        more = f"{abs(n)} more" if n > 0 else f"{abs(n)} less"
-        when = f" when {effect.where.text}" if effect.where else ""
-        return f"For the rest of this round, an intervention costs {more}{when}."
-    cards = f"{n} card" + ("" if n == 1 else "s")
-    if kind == "draw":
-        return f"You draw {cards}." if one_seat else f"Every player draws {cards}."
-    if kind == "discard":
-        return (f"You discard {cards} at random." if one_seat
-                else f"Every player discards {cards} at random.")
-    if kind == "adopt_limit":
-        count = f"{abs(n)} " + ("more" if n > 0 else "fewer")
-        noun = "intervention" if abs(n) == 1 else "interventions"
-        return f"This round, {count} {noun} than usual may be adopted."
-    if kind == "skip_event":
-        return "No event is drawn next round."
-    if kind == "redraw_event":
-        return "This round's event is set aside and another one is drawn."
-    return _capital(effect.text) + "."
+    return EFFECTS[effect.kind].printed(effect, one_seat, adds_words(deck, effect.adds))
 
 
 def win_words(settings: Settings) -> str:
