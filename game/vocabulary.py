@@ -25,7 +25,7 @@ from game.yamlfile import Map, Seq
 CONDITION_PLACES: dict[str, str] = {
     "card": "`per: adopted` rules",  # one adopted intervention to look at
     "round": "`per: round` rules",
-    "game": "`win`, objectives",  # judged once, at the end of the game
+    "game": "win and objectives",  # judged once, at the end of the game
     "where": "`where`",  # inside count's or cost's where: about one intervention
 }
 # What a condition word is about decides where it is allowed.
@@ -41,6 +41,15 @@ EFFECT_PLACES: dict[str, str] = {
     "event": "event effects",
     "ability": "abilities",
 }
+
+
+def places_in_words(places: frozenset[str], words: dict[str, str]) -> str:
+    """Where a word can be used, as docs/decks.md's tables say it: `words` is CONDITION_PLACES
+    or EFFECT_PLACES."""
+    if places == frozenset(words) and words is CONDITION_PLACES:
+        return "anywhere"
+    return ", ".join(text for place, text in words.items() if place in places)
+
 
 Parser = Callable[[DeckFields, str, object, Map, str, str], Any]
 

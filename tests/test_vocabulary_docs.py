@@ -1,0 +1,60 @@
+"""The Conditions and Effects tables in docs/decks.md are the vocabulary's registry
+(game/vocabulary.py): a word the loader knows but the docs leave out, a documented word the
+loader refuses, or a place that differs fails here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from game.config import ROOT
+from game.vocabulary import (
+    CONDITION_PLACES,
+    CONDITIONS,
+    EFFECT_PLACES,
+    EFFECTS,
+    places_in_words,
+)
+
+DOC = (ROOT / "docs" / "decks.md").read_text()
+
+
+def table_rows(heading: str, where_column: int) -> dict[str, str]:
+    """{word: where it can be used} from the tables under `## heading`, up to the next one."""
+    section = DOC.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, str] = {}
+    for line in section.splitlines():
+        m = re.match(r"^\| `([a-z_]+)` \|", line)
+        if m:
+            cells = [c.strip() for c in line.strip("|").split(" | ")]
+            assert m.group(1) not in rows, f"{m.group(1)} is documented twice"
+            rows[m.group(1)] = cells[where_column]
+    return rows
+
+
+CONDITION_ROWS = table_rows("Conditions", 2)
+EFFECT_ROWS = table_rows("Effects", 2)
+
+
+def test_the_tables_were_found():
+    assert len(CONDITION_ROWS) >= 15 and len(EFFECT_ROWS) >= 5
+
+
+def test_every_condition_is_documented_and_every_documented_one_is_real():
+    assert set(CONDITION_ROWS) == set(CONDITIONS)
+
+
+def test_every_effect_is_documented_and_every_documented_one_is_real():
+    assert set(EFFECT_ROWS) == set(EFFECTS)
+
+
+@pytest.mark.parametrize("name", sorted(CONDITIONS))
+def test_the_docs_say_where_a_condition_can_be_used(name):
+    assert CONDITION_ROWS.get(name) == places_in_words(CONDITIONS[name].places,
+                                                       CONDITION_PLACES)
+
+
+@pytest.mark.parametrize("name", sorted(EFFECTS))
+def test_the_docs_say_where_an_effect_can_be_used(name):
+    assert EFFECT_ROWS.get(name) == places_in_words(EFFECTS[name].places, EFFECT_PLACES)
