@@ -158,7 +158,7 @@ def _either(tests: tuple[Test, ...]) -> Test:
 
 
 def _joined(word: ConditionWord, parts: list[Condition]) -> Condition:
-    if word.name == "all" and len(parts) == 1:
+    if word.name == "all" and len(parts) == 1:  # a list of one condition is that condition
         return parts[0]
     return Condition(word.test(parts), word.text(parts), any(p.about_card for p in parts),
                      tuple(t for p in parts for t in p.card_tests),
