@@ -129,7 +129,7 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
     def snapshot(ident: Identity) -> dict:
         live = tables.get(ident.table_id)
         game = seat_view(live, ident.seat) if ident.kind == "seat" and ident.seat is not None \
-            else view(live.state, None)
+            else view(live.state, None, acts=live.acts)
         return {"table": table_info(live, ident), "game": game}
 
     def seat_lost(live: Live, seat: SeatRecord, why: str) -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from game import attribution
 from game import bots as bot_players
 from game.deck import TABLE_OPTIONS, Deck
 from game.deck_loader import check_deck
@@ -94,6 +95,8 @@ class Live:
     timer: dict | None = None  # {"round", "phase", "ends_at" | "remaining"}
     bot_lines: list[dict] = field(default_factory=list)  # what bots said, newest last
     loaded_at: float = field(default_factory=time.monotonic)
+    # Who held each seat as it acted; replaced, never changed in place, like the state.
+    acts: attribution.Acts = field(default_factory=dict)
     # What follows an action (bots' turns, a new timer) could not be saved: the clock
     # tries again, since nothing else might touch this table.
     unsettled: bool = False
@@ -274,12 +277,14 @@ class Tables:
     def _fold(self, record: TableRecord) -> Live:
         deck = self.library.get(record.deck)
         seq = 0
+        acts: attribution.Acts = {}
         try:
             state = new_game(deck, record.scenario, record.seats, record.seed,
                              difficulty=record.options.get("difficulty"),
                              options=engine_options(record.options))
             for row in self.store.actions(record.id):
-                step(state, row.action)
+                attribution.note(acts, state, row.action)
+                step(state, attribution.for_engine(row.action))
                 seq = row.seq
         except IllegalAction as exc:
             # The log is kept as it is; the deck changed under it (a card, scenario or
@@ -290,7 +295,7 @@ class Tables:
                              f"deck '{deck.id}' changed since it was opened ({exc.message}). "
                              "Nothing is lost: restore the deck as it was, or open a new "
                              "table.") from None
-        live = Live(record, self.store.seats(record.id), state, seq)
+        live = Live(record, self.store.seats(record.id), state, seq, acts=acts)
         live.timer = record.options.get("_timer")
         self._derive(live)
         return live
@@ -350,15 +355,16 @@ class Tables:
             # A solo undo cut the log since this copy was folded: actions after our seq
             # may follow a different past, so fold the whole log again.
             fresh = self._fold(record)
-            live.state, live.seq = fresh.state, fresh.seq
+            live.state, live.seq, live.acts = fresh.state, fresh.seq, fresh.acts
         else:
             rows = self.store.actions(live.record.id, after=live.seq)
             if rows:
                 # On a copy: views being sent may still be reading the state this replaces.
-                state = live.state.copy()
+                state, acts = live.state.copy(), dict(live.acts)
                 for row in rows:
-                    step(state, row.action)
-                live.state, live.seq = state, rows[-1].seq
+                    attribution.note(acts, state, row.action)
+                    step(state, attribution.for_engine(row.action))
+                live.state, live.seq, live.acts = state, rows[-1].seq, acts
         if record is not None:
             live.record = record
             live.timer = record.options.get("_timer")
@@ -485,10 +491,14 @@ class Tables:
         transaction as the action: told "applied" or "not applied", the player is right,
         whatever fails. On a conflict another process got there first: fold its actions
         in and try again (COMMIT_TRIES in all)."""
+        if seat is not None:  # the log says who held the seat, for the debrief
+            row = live.seats[seat]
+            action = {**action, attribution.STAMP: attribution.stamp(
+                row.kind, row.name, seat, row.token_hash)}
         for attempt in range(COMMIT_TRIES):
             new_state = live.state.copy()
             try:
-                events = step(new_state, action)
+                events = step(new_state, attribution.for_engine(action))
             except IllegalAction as exc:
                 raise BadRequest(exc.code, exc.message) from None
             ends = new_state.phase == "ended" and live.record.status != "ended"
@@ -505,7 +515,9 @@ class Tables:
                                      "and retry") from None
                 self._refresh(live)
                 continue
-            live.state = new_state
+            acts = dict(live.acts)
+            attribution.note(acts, live.state, action)
+            live.state, live.acts = new_state, acts
             live.seq += 1
             live.timer = timer
             live.record = replace(live.record, status=status, options=options)
@@ -565,7 +577,7 @@ class Tables:
             self.store.truncate(live.record.id, mine[-1].seq, options=options)
             fresh = self._fold(self.store.get_table(live.record.id))  # type: ignore[arg-type]
             live.record = fresh.record
-            live.state, live.seq = fresh.state, fresh.seq
+            live.state, live.seq, live.acts = fresh.state, fresh.seq, fresh.acts
             live.bot_lines = [b for b in live.bot_lines
                               if b["round"] <= live.state.round.number][-20:]
             self._sync_timer(live)
