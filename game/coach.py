@@ -8,6 +8,10 @@ limit. "Best" means worth most in the scenario's terms: criteria by their weight
 deck's `track_values` (the same measure the greedy bots use). The search is exhaustive
 (`scoring.best_plan`), so the best plan is never worse than what the table did.
 
+The words speak the players' one scoring language: "points" are what a plan adds to the
+weighted total they see on every screen; tracks are named on their own, and when the ranking
+also counted them (`track_values`) the summary says how much each was worth.
+
 Pure, like the engine: it reads the state and changes nothing.
 """
 
@@ -85,6 +89,7 @@ def best_alternative(state: GameState, round_index: int) -> dict:
     out = {
         "round": rnd.number,
         "stage": rnd.stage,
+        "points_gain": round(better["points"] - chosen["points"], 6),
         "adopt_limit": limit,
         "budget": budget,
         "chosen": chosen,
@@ -114,12 +119,15 @@ def _plan(state: GameState, adopted: Sequence[Adoption], value: float,
     totals: dict[str, int] = {}
     for c in changes:
         totals[c.target] = totals.get(c.target, 0) + c.amount
+    points = sum(state.weights.get(t, 1.0) * v for t, v in totals.items()
+                 if t in state.deck.criteria)
     return {
         "plan": [{"seat": a.seat, "card": a.card.id, "name": a.card.name, "group": a.group,
                   "group_name": state.deck.groups[a.group].name, "cost": a.cost}
                  for a in adopted],
         "cost": sum(a.cost for a in adopted),
         "value": round(value, 6),
+        "points": round(points, 6),
         "totals": {t: v for t, v in totals.items() if v},
         "changes": [c.as_dict() for c in changes],
     }
@@ -145,17 +153,29 @@ def _difference_words(state: GameState, difference: dict[str, int]) -> str:
     deck = state.deck
     parts = []
     for target, d in difference.items():
+        more = f"{abs(d)} {'more' if d > 0 else 'less'}"
         if target in deck.criteria:
-            name = deck.criteria[target].name.lower()
             weight = state.weights.get(target, 1.0)
-            note = f", worth {_number(weight)} each" if weight != 1 else ""
+            times = f", \u00d7{_number(weight)}" if weight != 1 else ""
+            parts.append(f"{more} {deck.criteria[target].name.lower()} "
+                         f"({_signed_points(d * weight)}{times})")
         else:
-            name = deck.tracks[target].name.lower()
-            worth = state.settings.track_values.get(target)
-            note = f", worth {_number(worth)} each" if worth not in (None, 1, 1.0) else \
-                ("" if worth else ", not counted in the value")
-        parts.append(f"{abs(d)} {'more' if d > 0 else 'less'} {name}{note}")
+            parts.append(f"{more} {deck.tracks[target].name.lower()}")
     return "; ".join(parts)
+
+
+def _signed_points(value: float) -> str:
+    return ("+" if value > 0 else "") + _points(value)
+
+
+def _ranking_words(state: GameState, difference: dict[str, int]) -> str:
+    """When tracks moved the ranking, say by how much, so the points still add up."""
+    valued = [(state.deck.tracks[t].name.lower(), state.settings.track_values[t])
+              for t in difference if t in state.deck.tracks and state.settings.track_values.get(t)]
+    if not valued:
+        return ""
+    each = ", ".join(f"each point of {name} like {_points(worth)}" for name, worth in valued)
+    return f" To rank plans the coach also counts the tracks the table needs: {each}."
 
 
 def _summary(state: GameState, rnd: Round, out: dict) -> str:
@@ -164,13 +184,17 @@ def _summary(state: GameState, rnd: Round, out: dict) -> str:
     budget = "no budget limit" if out["budget"] is None else f"{out['budget']} budget left"
     head = (f"Round {rnd.number} ({stage}): with {budget} and room for "
             f"{out['adopt_limit']} adoption{'s' if out['adopt_limit'] != 1 else ''}, ")
+    adds = f"adding {_points(chosen['points'])} to the weighted total"
     if out["same"]:
-        return (head + f"the table adopted {_plan_words(chosen)}, worth "
-                f"{_points(chosen['value'])}. That is the best plan the cards in the "
-                "table's hands allowed.")
-    text = (head + f"the table adopted {_plan_words(chosen)}, worth {_points(chosen['value'])}. "
-            f"The best plan the cards in its hands allowed was {_plan_words(best)}, "
-            f"worth {_number(best['value'])}: {_number(out['gain'])} more.")
+        return (head + f"the table adopted {_plan_words(chosen)}, {adds}. That is the best "
+                "plan the cards in the table's hands allowed.")
+    gain = out["points_gain"]
+    than = (f"{_number(abs(gain))} more" if gain > 0 else f"{_number(abs(gain))} fewer"
+            if gain < 0 else "the same")
+    text = (head + f"the table adopted {_plan_words(chosen)}, {adds}. The best plan the "
+            f"cards in its hands allowed was {_plan_words(best)}, adding "
+            f"{_points(best['points'])}: {than}.")
     if out["by_target"]:
         text += f" It would have meant {_difference_words(state, out['by_target'])}."
+        text += _ranking_words(state, out["by_target"])
     return text

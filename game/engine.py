@@ -666,7 +666,7 @@ def _resolve(state: GameState, events: list) -> None:
         if len(adopted) >= limit:
             rnd.refused.append((x, f"the table may adopt at most {limit} this round"))
         elif budget is not None and cost > budget:
-            rnd.refused.append((x, f"it costs {cost} and only {budget} was left"))
+            rnd.refused.append((x, f"it costs {cost} and the budget had only {budget} left"))
         else:
             adopted.append(Adoption(card, p.group, cost, x))
             if budget is not None:

@@ -197,7 +197,7 @@ def test_a_plan_over_budget_is_refused_in_vote_order():
     play(state, [vote(0, 0, 1), vote(1, 0, 1), vote(2, 1)])
     # workshop (2) has 3 votes and goes first; board (4) no longer fits in the 3 left.
     assert [a.card.id for a in state.round.adopted] == ["workshop"]
-    assert state.round.refused == [(0, "it costs 4 and only 3 was left")]
+    assert state.round.refused == [(0, "it costs 4 and the budget had only 3 left")]
     assert state.tracks["budget"] == 3
 
 
@@ -399,8 +399,8 @@ def test_advance_with_best_proposals_and_approving_silence(tmp_path):
     step(state, {"type": "advance"})
     # Every proposal has 2 votes of 3; board (4) goes first and leaves too little for more.
     assert [a.card.id for a in state.round.adopted] == ["board"]
-    assert state.round.refused == [(1, "it costs 2 and only 1 was left"),
-                                   (2, "it costs 2 and only 1 was left")]
+    assert state.round.refused == [(1, "it costs 2 and the budget had only 1 left"),
+                                   (2, "it costs 2 and the budget had only 1 left")]
 
 
 def test_a_deck_can_allow_debt(tmp_path):

@@ -106,12 +106,18 @@ def test_a_worked_example():
     # above its start: 12; audit: 2 power (x2) = 4.
     assert alt["best"]["value"] == 16 and alt["gain"] == 15
     assert alt["by_target"] == {"voice": 2, "power": 5, "budget": -4, "trust": 3}
+    # In the players' points (the weighted total): survey 1; board and audit 2 + 1 voice and
+    # 5 power counting double = 13. Trust is named on its own, with what the ranking gave it.
+    assert alt["chosen"]["points"] == 1 and alt["best"]["points"] == 13
+    assert alt["points_gain"] == 12
     assert alt["summary"] == (
         "Round 1 (Plan): with 5 budget left and room for 2 adoptions, the table adopted Survey "
-        "with experts (seat 1's card, cost 1), worth 1 point. The best plan the cards in its "
-        "hands allowed was Oversight board with public (seat 1's card, cost 4) and Audit with "
-        "experts (seat 2's card, cost 1), worth 16: 15 more. It would have meant 2 more voice; "
-        "5 more power, worth 2 each; 4 less budget, not counted in the value; 3 more trust.")
+        "with experts (seat 1's card, cost 1), adding 1 point to the weighted total. The best "
+        "plan the cards in its hands allowed was Oversight board with public (seat 1's card, "
+        "cost 4) and Audit with experts (seat 2's card, cost 1), adding 13 points: 12 more. It "
+        "would have meant 2 more voice (+2 points); 5 more power (+10 points, \u00d72); 4 less "
+        "budget; 3 more trust. To rank plans the coach also counts the tracks the table needs: "
+        "each point of trust like 1 point.")
     assert alt["plan"] == alt["best"]["plan"] and alt["value"] == 16
 
 
