@@ -1,34 +1,57 @@
-"""The debrief: what a table did, round by round, and what it could have done."""
+"""The debrief: what a table did, round by round, and what it could have done.
+
+Every proposal and vote names who made it: the person or bot who held the seat at the time
+(from the table's log, see game.attribution), or says the table filled it in when time ran
+out. Seats change hands, so the seat's holder at the end is not who played each round."""
 
 from __future__ import annotations
 
+from game.attribution import Acts, who
 from game.coach import best_alternative
 from game.engine import GameState, event_card, outcome, score
+from game.view import change_dict
 
 
-def debrief(state: GameState) -> dict:
+def debrief(state: GameState, acts: Acts | None = None) -> dict:
     deck = state.deck
     sheet = score(state)
+    acts = acts or {}
     rounds = []
     for rnd in state.rounds:
         stage = deck.stages[rnd.stage]
+        decided = bool(rnd.hands_at_decision)
         rounds.append({
             "number": rnd.number, "stage": rnd.stage, "stage_name": stage.name,
             "events": [event_card(deck.events[e]) for e in rnd.events],
             "proposals": [{"seat": s, "card": p.card if p else None,
-                           "group": p.group if p else None}
+                           "card_name": deck.interventions[p.card].name if p else None,
+                           "group": p.group if p else None,
+                           "group_name": deck.groups[p.group].name if p else None,
+                           "by": who(acts, rnd.number, s, "proposal")}
                           for s, p in sorted(rnd.proposals.items())],
-            "adopted": [{"seat": a.seat, "card": a.card.id, "group": a.group, "cost": a.cost}
+            "votes": [{"seat": s, "approve": list(rnd.votes.get(s, ())),
+                       "voted": s in rnd.votes, "by": who(acts, rnd.number, s, "vote")}
+                      for s in range(state.seats)]
+            if decided and state.settings.decision != "chair" else [],
+            "decided": list(rnd.decided) if rnd.decided is not None else None,
+            "adopted": [{"seat": a.seat, "card": a.card.id, "card_name": a.card.name,
+                         "group": a.group, "group_name": deck.groups[a.group].name,
+                         "cost": a.cost, "by": who(acts, rnd.number, a.seat, "proposal")
+                         if a.seat is not None else None}
                         for a in rnd.adopted],
             "refused": [{"seat": s, "why": why} for s, why in rnd.refused],
-            "changes": [c.as_dict() for c in rnd.changes],
+            "changes": [change_dict(state, c) for c in rnd.changes],
+            "points": round(sum(state.weights.get(c.target, 1.0) * c.amount
+                                for c in rnd.changes if c.target in deck.criteria), 2),
             "tracks_after": _tracks_after(state, rnd.number),
             "alternative": _alternative(state, rnd.number),
         })
     changes = [{**c, "stage": r["stage"]} for r in rounds for c in r["changes"]]
     return {
-        "deck": deck.id, "scenario": state.scenario.id, "scenario_name": state.scenario.name,
+        "deck": deck.id, "deck_name": deck.name, "deck_version": deck.version,
+        "scenario": state.scenario.id, "scenario_name": state.scenario.name,
         "phase": state.phase, "seats": state.seats, "roles": state.roles,
+        "rounds_total": len(state.scenario.stages),
         "criteria": {k: {key: v[key] for key in ("score", "weight", "weighted", "target")}
                      for k, v in sheet["criteria"].items()},
         "tracks": {k: {key: v[key] for key in ("start", "value", "min", "max")}

@@ -6,9 +6,7 @@ many apps as they like.
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 import logging
 import time
 from pathlib import Path
@@ -17,13 +15,13 @@ from flask import Flask, Response, abort, jsonify, render_template, request, sen
 from flask_socketio import SocketIO
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from game import solo
+from game import attribution, export, solo
 from game.config import ROOT, Config
 from game.debrief import debrief
 from game.drain import Drain
 from game.joincode import display, qr_svg
-from game.limits import BadRequest, RateLimiter, check_depth, check_payload
-from game.netaddr import host_of, own_addresses
+from game.limits import MAX_NAME, BadRequest, RateLimiter, check_depth, check_payload
+from game.netaddr import host_of, is_loopback, lan_addresses, own_addresses
 from game.presence import Presence, SharedPresence
 from game.sockets import register, seat_room
 from game.store import Store, StoreError
@@ -62,7 +60,8 @@ def deck_catalogue(deck) -> dict:
         "tags": [{"id": t.id, "name": t.name, "description": t.description, "coach": t.coach}
                  for t in deck.tags.values()],
         "tracks": [{"id": t.id, "name": t.name, "description": t.description, "min": t.min,
-                    "max": t.max} for t in deck.tracks.values()],
+                    "max": t.max, "raised_by": raised_by(deck, t.id)}
+                   for t in deck.tracks.values()],
         "stages": [{"id": s.id, "name": s.name, "prompt": s.prompt,
                     "rules": [r.why for r in s.rules]} for s in deck.stages.values()],
         "interventions": [{"id": c.id, "name": c.name, "description": c.description,
@@ -83,12 +82,20 @@ def deck_catalogue(deck) -> dict:
     }
 
 
+def raised_by(deck, track: str, most: int = 6) -> list[dict]:
+    """The cards that raise a track when adopted, most first: how players can move it."""
+    cards = sorted((c for c in deck.interventions.values() if c.tracks.get(track, 0) > 0),
+                   key=lambda c: (-c.tracks[track], c.name))
+    return [{"card": c.id, "name": c.name, "amount": c.tracks[track]} for c in cards[:most]]
+
+
 def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     config = config or Config.from_env()
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
     app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=64 * 1024,
                       JSON_SORT_KEYS=False, GAME=config)
+    app.jinja_env.globals["MAX_NAME"] = MAX_NAME  # the join form's hint and maxlength
     if config.database_url.startswith("sqlite:///"):
         Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True,
                                                                           exist_ok=True)
@@ -175,7 +182,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         # Who is connected, joining or leaving changes the seats, not the game: send only
         # the table part then, so a reconnecting phone does not cost everyone a full view.
         seats_only = bool(events) and all(e["type"] in SEAT_EVENTS for e in events)
-        game = None if seats_only else view(live.state, None)
+        game = None if seats_only else view(live.state, None, acts=live.acts)
         online = presence.online(live.record.id, range(live.record.seats))
         public = {"table": table_info(live, None, online), "events": events}
         if game is not None:
@@ -199,7 +206,9 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
             socketio.emit("view", message, to=room)
 
     def seat_view(live: Live, seat: int, public: dict | None = None) -> dict:
-        game = view(live.state, seat, public)
+        row = live.seats[seat]
+        game = view(live.state, seat, public, acts=live.acts,
+                    holder=attribution.stamp(row.kind, row.name, seat, row.token_hash))
         if live.record.mode == "solo":
             game["coach"] = solo.coach(live.state, seat)
         return game
@@ -304,15 +313,28 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     def join_page(code: str = ""):
         return render_template("join.html", code=code[:12])
 
+    def network() -> dict:
+        """Opened at a loopback address (and no PUBLIC_URL), the join links and QR codes
+        would send phones to themselves: say so, and offer this machine's LAN addresses."""
+        host = request.host
+        if config.public_url or not is_loopback(host):
+            return {"loopback": False}
+        port = host.rsplit(":", 1)[1] if host.rsplit(":", 1)[-1].isdigit() and \
+            not host.endswith("]") else str(config.port)
+        return {"loopback": True, "host": host, "path": request.full_path.rstrip("?"),
+                "listening_lan": not is_loopback(config.host),
+                "lan": [f"http://{ip}:{port}" for ip in lan_addresses()[:3]]}
+
     @app.get("/new")
     def new_table_page():
-        return render_template("new.html", decks=library.decks.values())
+        return render_template("new.html", decks=library.decks.values(), network=network())
 
     # The pages of one table: each is a shell its script fills over Socket.IO.
     @app.get("/<any(play, screen, facilitate, debrief):page>/<table_id>")
     def table_page(page: str, table_id: str):
         tables.get(table_id)  # an unknown table gets a 404 now, not a blank page
-        return render_template(f"{page}.html", table_id=table_id)
+        return render_template(f"{page}.html", table_id=table_id,
+                               network=network() if page == "screen" else None)
 
     @app.get("/practice")
     def practice_page():
@@ -436,7 +458,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         return Response(svg, mimetype="image/svg+xml",
                         headers={"Cache-Control": "private, max-age=600"})
 
-    def debrief_for(table_id: str) -> dict:
+    def debrief_for(table_id: str) -> tuple[Live, dict]:
         """The debrief reveals hands, proposals and secret objectives: everyone may read it
         once the table has ended; before that, only the facilitator (key in the
         X-Facilitator-Key header or the `key` query parameter)."""
@@ -447,7 +469,21 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                 raise BadRequest("not_ended", "the debrief opens when the game ends; the "
                                  "facilitator can open it sooner from the console")
             tables.identify(table_id, key=key)
-        return debrief(live.state)
+        d = debrief(live.state, live.acts)
+        d["table"] = {"id": live.record.id, "code": display(live.record.code),
+                      "date": live.record.created_at.date().isoformat()}
+        return live, d
+
+    def export_for(table_id: str) -> tuple[Live, dict]:
+        live, d = debrief_for(table_id)
+        rec = live.record
+        meta = {"id": rec.id, "code": display(rec.code), "created_at": rec.created_at,
+                "seats": [{"seat": s.seat, "name": s.name, "kind": s.kind} for s in live.seats]}
+        return live, export.record(d, meta, live.state.deck)
+
+    def attachment(live: Live, ext: str) -> dict:
+        name = export.file_name(live.record.code, live.record.created_at, ext)
+        return {"Content-Disposition": f'attachment; filename="{name}"'}
 
     def json_body() -> object:
         """The request's JSON, refused with a clear error if it nests deeper than any
@@ -462,24 +498,26 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     @app.get("/api/tables/<table_id>/debrief.json")
     def debrief_json(table_id: str):
-        return jsonify(debrief_for(table_id))
+        return jsonify(debrief_for(table_id)[1])
+
+    @app.get("/api/tables/<table_id>/export.json")
+    def export_json(table_id: str):
+        live, rec = export_for(table_id)
+        resp = jsonify(rec)
+        resp.headers.update(attachment(live, "json"))
+        return resp
 
     @app.get("/api/tables/<table_id>/debrief.csv")
     def debrief_csv(table_id: str):
-        data = debrief_for(table_id)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["round", "stage", "target", "amount", "why", "card"])
-        for c in data["changes"]:
-            writer.writerow([c["round"], c.get("stage", ""), c["target"], c["amount"],
-                             _csv_safe(c["why"]), c["card"] or ""])
-        return Response(out.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": f"attachment; filename=debrief-{table_id}.csv"})
+        live, rec = export_for(table_id)
+        return Response(export.to_csv(rec), mimetype="text/csv",
+                        headers=attachment(live, "csv"))
 
     @app.get("/api/tables/<table_id>")
     def table_state(table_id: str):
         live = tables.current(table_id)
-        return jsonify(table=table_info(live, asker(table_id)), game=view(live.state, None))
+        return jsonify(table=table_info(live, asker(table_id)),
+                       game=view(live.state, None, acts=live.acts))
 
     return app, socketio
 
@@ -510,11 +548,6 @@ def compress(resp: Response) -> None:
     resp.headers["Content-Encoding"] = "gzip"
     resp.headers["Content-Length"] = str(len(packed))
     resp.vary.add("Accept-Encoding")
-
-
-def _csv_safe(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: defuse them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def allowed_hosts(config: Config) -> frozenset[str] | None:
