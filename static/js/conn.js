@@ -6,10 +6,11 @@ import { $ } from "./dom.js";
 const OFFLINE = { code: "offline", message: "Not connected: wait for the connection to come back, then try again." };
 const NO_ANSWER = { code: "timeout", message: "No answer from the server: check your connection and try again." };
 
-export function connect({ hello, onHello, onView, onRefused }) {
+export function connect({ hello, onHello, onView, onRefused, on = {} }) {
   const socket = io({ reconnectionDelayMax: 4000 });
   const banner = $("#conn");
   let lost = false;
+  let closed = false; // the page closed the connection on purpose: nothing to report
   let tidy = 0;
 
   function show(text, kind) {
@@ -46,16 +47,25 @@ export function connect({ hello, onHello, onView, onRefused }) {
     onHello?.(res);
   });
   socket.on("disconnect", (reason) => {
+    if (closed) return;
     lost = true;
     show("Connection lost. Reconnecting\u2026 your place is kept.", "down");
     if (reason === "io server disconnect") socket.connect();
   });
   socket.on("connect_error", () => {
+    if (closed) return;
     lost = true;
     show("Cannot reach the game server. Trying again\u2026", "down");
   });
-  socket.on("view", (msg) => onView?.(msg));
-  return { socket, call };
+  socket.on("view", (msg) => { if (!closed) onView?.(msg); });
+  for (const [event, fn] of Object.entries(on)) socket.on(event, fn);
+  // Close for good (the seat is gone): no banner, no reconnecting.
+  function stop() {
+    closed = true;
+    show("", "");
+    socket.disconnect();
+  }
+  return { socket, call, stop };
 }
 
 // Take a `view` message into the page's state S, keeping the newest game: views can arrive

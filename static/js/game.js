@@ -23,23 +23,10 @@ export const seatName = (table, seat) => {
   return row && row.name ? row.name : `Seat ${seat + 1}`;
 };
 
-// Seats the table is waiting for in this phase.
+// Seats the table is waiting for in this phase: the server says (game.current.waiting).
 export function waitingFor(game, table) {
   if (table.status !== "playing") return [];
-  const cur = game.current;
-  const all = table.seats.map((s) => s.seat);
-  if (game.phase === "proposal") {
-    const done = new Set(cur.proposals.map((p) => p.seat));
-    return all.filter((s) => !done.has(s));
-  }
-  if (game.phase === "discussion" || game.phase === "result") {
-    return all.filter((s) => !cur.ready.includes(s));
-  }
-  if (game.phase === "vote") {
-    if (game.decision === "chair") return cur.voted.length ? [] : [cur.chair];
-    return all.filter((s) => !cur.voted.includes(s));
-  }
-  return [];
+  return game.current.waiting || [];
 }
 
 export function waitingText(game, table, me) {
@@ -111,6 +98,53 @@ export function cardView(id, deck, { costs, idp, extra, compact } = {}) {
     extra);
 }
 
+// Ratings as pips, the way the paper cards show them: five dots, so many filled. The numbers
+// are there for screen readers and in the title.
+export function pips(card, deck) {
+  return h("ul", { class: "pips", "aria-label": "Ratings out of 5" },
+    deck.criteria.map((c) => {
+      const v = card.ratings[c.id] ?? 0;
+      return h("li", { title: `${c.name} ${v} of 5` },
+        h("span", { class: "pip-name", "aria-hidden": "true" }, c.name.slice(0, 4)),
+        h("span", { class: "pip-dots", "aria-hidden": "true" },
+          [1, 2, 3, 4, 5].map((n) => h("span", { class: n <= v ? "on" : "off" }))),
+        h("span", { class: "vh" }, `${c.name} ${v} of 5`));
+    }));
+}
+
+// A card in the hand, closed: its name, its ratings as pips and its cost per group, one tap
+// (anywhere on it) to open the rest; `body` is what opening shows.
+const openCards = new Set();
+export function miniCard(id, deck, { costs, idp, body, open: forced } = {}) {
+  const card = deck.card[id];
+  const name = card ? card.name : id;
+  const bodyId = `${idp}-body`;
+  const isOpen = forced ?? openCards.has(idp);
+  const button = h("button", { type: "button", class: "card-open", id: `${idp}-open`,
+    "aria-expanded": String(isOpen), "aria-controls": bodyId }, name);
+  const inside = h("div", { class: "card-body", id: bodyId }, body);
+  inside.hidden = !isOpen;
+  const toggle = () => {
+    const now = inside.hidden;
+    inside.hidden = !now;
+    button.setAttribute("aria-expanded", String(now));
+    art.classList.toggle("open", now);
+    if (now) openCards.add(idp); else openCards.delete(idp);
+  };
+  button.addEventListener("click", toggle);
+  const summary = h("div", { class: "card-sum" },
+    h("h3", { id: `${idp}-h` }, button),
+    card ? pips(card, deck) : null,
+    costs ? h("p", { class: "card-costs" }, h("span", { class: "vh" }, "Cost: "),
+      Object.entries(costs).map(([g, c], i) => [i ? " \u00b7 " : "",
+        h("span", { class: "nowrap" }, `${nm(deck.group, g)} `, h("strong", null, String(c)))])) : null);
+  // The whole closed card is a target for a finger; the keyboard uses the button.
+  summary.addEventListener("click", (e) => { if (!e.target.closest("button")) toggle(); });
+  const art = h("article", { class: `card mini${isOpen ? " open" : ""}`, "aria-labelledby": `${idp}-h` },
+    summary, inside);
+  return art;
+}
+
 export function eventView(ev, idp = "ev") {
   return h("article", { class: `event ${ev.kind}`, "aria-labelledby": `${idp}-${slug(ev.id)}` },
     h("p", { class: "kind" }, `${KINDS[ev.kind] || ev.kind}${ev.severity > 1 ? ` \u00b7 severity ${ev.severity} of 3` : ""}`),
@@ -120,43 +154,59 @@ export function eventView(ev, idp = "ev") {
     ev.rules.length ? h("p", { class: "small" }, h("strong", null, "Scores this round: "), ev.rules.join(" ")) : null);
 }
 
-// "+3 Democratic: Citizens' jury is rated 4 for democratic": sign and words, not colour only.
-// A card's rating points go on one line; every other change keeps its own reason.
+// One scoring language: every change to a criterion shows what it adds to the weighted total
+// ("+8 points: Democratic +4, counts double"), each with its own reason; tracks are not part
+// of the total and say so by showing no points. Sign and words, never colour alone.
 export function changeList(changes, deck) {
-  const stars = changes.filter((c) => c.source === "rating");
-  const rest = stars.length > 1 ? changes.filter((c) => c.source !== "rating") : changes;
-  const item = (amount, label, why) => h("li", { class: amount < 0 ? "down" : "up" },
-    h("span", { class: "amt" }, signed(amount)), h("span", null, h("strong", null, label), ": ", why));
-  return h("ul", { class: "changes" },
-    stars.length > 1 ? item(stars.reduce((n, c) => n + c.amount, 0), "Criteria",
-      `${stars.map((c) => `${targetName(deck, c.target)} ${signed(c.amount)}`).join(", ")}, from its ratings`) : null,
-    rest.map((c) => item(c.amount, targetName(deck, c.target), c.why)));
+  const item = (c) => {
+    const label = targetName(deck, c.target);
+    const pts = c.points;
+    const weighted = pts != null && c.weight != null && c.weight !== 1;
+    return h("li", { class: (pts ?? c.amount) < 0 ? "down" : "up" },
+      h("span", { class: "amt" }, signed(pts ?? c.amount)),
+      h("span", null, h("strong", null, label, weighted ? ` ${signed(c.amount)} \u00d7${c.weight}` : ""), ": ", c.why));
+  };
+  const crit = changes.filter((c) => c.points != null);
+  const tracks = changes.filter((c) => c.points == null);
+  return h("div", { class: "change-set" },
+    crit.length ? h("ul", { class: "changes", "aria-label": "Points on the weighted total" }, crit.map(item)) : null,
+    tracks.length ? h("ul", { class: "changes tracks-moved", "aria-label": "Tracks (not part of the total)" }, tracks.map(item)) : null);
 }
 
 export function targetName(deck, id) {
   return deck.criterion[id] ? deck.criterion[id].name : nm(deck.track, id);
 }
 
-// The round's result: what was adopted, what was not and why, and every score change.
+// The round's result: what was adopted, what was not and why, and every score change, each
+// in points of the weighted total.
+const pts = (changes) => Math.round(changes.reduce((n, c) => n + (c.points || 0), 0) * 100) / 100;
 export function resultView(cur, game, table, deck) {
   const byCard = {};
   for (const c of cur.changes) if (c.card) (byCard[c.card] ||= []).push(c);
   const general = cur.changes.filter((c) => !c.card);
   const adopted = cur.adopted || [];
   const refused = cur.refused || [];
+  const proposer = (seat) => {
+    const p = cur.proposals.find((x) => x.seat === seat);
+    return p && p.by && p.by.kind !== "default" ? p.by.name : seatName(table, seat);
+  };
+  const round = pts(cur.changes);
   return [
+    h("p", { class: "round-points" }, h("strong", null, `This round: ${signed(round)} point${Math.abs(round) === 1 ? "" : "s"}`),
+      ` on the weighted total (now ${game.total}).`),
     h("h3", null, adopted.length ? `Adopted (${adopted.length})` : "Nothing was adopted"),
     adopted.map((a) => h("div", { class: "adopted" },
       h("p", null, h("span", { class: "mark" }, "\u2714 Adopted: "),
         h("strong", null, nm(deck.card, a.card)), ` with ${nm(deck.group, a.group)}, cost ${a.cost}`,
-        a.seat != null ? ` (proposed by ${seatName(table, a.seat)})` : ""),
+        a.seat != null ? ` (proposed by ${proposer(a.seat)})` : "",
+        `: ${signed(pts(byCard[a.card] || []))} points`),
       changeList(byCard[a.card] || [], deck))),
     refused.length ? [h("h3", null, "Not adopted"),
       h("ul", { class: "refused" }, refused.map((r) => {
         const p = cur.proposals.find((x) => x.seat === r.seat);
         return h("li", null, h("span", { class: "mark" }, "\u2718 "),
           h("strong", null, p && p.card ? nm(deck.card, p.card) : seatName(table, r.seat)),
-          ` (${seatName(table, r.seat)}): ${r.why}`);
+          ` (${proposer(r.seat)}): ${r.why}`);
       }))] : null,
     general.length ? [h("h3", null, "The stage, the event and the scenario"), changeList(general, deck)] : null,
   ];
@@ -172,8 +222,9 @@ export function altView(alt, deck, { level = "h4", who } = {}) {
   }
   const plan = alt.plan || (alt.best && alt.best.plan) || [];
   const diff = Object.entries(alt.by_target || {});
+  const gain = alt.points_gain != null ? Math.round(alt.points_gain * 100) / 100 : null;
   return h("div", { class: "alt" },
-    h(level, null, `Best alternative${alt.gain != null ? `: ${signed(Math.round(alt.gain * 10) / 10)} weighted points` : ""}`),
+    h(level, null, `Best alternative${gain != null ? `: ${signed(gain)} point${Math.abs(gain) === 1 ? "" : "s"} on the weighted total` : ""}`),
     plan.length ? h("ul", null, plan.map((p) => h("li", null, h("strong", null, nm(deck.card, p.card)),
       ` with ${nm(deck.group, p.group)}, cost ${p.cost}`, p.seat != null ? ` (${name(p.seat)}'s card)` : "")))
       : h("p", null, "Adopting nothing."),
@@ -215,6 +266,33 @@ export function tracksView(game, deck) {
     return h("li", null, h("span", { class: "rname" }, t.name), bar,
       h("span", { class: "rval" }, String(v), h("span", { class: "of" }, ` of ${t.max}`)));
   }));
+}
+
+// What raises each track: the deck's cards that move it, best first.
+export function trackHelp(deck, idp = "th") {
+  const rows = deck.tracks.filter((t) => (t.raised_by || []).length);
+  if (!rows.length) return null;
+  return disclose(`${idp}-raise`, "How to raise the tracks", "track-help",
+    rows.map((t) => h("p", { class: "small" }, h("strong", null, `${t.name}: `),
+      list(t.raised_by.map((r) => `${r.name} (${signed(r.amount)})`)), " when adopted.")));
+}
+
+// Is the table on track to win? The server projects the scores so far to the last round.
+export const OUTLOOK = {
+  early: "\u2026 Too early to tell", on_track: "\u25b2 On track to win", at_risk: "\u25bc At risk",
+  won: "\u2714 Won", lost: "\u2718 Not won",
+};
+export function outlookView(game, deck, cls = "") {
+  const o = game.outlook;
+  if (!o) return null;
+  const p = o.projected;
+  const pace = p && (o.status === "on_track" || o.status === "at_risk")
+    ? `At this pace the table ends on ${Math.round(p.total)} points, ${deck.tracks.filter((t) => t.id !== game.budget_track)
+      .map((t) => `${t.name} ${p.tracks[t.id]}`).join(", ")}.` : null;
+  return h("div", { class: `outlook ${o.status} ${cls}` },
+    h("p", { class: "outlook-mark" }, OUTLOOK[o.status] || o.status),
+    pace ? h("p", { class: "small" }, pace) : null,
+    o.win ? h("p", { class: "small win-line" }, h("strong", null, "Win line: "), o.win) : null);
 }
 
 // Everything adopted so far, round by round.

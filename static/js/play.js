@@ -1,11 +1,13 @@
-// A player's seat, phone first: the event, the hand, proposing, the reveal, voting, the
-// result with every reason, the role card, the timer and who the table is waiting for.
+// A player's seat, phone first. What this player must do now always comes first, and the
+// page goes back to it whenever the table moves on, whoever moved it; a sticky bar says the
+// phase, the time left and what is expected. Then the hand (compact cards, one tap to open),
+// the event, the role card, the scores and who is at the table.
 import { $, fill, fromFragment, h, say, signed, slug, store, update } from "./dom.js";
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
-  cardView, changeList, criteriaBars, eventView, phaseName, ratings, resultView, seatName,
-  stageLine, Timer, tagList, tracksView, waitingText, whyDetails, coachNotes, altView,
+  altView, coachNotes, criteriaBars, eventView, miniCard, outlookView, phaseName, pips, resultView,
+  seatName, stageLine, Timer, tagList, trackHelp, tracksView, waitingText, whyDetails,
 } from "./game.js";
 
 const tableId = $("main").dataset.table;
@@ -16,7 +18,8 @@ if (given) {
   store.set(`seat.${tableId}`, seat);
 }
 
-const S = { table: null, game: null, deck: null, phaseKey: "", ui: { group: {}, votes: new Set() } };
+const S = { table: null, game: null, deck: null, phaseKey: "", lost: false,
+  ui: { group: {}, votes: new Set(), passAsk: false } };
 if (seat && seat.deck) loadDeck(seat.deck).catch(() => {}); // start early, alongside the connection
 const timer = new Timer($("#timer"));
 let conn = null;
@@ -35,29 +38,45 @@ else {
         $("#msg").textContent = err.message;
       }
     },
+    // The server says this device no longer holds its seat: the facilitator freed it, or
+    // this player left from another tab. One message, no "reconnecting", nothing to do here.
+    on: { seat_lost: (msg) => {
+      store.drop(`seat.${tableId}`);
+      noSeat(msg && msg.message ? msg.message : "This device no longer holds a seat at this table.");
+    } },
   });
 }
 
 function noSeat(text) {
+  S.lost = true;
+  conn?.stop();
+  timer.set(null);
   $("#game").hidden = true;
+  $("#msg").textContent = "";
   $("#scenario").textContent = "No seat here";
+  $("#phase").textContent = "";
+  $("#expect").textContent = "";
   const box = $("#noseat");
   box.hidden = false;
   const code = seat && seat.code;
-  fill(box, h("div", { class: "panel" }, h("p", null, text),
-    h("p", null, h("a", { class: "button", href: code ? `/join/${code}?again=1` : "/join" }, "Join the table"))));
-  conn?.socket.disconnect();
+  fill(box, h("div", { class: "panel" }, h("h2", { id: "noseat-h", tabindex: "-1" }, "You no longer have a seat"),
+    h("p", null, text),
+    h("p", null, h("a", { class: "button", href: code ? `/join/${code}?again=1` : "/join" }, "Join again"))));
+  say(text);
+  $("#noseat-h").focus();
 }
 
 async function accept(msg) {
-  if (!keepNewest(S, msg)) return;
+  if (S.lost || !keepNewest(S, msg)) return;
   if (!S.deck) S.deck = await loadDeck(S.table.deck);
+  if (S.lost) return;
   render();
   if (seat.deck !== S.table.deck) store.set(`seat.${tableId}`, { ...seat, deck: S.table.deck });
 }
 
 const me = () => S.game.you.seat;
 const can = (type) => S.table.status === "playing" && S.game.you.legal.includes(type);
+const waitingOnMe = () => S.table.status === "playing" && (S.game.current.waiting || []).includes(me());
 
 async function act(action, button) {
   $("#msg").textContent = "";
@@ -68,7 +87,7 @@ async function act(action, button) {
     $("#msg").textContent = res.error.message;
     return false;
   }
-  $("#act-h")?.focus();
+  $("#act-h")?.focus({ preventScroll: true });
   return true;
 }
 
@@ -79,49 +98,86 @@ function render() {
   const box = $("#game");
   box.hidden = false;
   $("#noseat").hidden = true;
-  // After the vote, the result matters more than the event: show it first.
-  const first = game.phase === "result" || game.phase === "ended" || table.status === "ended" ? $("#act") : $("#event");
-  if (box.firstElementChild !== first) box.insertBefore(first, box.firstElementChild);
-  // The coach (solo practice) speaks right after the result; later, it waits below the hand.
-  const after = first === $("#act") ? $("#act") : $("#hand");
-  if (after.nextElementSibling !== $("#coach")) after.after($("#coach"));
   const key = `${game.round}:${game.phase}:${table.status}`;
-  if (key !== S.phaseKey) {
-    if (S.phaseKey) say(`${stageLine(game, deck)}. ${hint()}`);
-    S.phaseKey = key;
+  const moved = key !== S.phaseKey;
+  if (moved) {
     S.ui.votes = new Set();
     S.ui.group = {};
+    S.ui.passAsk = false;
   }
-  $("#scenario").textContent = game.scenario.name;
-  $("#stage").textContent = table.status === "lobby" ? "Waiting for the game to start"
-    : stageLine(game, deck, false);
-  $("#waiting").textContent = table.status === "playing" && game.phase !== "ended"
-    ? `${phaseName(game)}: ${waitingText(game, table, me())}` : waitingText(game, table, me());
+  // What to do now comes first; while choosing a card the hand follows, else the event.
+  const order = table.status === "lobby" ? ["act", "role", "hand", "event"]
+    : can("propose") ? ["act", "hand", "event"] : ["act", "event", "hand"];
+  const after = game.phase === "result" || game.phase === "ended" ? ["coach"] : [];
+  for (const id of [...order, ...after].reverse()) box.prepend($(`#${id}`));
+  if (!after.length) $("#hand").after($("#coach"));
+  if (table.status !== "lobby") $("#coach").after($("#role"));
+  const over = table.status === "ended" || game.phase === "ended";
+  // The heading names the scenario (for screen readers when the stage line shows instead).
+  fill($("#scenario"), table.status === "lobby" ? game.scenario.name : [
+    h("span", { class: "vh" }, `${game.scenario.name}: `), over ? "Finished" : stageLine(game, deck, false)]);
+  $("#phase").textContent = table.status === "lobby" ? "Waiting to start" : table.status === "paused" ? "Paused"
+    : over ? "Game over" : phaseName(game);
+  $("#expect").textContent = expectText();
   timer.set(table.status === "playing" || table.status === "paused" ? table.timer : null, game);
   const cur = game.current;
   update($("#event"), [cur.events, cur.cost_changes, cur.abilities, game.stages, table.seats], renderEvent);
-  update($("#act"), [game.phase, game.round, table.status, cur, game.you.legal, game.budget_left,
-    game.adopt_limit, table.seats, game.outcome], renderAct);
-  update($("#hand"), [game.you.hand, game.you.legal, table.status, game.budget_left, game.phase], renderHand);
+  update($("#act"), [game.phase, game.round, table.status, cur, game.you.legal, game.you.proposal, game.you.notices,
+    game.budget_left, game.adopt_limit, table.seats, game.outcome, S.ui.passAsk, mine.name], renderAct);
+  update($("#hand"), [game.you.hand, game.you.legal, table.status, game.budget_left, game.phase, S.ui.passAsk], renderHand);
   update($("#role"), [game.seats[me()], game.you.objective, game.you.legal, table.status], renderRole);
-  update($("#scores"), [game.scores, game.tracks, game.total], renderScores);
-  update($("#people"), [table.seats, game.seats, cur.proposals, cur.ready, cur.voted, game.phase, table.bots_say], renderPeople);
+  update($("#scores"), [game.scores, game.tracks, game.total, game.outlook], renderScores);
+  update($("#people"), [table.seats, game.seats, cur.waiting, game.phase, table.status, table.bots_say], renderPeople);
   const coach = game.coach;
   $("#coach").hidden = !(coach && coach.length);
   if (coach && coach.length) update($("#coach"), coach[coach.length - 1], renderCoach);
+  if (moved) {
+    // Whoever moved the table on, this player's next step is at the top of the screen.
+    if (S.phaseKey) {
+      window.scrollTo(0, 0);
+      $("#act-h")?.focus({ preventScroll: true });
+      say([`${phaseName(game)}.`, expectText(), ...(game.you.notices || [])].join(" "));
+    }
+    S.phaseKey = key;
+  }
+}
+
+// The sticky bar's last line: what this player is expected to do now, or whom the table waits for.
+function expectText() {
+  const { game, table } = S;
+  if (table.status === "lobby") return "Waiting for the facilitator to start the game.";
+  if (table.status === "paused") return "Paused: wait for the facilitator to resume.";
+  if (table.status === "ended" || game.phase === "ended") return "See how the table did.";
+  if (waitingOnMe()) {
+    return {
+      proposal: "Your turn: propose a card, or pass.",
+      discussion: "Your turn: discuss, then say you're ready.",
+      vote: game.decision === "chair" ? "Your turn: choose the plan." : "Your turn: vote.",
+      result: "Your turn: read it, then say you're ready.",
+    }[game.phase] || "";
+  }
+  return `Done. ${waitingText(game, table, me())}`;
 }
 
 function hint() {
   const { game, table } = S;
-  if (table.status === "lobby") return "Read your cards and your role while you wait.";
-  if (table.status === "paused") return "The game is paused.";
+  if (table.status === "lobby") return "Read your role and your cards while you wait.";
+  if (table.status === "paused") return "The facilitator has paused the game.";
   if (table.status === "ended" || game.phase === "ended") return "See how the table did.";
+  const waiting = waitingText(game, table, me());
   if (game.phase === "proposal") return can("propose")
-    ? "Choose one card from your hand and the group it involves, then propose it. Or pass."
-    : "Proposals are shown when everyone has chosen.";
-  if (game.phase === "discussion") return "Talk the proposals through, then say you are ready to vote.";
-  if (game.phase === "vote") return game.decision === "chair" ? "The chair picks the plan." : "Vote for the proposals you back.";
-  if (game.phase === "result") return "See what the plan did, then say you are ready for the next round.";
+    ? "Open a card below to read it, choose the group it involves and propose it. Or pass."
+    : `Proposals are shown when everyone has chosen. ${waiting}`;
+  if (game.phase === "discussion") return can("ready")
+    ? "Talk the proposals through, then say you are ready to vote."
+    : `You are ready to vote. ${waiting}`;
+  if (game.phase === "vote") {
+    if (game.decision === "chair") return can("decide") ? "You chair this round: choose the plan." : `The chair picks the plan. ${waiting}`;
+    return can("vote") ? "Back the proposals you support, then cast your vote." : waiting;
+  }
+  if (game.phase === "result") return can("ready")
+    ? "See what the plan did, then say you are ready for the next round."
+    : `Ready for what comes next. ${waiting}`;
   return "";
 }
 
@@ -146,12 +202,19 @@ function renderEvent() {
 
 function renderAct() {
   const { game, table } = S;
-  const title = table.status === "ended" || game.phase === "ended" ? "Game over"
+  const over = table.status === "ended" || game.phase === "ended";
+  const title = over ? "Game over"
     : table.status === "lobby" ? "Before the game starts"
       : table.status === "paused" ? "Paused" : `Your move: ${phaseName(game)}`;
   const head = h("h2", { id: "act-h", tabindex: "-1" }, title);
+  const notices = (game.you.notices || []).map((n) => h("p", { class: "note" }, n));
   const intro = h("p", { class: "instructions" }, hint());
-  if (table.status === "ended" || game.phase === "ended") return [head, ended()];
+  if (over) return [head, notices, ended()];
+  if (table.status === "lobby") {
+    const mine = table.seats[me()];
+    return [head, h("p", { class: "done" }, h("span", { class: "mark" }, "\u2714 "),
+      "You're in as ", h("strong", { class: "name" }, mine.name), ` (seat ${me() + 1} of ${table.seats.length}).`), intro];
+  }
   if (table.status !== "playing") return [head, intro];
   const body = {
     proposal: proposalPanel, discussion: discussionPanel, vote: votePanel, result: resultPanel,
@@ -164,7 +227,7 @@ function renderAct() {
       if (!res.ok) $("#msg").textContent = res.error.message;
       $("#act-h")?.focus();
     } }, "Undo my last choice") : null;
-  return [head, intro, body ? body() : null, undo];
+  return [head, notices, intro, body ? body() : null, undo];
 }
 
 function budgetLine() {
@@ -177,31 +240,52 @@ function budgetLine() {
 
 function proposalPanel() {
   const { game, deck } = S;
-  const mine = game.current.proposals.find((p) => p.seat === me());
+  const mine = game.you.proposal;
   if (mine) {
+    if (!mine.by_you) return null; // the notice above says who chose for this seat
     return h("p", { class: "done" }, h("span", { class: "mark" }, "\u2714 "),
       mine.passed ? "You passed this round." : `You proposed ${nm(deck.card, mine.card)} with ${nm(deck.group, mine.group)}.`);
   }
   if (!can("propose") && !can("pass")) return null;
-  return [budgetLine(), h("button", { class: "button secondary", type: "button", id: "act-pass",
-    onclick: (e) => act({ type: "pass" }, e.currentTarget) }, "Pass this round")];
+  return [budgetLine(), can("propose") ? null : passControl()];
 }
 
-function proposalItem(p, extra) {
-  const { deck, table, game } = S;
-  const who = p.seat === me() ? "You" : seatName(table, p.seat);
+// Passing cannot be undone: ask once more, with the way back first.
+function passControl() {
+  if (!S.ui.passAsk) {
+    return h("button", { class: "button secondary", type: "button", id: "act-pass",
+      onclick: () => { S.ui.passAsk = true; render(); $("#pass-yes")?.focus(); } }, "Pass this round\u2026");
+  }
+  return h("div", { class: "confirm", role: "group", "aria-labelledby": "pass-q" },
+    h("p", { id: "pass-q" }, h("strong", null, "Pass this round?"), " You will not propose a card; you can still talk and vote."),
+    h("button", { class: "button", type: "button", id: "pass-yes", onclick: (e) => act({ type: "pass" }, e.currentTarget) }, "Yes, pass"),
+    h("button", { class: "button secondary", type: "button", id: "pass-no",
+      onclick: () => { S.ui.passAsk = false; render(); $("#act-pass")?.focus(); } }, "Keep my choice open"));
+}
+
+function proposer(p) {
+  const { table } = S;
+  if (p.seat === me() && (!p.by || !S.game.you.proposal || S.game.you.proposal.by_you)) return "You";
+  return p.by && p.by.kind !== "default" ? p.by.name : seatName(table, p.seat);
+}
+
+function proposalItem(p, extra, compact = false) {
+  const { deck, game } = S;
+  const who = proposer(p);
   const role = game.seats[p.seat].role;
   const idp = `pr${p.seat}`;
   if (p.passed || p.hidden) {
-    return h("li", { class: "proposal passed" }, h("p", null, h("strong", null, who),
-      role ? ` (${role.name})` : "", p.passed ? " passed." : " has proposed."));
+    const filled = p.by && p.by.kind === "default"
+      ? ` (${p.by.why === "timer" ? "time ran out" : "the facilitator moved on"})` : "";
+    return h("li", { class: "proposal passed" }, h("p", null, h("strong", { class: "name" }, who),
+      role ? ` (${role.name})` : "", p.passed ? ` passed${filled}.` : " has proposed."));
   }
   const card = deck.card[p.card];
   return h("li", { class: "proposal" },
-    h("h3", { id: `${idp}-h` }, `${who}: ${nm(deck.card, p.card)}`),
+    h("h3", { id: `${idp}-h` }, h("span", { class: "name" }, who), `: ${nm(deck.card, p.card)}`),
     h("p", { class: "small" }, role ? `${role.name} \u00b7 ` : "", `with ${nm(deck.group, p.group)}`,
       p.cost != null ? ` \u00b7 cost ${p.cost}` : ""),
-    card ? [ratings(card, deck), tagList(card, deck), coachNotes(card, deck, idp), whyDetails(card, deck, idp)] : null,
+    card ? [pips(card, deck), compact ? null : [tagList(card, deck), coachNotes(card, deck, idp), whyDetails(card, deck, idp)]] : null,
     extra);
 }
 
@@ -209,10 +293,10 @@ function discussionPanel() {
   const { game } = S;
   const cur = game.current;
   return [
-    h("ul", { class: "proposals" }, cur.proposals.map((p) => proposalItem(p))),
-    budgetLine(),
     can("ready") ? h("button", { class: "button", type: "button", id: "act-ready", onclick: (e) => act({ type: "ready" }, e.currentTarget) },
       "I'm ready to vote") : h("p", { class: "done" }, h("span", { class: "mark" }, "\u2714 "), "You are ready."),
+    h("ul", { class: "proposals" }, cur.proposals.map((p) => proposalItem(p))),
+    budgetLine(),
   ];
 }
 
@@ -223,18 +307,18 @@ function votePanel() {
   const type = chair ? "decide" : "vote";
   const open = can(type);
   const real = cur.proposals.filter((p) => p.card);
-  const need = game.decision === "consensus" ? table.seats.length : Math.floor(table.seats.length / 2) + 1;
+  const need = game.votes_needed;
   const rule = chair
     ? (cur.chair === me() ? "You chair this round: you choose the plan." : `${seatName(table, cur.chair)} chairs this round and chooses the plan. Make your case.`)
-    : `A proposal is adopted with a yes from ${need} of ${table.seats.length} seats${game.decision === "consensus" ? " (everyone)" : ""}, most votes first.`;
+    : `A proposal is adopted with a yes from ${need} of ${table.seats.length} seats${need === table.seats.length ? " (everyone)" : ""}, most votes first.`;
   const items = cur.proposals.map((p) => {
     if (!open || !p.card) return proposalItem(p);
     const id = `vote-${p.seat}`;
     const box = h("input", { type: "checkbox", id, checked: S.ui.votes.has(p.seat),
       onchange: (e) => { if (e.target.checked) S.ui.votes.add(p.seat); else S.ui.votes.delete(p.seat); tally(); } });
-    const who = p.seat === me() ? "your" : `${seatName(table, p.seat)}'s`;
+    const who = proposer(p) === "You" ? "your" : `${proposer(p)}'s`;
     return proposalItem(p, h("div", { class: "check" }, box, h("label", { for: id },
-      `${chair ? "Adopt" : "Back"} ${who} ${nm(deck.card, p.card)}`)));
+      `${chair ? "Adopt" : "Back"} ${who} ${nm(deck.card, p.card)}`)), true);
   });
   const cost = h("p", { id: "vote-tally", class: "small", role: "status" });
   function tally() {
@@ -242,12 +326,12 @@ function votePanel() {
     const total = chosen.reduce((n, p) => n + (p.cost || 0), 0);
     cost.textContent = chosen.length
       ? `${chair ? "Adopting" : "Backing"} ${chosen.length}: cost ${total}${game.budget_left != null ? ` of ${game.budget_left} left` : ""}.`
-      : `${chair ? "Adopting" : "Backing"} none yet.`;
+      : `${chair ? "Adopting" : "Backing"} none yet: casting now counts as a no to every proposal.`;
   }
   tally();
   const submit = (btn) => act(chair ? { type, adopt: [...S.ui.votes].sort((a, b) => a - b) } : { type, approve: [...S.ui.votes].sort((a, b) => a - b) }, btn);
   return [
-    h("p", null, rule), budgetLine(),
+    h("p", { class: "small" }, rule, " ", budgetLine().textContent),
     h("ul", { class: "proposals" }, items),
     open ? [cost, h("button", { class: "button", type: "button", id: "act-vote", onclick: (e) => submit(e.currentTarget) },
       chair ? "Adopt this plan" : "Cast my vote")]
@@ -260,9 +344,9 @@ function resultPanel() {
   const cur = game.current;
   const last = game.round >= game.rounds;
   return [
-    resultView(cur, game, table, deck),
     can("ready") ? h("button", { class: "button", type: "button", id: "act-next", onclick: (e) => act({ type: "ready" }, e.currentTarget) },
       last ? "Ready to finish" : "Ready for the next round") : h("p", { class: "done" }, h("span", { class: "mark" }, "\u2714 "), "You are ready."),
+    resultView(cur, game, table, deck),
   ];
 }
 
@@ -274,6 +358,7 @@ function ended() {
     out && out.won != null ? h("p", { class: `outcome ${out.won ? "won" : "lost"}` },
       out.won ? "\u2714 The table won together." : "\u2718 The table did not win this time.")
       : h("p", { class: "outcome" }, table.status === "ended" && game.phase !== "ended" ? "The facilitator ended the game." : "The game is over."),
+    h("p", null, `Weighted total: ${game.total}.`),
     out && out.win_condition ? h("p", { class: "small" }, `To win: ${out.win_condition}`) : null,
     h("p", null, h("a", { class: "button", href: `/debrief/${encodeURIComponent(tableId)}` }, "See the debrief")),
     cur.adopted ? [h("h3", null, `The last round: ${nm(deck.stage, cur.stage)}`), resultView(cur, game, table, deck)] : null,
@@ -288,11 +373,18 @@ function renderHand() {
   const proposing = can("propose");
   return [
     h("h2", { id: "hand-h" }, `Your hand (${hand.length} ${hand.length === 1 ? "card" : "cards"})`),
-    proposing ? null : h("p", { class: "small" }, S.table.status === "lobby"
-      ? "Read your cards while you wait. You choose one when the game starts." : "Your cards, for reference."),
-    h("ul", { class: "hand" }, hand.map((entry, i) => h("li", null,
-      cardView(entry.card, deck, { costs: proposing ? false : entry.costs, idp: `h${i}-${slug(entry.card)}`,
-        extra: proposing ? proposeControls(entry, i) : null })))),
+    proposing ? h("p", { class: "small" }, "Tap a card to read it and propose it.")
+      : h("p", { class: "small" }, S.table.status === "lobby"
+        ? "Read your cards while you wait. You choose one when the game starts." : "Your cards, for reference. Tap one to read it."),
+    h("ul", { class: "hand" }, hand.map((entry, i) => {
+      const idp = `h${i}-${slug(entry.card)}`;
+      const card = deck.card[entry.card];
+      return h("li", null, miniCard(entry.card, deck, { costs: entry.costs, idp,
+        body: [card ? [h("p", { class: "desc" }, card.description), tagList(card, deck)] : null,
+          proposing ? proposeControls(entry, i) : null,
+          card ? [coachNotes(card, deck, idp), whyDetails(card, deck, idp)] : null] }));
+    })),
+    proposing && can("pass") ? passControl() : null,
   ];
 }
 
@@ -352,24 +444,26 @@ function renderScores() {
   const { game, deck } = S;
   return [
     h("h2", { id: "scores-h" }, "How the plan scores"),
-    h("p", { class: "small" }, "Criteria so far, against the scenario's targets. \u00d72 counts double."),
+    h("p", { class: "total" }, h("strong", null, `Weighted total: ${game.total}`)),
+    outlookView(game, deck),
+    h("p", { class: "small" }, "Each criterion's points, against the scenario's targets. \u00d72 counts double in the total."),
     criteriaBars(game, deck),
-    h("p", null, `Weighted total: ${game.total}`),
     h("h3", null, "Tracks"),
+    h("p", { class: "small" }, "Tracks are not part of the total, but the win needs them."),
     tracksView(game, deck),
-    deck.settings.win ? h("p", { class: "small" }, h("strong", null, "To win together: "), deck.settings.win) : null,
+    trackHelp(deck, "ph"),
   ];
 }
 
 function renderPeople() {
   const { game, table } = S;
-  const cur = game.current;
+  const waiting = new Set(game.current.waiting || []);
+  const DOING = { proposal: ["choosing", "has chosen"], discussion: ["not ready yet", "ready"],
+    vote: ["deciding", "voted"], result: ["not ready yet", "ready"] };
   const doing = (s) => {
-    if (table.status !== "playing") return "";
-    if (game.phase === "proposal") return cur.proposals.some((p) => p.seat === s) ? "has chosen" : "choosing";
-    if (game.phase === "discussion" || game.phase === "result") return cur.ready.includes(s) ? "ready" : "not ready yet";
-    if (game.phase === "vote") return cur.voted.includes(s) ? "voted" : "deciding";
-    return "";
+    if (table.status !== "playing" || !DOING[game.phase]) return "";
+    if (game.phase === "vote" && game.decision === "chair" && s !== game.current.chair) return "";
+    return DOING[game.phase][waiting.has(s) ? 0 : 1];
   };
   const lines = (table.bots_say || []).filter((b) => b.round === game.round).slice(-4);
   return [
@@ -378,7 +472,7 @@ function renderPeople() {
       const role = game.seats[s.seat].role;
       const state = doing(s.seat);
       return h("li", null,
-        h("strong", null, s.kind === "empty" ? `Seat ${s.seat + 1} (empty)` : s.name || `Seat ${s.seat + 1}`),
+        h("strong", { class: "name" }, s.kind === "empty" ? `Seat ${s.seat + 1} (empty)` : s.name || `Seat ${s.seat + 1}`),
         s.seat === me() ? " (you)" : "", role ? ` \u00b7 ${role.name}` : "",
         s.kind === "bot" ? " \u00b7 bot" : s.kind === "human" ? (s.connected ? " \u00b7 \u25cf online" : " \u00b7 \u25cb offline") : "",
         state ? ` \u00b7 ${state}` : "");
