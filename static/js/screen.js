@@ -1,11 +1,12 @@
-// The table screen, for the projector: stage, event, proposals as they are revealed, the plan
-// so far, the criteria and tracks, the timer, and the join code while seats are open.
-import { $, fromFragment, h, store, update } from "./dom.js";
+// The table screen, for the projector: one screen, no scrolling, legible from the back. The
+// stage, the phase and the timer; the event and the proposals (or the result); the weighted
+// total with an on-track marker against the win line; the plan so far; who is at the table;
+// and the join code, big in the lobby and small but always there once the game has started.
+import { $, fromFragment, h, signed, store, update } from "./dom.js";
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
-  criteriaBars, eventView, phaseName, planSoFar, ratings, resultView, seatName, stageLine, Timer,
-  tracksView, waitingText,
+  criteriaBars, OUTLOOK, phaseName, pips, planSoFar, seatName, stageLine, Timer, tracksView, waitingText, KINDS,
 } from "./game.js";
 
 const tableId = $("main").dataset.table;
@@ -34,27 +35,43 @@ function render() {
   const over = table.status === "ended" || game.phase === "ended";
   const lobby = table.status === "lobby";
   $("#board").hidden = false;
+  document.body.classList.toggle("lobby", lobby);
   $("#scenario").textContent = game.scenario.name;
   $("#stage").textContent = lobby ? "Take a seat: the game starts soon" : stageLine(game, deck, false);
   $("#phase").textContent = lobby ? "Waiting to start" : table.status === "paused" ? "Paused" : over ? "Game over" : phaseName(game);
   $("#waiting").textContent = waitingText(game, table, null);
   timer.set(over ? null : table.timer, game);
-  const open = !over && table.code && (lobby || table.seats.some((s) => s.kind === "empty"));
-  $("#join").hidden = !open;
-  $("#join").classList.toggle("big", lobby);
+  $("#join").hidden = !lobby || !table.code;
+  $("#joinchip").hidden = lobby || over || !table.code;
+  if (lobby && table.code) update($("#join"), [table.code, game.scenario.context], renderJoin);
+  if (!lobby && table.code) update($("#joinchip"), [table.code], renderChip);
   $("#criteria").hidden = lobby;
   $("#plan").hidden = lobby;
-  if (open) update($("#join"), [table.code, lobby, game.scenario.context], renderJoin);
   $("#outcome").hidden = !over;
-  if (over) update($("#outcome"), [game.outcome, table.status], renderOutcome);
-  $("#event").hidden = lobby;
-  $("#proposals").hidden = lobby || over;
-  if (!lobby) update($("#event"), [game.current.events, game.current.stage, game.current.abilities, table.seats], renderEvent);
-  if (!lobby && !over) update($("#proposals"), [game.current, game.phase, table.seats], renderProposals);
+  if (over) update($("#outcome"), [game.outcome, table.status, game.total], renderOutcome);
+  $("#event").hidden = lobby || over;
+  $("#proposals").hidden = lobby;
+  if (!lobby && !over) update($("#event"), [game.current.events, game.current.stage, game.current.abilities, table.seats, game.phase === "proposal"], renderEvent);
+  if (!lobby) update($("#proposals"), [game.current, game.phase, table.seats, over], renderProposals);
   update($("#plan"), [game.history, game.current.adopted], renderPlan);
-  update($("#criteria"), [game.scores, game.tracks, game.total], renderCriteria);
-  update($("#seats"), [table.seats, game.seats], renderSeats);
+  update($("#criteria"), [game.scores, game.tracks, game.total, game.outlook], renderCriteria);
+  update($("#seats"), [table.seats, game.seats, game.current.waiting, table.status], renderSeats);
+  fit();
 }
+
+// Everything must fit the projector without scrolling. The layout is sized for it; should a
+// long deck text still overflow, shrink the whole screen a step at a time (never below 70%).
+function fit() {
+  const root = document.body;
+  root.style.removeProperty("--fit");
+  let scale = 1;
+  const over = () => document.documentElement.scrollHeight > window.innerHeight + 1;
+  while (over() && scale > 0.7) {
+    scale -= 0.05;
+    root.style.setProperty("--fit", scale.toFixed(2));
+  }
+}
+window.addEventListener("resize", () => { if (S.game) fit(); });
 
 function renderJoin() {
   const { table, game } = S;
@@ -68,8 +85,13 @@ function renderJoin() {
         h("p", { class: "where" }, `${location.host}/join`),
         h("p", null, "and type"),
         h("p", { class: "code-big" }, h("span", { class: "vh" }, "Join code: "), table.code))),
-    table.status === "lobby" ? [h("h2", null, "The project"), h("p", { class: "context" }, game.scenario.context)] : null,
+    h("h2", null, "The project"), h("p", { class: "context" }, game.scenario.context),
   ];
+}
+
+function renderChip() {
+  return [h("p", { class: "chip-where" }, `Join at ${location.host}/join`),
+    h("p", { class: "chip-code" }, h("span", { class: "vh" }, "Join code: "), S.table.code)];
 }
 
 function renderOutcome() {
@@ -79,8 +101,7 @@ function renderOutcome() {
     out && out.won != null ? h("p", { class: `outcome ${out.won ? "won" : "lost"}` },
       out.won ? "\u2714 The table won together." : "\u2718 The table did not win this time.")
       : h("p", { class: "outcome" }, table.status === "ended" && game.phase !== "ended" ? "The facilitator ended the game." : "The game is over."),
-    out && out.win_condition ? h("p", null, `To win: ${out.win_condition}`) : null,
-    h("p", null, "Debrief: ", h("a", { href: `/debrief/${encodeURIComponent(tableId)}` }, `${location.host}/debrief/${tableId}`)),
+    h("p", { class: "detail" }, "Debrief: ", h("a", { href: `/debrief/${encodeURIComponent(tableId)}` }, `${location.host}/debrief/${tableId}`)),
   ];
 }
 
@@ -88,82 +109,116 @@ function renderEvent() {
   const { game, deck } = S;
   const stage = deck.stage[game.current.stage];
   return [
-    h("h2", { id: "event-h" }, stage ? stage.name : "This round"),
-    stage ? h("p", { class: "prompt" }, stage.prompt) : null,
-    game.current.events.map((ev) => eventView(ev, "sev")),
-    game.current.abilities.map((seat) => h("p", null, h("strong", null, seatName(S.table, seat)),
+    h("h2", { id: "event-h", class: "vh" }, "This round"),
+    // The stage's question matters while people choose; later the proposals need the room.
+    stage && game.phase === "proposal" ? h("p", { class: "prompt detail" }, h("strong", null, `${stage.name}: `), stage.prompt) : null,
+    game.current.events.map((ev) => h("article", { class: `event ${ev.kind}`, "aria-labelledby": `sev-${ev.id}` },
+      h("h3", { id: `sev-${ev.id}` }, h("span", { class: "kind" }, `${KINDS[ev.kind] || ev.kind}: `), ev.name),
+      h("p", { class: "detail" }, ev.text),
+      ev.rules.length ? h("p", { class: "detail" }, h("strong", null, "Scores this round: "), ev.rules.join(" ")) : null)),
+    game.current.abilities.map((seat) => h("p", { class: "detail" }, h("strong", null, seatName(S.table, seat)),
       ` used their ability: ${game.seats[seat].role && game.seats[seat].role.ability ? game.seats[seat].role.ability.name : ""}.`)),
   ];
 }
 
+const by = (p) => (p.by && p.by.kind !== "default" ? p.by.name : seatName(S.table, p.seat));
+
 function renderProposals() {
   const { game, table, deck } = S;
   const cur = game.current;
-  if (game.phase === "result") {
-    return [h("h2", { id: "proposals-h" }, "This round's result"), resultView(cur, game, table, deck)];
-  }
+  if (game.phase === "result" || (game.phase === "ended" && cur.adopted)) return resultPanel(cur);
+  if (game.phase === "ended") return null;
   if (game.phase === "proposal") {
-    const done = new Set(cur.proposals.map((p) => p.seat));
+    const waiting = new Set(cur.waiting || []);
     return [
-      h("h2", { id: "proposals-h" }, `Proposals: ${done.size} of ${table.seats.length} in`),
-      h("p", null, "Proposals are shown when everyone has chosen."),
+      h("h2", { id: "proposals-h" }, `Proposals: ${table.seats.length - waiting.size} of ${table.seats.length} in`),
+      h("p", { class: "detail" }, "Proposals are shown when everyone has chosen."),
       h("ul", { class: "who" }, table.seats.map((s) => h("li", null,
-        done.has(s.seat) ? "\u2714 " : "\u2026 ", h("strong", null, seatName(table, s.seat)),
-        done.has(s.seat) ? " has chosen" : " is choosing"))),
+        waiting.has(s.seat) ? "\u2026 " : "\u2714 ", h("strong", { class: "name" }, seatName(table, s.seat)),
+        waiting.has(s.seat) ? " is choosing" : " has chosen"))),
     ];
   }
   const votes = game.phase === "vote" && game.decision !== "chair"
-    ? h("p", null, `Votes in: ${cur.voted.length} of ${table.seats.length}`) : null;
+    ? ` \u00b7 votes in: ${cur.voted.length} of ${table.seats.length}, a proposal needs ${game.votes_needed}` : "";
   return [
-    h("h2", { id: "proposals-h" }, "Proposals"),
-    votes,
+    h("h2", { id: "proposals-h" }, `Proposals${votes}`),
     h("ul", { class: "scr-cards" }, cur.proposals.map((p) => {
-      if (!p.card) return h("li", { class: "proposal passed" }, h("h3", null, seatName(table, p.seat)), h("p", null, "Passed."));
+      if (!p.card) return h("li", { class: "proposal passed" }, h("h3", { class: "name" }, by(p)), h("p", { class: "detail" }, "Passed."));
       const card = deck.card[p.card];
       return h("li", { class: "proposal" },
         h("h3", null, nm(deck.card, p.card)),
-        h("p", { class: "small" }, `${seatName(table, p.seat)} \u00b7 with ${nm(deck.group, p.group)}`,
+        h("p", { class: "detail" }, h("strong", { class: "name" }, by(p)), ` \u00b7 ${nm(deck.group, p.group)}`,
           p.cost != null ? ` \u00b7 cost ${p.cost}` : ""),
-        card ? ratings(card, deck) : null);
+        card ? pips(card, deck) : null);
     })),
+  ];
+}
+
+// The result in the room's terms: what was adopted and what it added to the total, what was
+// not and why. Every reason is on the phones and in the debrief.
+function resultPanel(cur) {
+  const { deck } = S;
+  const points = (card) => Math.round(cur.changes.filter((c) => card === undefined ? true : c.card === card)
+    .reduce((n, c) => n + (c.points || 0), 0) * 100) / 100;
+  const adopted = cur.adopted || [];
+  const refused = cur.refused || [];
+  const total = points(undefined);
+  return [
+    h("h2", { id: "proposals-h" }, `This round: ${signed(total)} point${Math.abs(total) === 1 ? "" : "s"}`),
+    adopted.length ? h("ul", { class: "res" }, adopted.map((a) => h("li", null,
+      h("span", { class: "mark" }, "\u2714 "), h("strong", null, nm(deck.card, a.card)),
+      h("span", { class: "detail" }, ` with ${nm(deck.group, a.group)}, cost ${a.cost}: `),
+      h("strong", null, `${signed(points(a.card))} points`))))
+      : h("p", null, "Nothing was adopted."),
+    refused.length ? h("ul", { class: "res refused" }, refused.map((r) => {
+      const p = cur.proposals.find((x) => x.seat === r.seat);
+      return h("li", { class: "detail" }, h("span", { class: "mark" }, "\u2718 Not adopted: "),
+        h("strong", null, p && p.card ? nm(deck.card, p.card) : seatName(S.table, r.seat)), `: ${r.why}`);
+    })) : null,
   ];
 }
 
 function renderPlan() {
   const { game, deck } = S;
   const plan = planSoFar(game);
+  const shown = plan.slice(-4);
   return [
     h("h2", { id: "plan-h" }, "The plan so far"),
-    plan.length ? h("ol", { class: "plan" }, plan.map((a) => h("li", null,
-      h("span", { class: "muted" }, `Round ${a.round}, ${nm(deck.stage, a.stage)}: `),
-      h("strong", null, nm(deck.card, a.card)), ` with ${nm(deck.group, a.group)}`)))
-      : h("p", null, "Nothing adopted yet."),
+    plan.length ? h("ol", { class: "plan", start: String(plan.length - shown.length + 1) }, shown.map((a) => h("li", null,
+      h("strong", null, nm(deck.card, a.card)), h("span", { class: "muted" }, ` \u00b7 R${a.round}, ${nm(deck.group, a.group)}`))))
+      : h("p", { class: "detail" }, "Nothing adopted yet."),
+    plan.length > shown.length ? h("p", { class: "detail muted" }, `and ${plan.length - shown.length} earlier`) : null,
   ];
 }
 
 function renderCriteria() {
   const { game, deck } = S;
+  const o = game.outlook;
   return [
-    h("h2", { id: "criteria-h" }, "The five criteria"),
-    h("p", { class: "small" }, "Score so far; the black mark is the scenario's target. \u00d72 counts double."),
-    criteriaBars(game, deck),
-    h("p", null, h("strong", null, `Weighted total: ${game.total}`)),
-    h("h2", null, "Tracks"),
-    tracksView(game, deck),
-    deck.settings.win ? h("p", { class: "small" }, h("strong", null, "To win together: "), deck.settings.win) : null,
+    h("h2", { id: "criteria-h", class: "vh" }, "The score"),
+    h("div", { class: "total-row" },
+      h("p", { class: "total" }, "Weighted total ", h("strong", null, String(game.total))),
+      o ? h("p", { class: `outlook-mark ${o.status}` }, OUTLOOK[o.status] || o.status) : null),
+    o && o.projected && (o.status === "on_track" || o.status === "at_risk") ? h("p", { class: "detail" },
+      `At this pace: ${Math.round(o.projected.total)} points, ${deck.tracks.filter((t) => t.id !== game.budget_track)
+        .map((t) => `${t.name} ${o.projected.tracks[t.id]}`).join(", ")}.`) : null,
+    o && o.win ? h("p", { class: "detail win-line" }, h("strong", null, "Win line: "), o.win) : null,
+    h("div", { class: "bars" }, criteriaBars(game, deck), tracksView(game, deck)),
   ];
 }
 
 function renderSeats() {
   const { table, game } = S;
+  const waiting = new Set(table.status === "playing" ? game.current.waiting || [] : []);
   return [
-    h("h2", { id: "seats-h" }, "At the table"),
+    h("h2", { id: "seats-h", class: "vh" }, "At the table"),
     h("ul", { class: "seats" }, table.seats.map((s) => {
       const role = game.seats[s.seat] && game.seats[s.seat].role;
+      const state = s.kind === "empty" ? "open seat" : waiting.has(s.seat) ? "\u2026 to act"
+        : s.kind === "bot" ? "bot" : s.connected ? "\u25cf online" : "\u25cb offline";
       return h("li", null,
-        h("strong", null, s.kind === "empty" ? `Seat ${s.seat + 1}: open` : s.name || `Seat ${s.seat + 1}`),
-        role && s.kind !== "empty" ? ` \u00b7 ${role.name}` : "",
-        s.kind === "bot" ? " \u00b7 bot" : s.kind === "human" ? (s.connected ? " \u00b7 \u25cf online" : " \u00b7 \u25cb offline") : "");
+        h("strong", { class: "name one-line" }, s.kind === "empty" ? `Seat ${s.seat + 1}` : s.name || `Seat ${s.seat + 1}`),
+        h("span", { class: "detail one-line" }, [state, role && s.kind !== "empty" ? role.name : ""].filter(Boolean).join(" \u00b7 ")));
     })),
   ];
 }
