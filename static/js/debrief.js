@@ -30,27 +30,44 @@ async function getJson(url) {
 })();
 
 const who = (table, seat) => (table.seats[seat] && table.seats[seat].name) || `Seat ${seat + 1}`;
+// Who made a choice: the person or bot who held the seat then (seats change hands), or the
+// table filling in when time ran out.
+function byWhom(by, table, seat) {
+  if (!by) return who(table, seat);
+  if (by.kind === "default") return by.why === "timer" ? `${who(table, seat)}'s seat (time ran out)` : `${who(table, seat)}'s seat (the facilitator moved on)`;
+  return by.kind === "bot" ? `${by.name} (bot)` : by.name;
+}
 
 function show(d, table, deck) {
   const over = d.phase === "ended" || table.status === "ended";
   const decided = d.rounds.filter((r, i) => i < d.rounds.length - 1 || ["result", "ended"].includes(d.phase));
+  // A round the facilitator ended before the vote still shows what was proposed.
+  const shown = d.rounds.filter((r) => decided.includes(r) || r.proposals.some((p) => p.card));
   $("#title").textContent = `Debrief: ${d.scenario_name}`;
   document.title = `Debrief: ${d.scenario_name} \u00b7 The Governance Game`;
   const box = $("#debrief");
   box.removeAttribute("aria-busy");
+  const t = d.table || {};
+  const stem = `governance-game-${String(t.code || tableId).replace(/[^A-Za-z0-9]/g, "")}-${t.date || ""}`;
   fill(box,
-    h("p", { class: "lead" }, `${deck.name} \u00b7 ${d.seats} seats \u00b7 ${decided.length} of ${d.rounds.length} rounds played`),
+    h("p", { class: "lead" }, `${t.date ? `${t.date} \u00b7 ` : ""}Table ${t.code || tableId} \u00b7 ${deck.name} (version ${d.deck_version}) \u00b7 ${d.seats} seats \u00b7 ${decided.length} of ${d.rounds_total || d.rounds.length} rounds played`),
     outcome(d, table, over),
     h("div", { class: "no-print controls" },
-      h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.json${keyQuery}`, download: `debrief-${tableId}.json` }, "Download JSON"),
-      h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.csv${keyQuery}`, download: `debrief-${tableId}.csv` }, "Download CSV"),
+      h("a", { class: "button secondary", href: `/api/tables/${id}/export.json${keyQuery}`, download: `${stem}.json` }, "Download JSON"),
+      h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.csv${keyQuery}`, download: `${stem}.csv` }, "Download CSV"),
       h("button", { type: "button", class: "button secondary", onclick: () => window.print() }, "Print the summary")),
     h("div", { class: "two" },
-      h("section", { "aria-labelledby": "radar-h" }, h("h2", { id: "radar-h" }, "The five criteria"), radar(d, deck), criteriaTable(d, deck)),
-      h("section", { "aria-labelledby": "tracks-h" }, h("h2", { id: "tracks-h" }, "Tracks over time"), trackChart(d, decided, deck), trackTable(d, decided, deck))),
+      h("section", { "aria-labelledby": "radar-h" }, h("h2", { id: "radar-h" }, "The five criteria"), radar(d, deck), wrap(criteriaTable(d, deck), "Criteria table")),
+      h("section", { "aria-labelledby": "tracks-h" }, h("h2", { id: "tracks-h" }, "Tracks over time"), trackChart(d, decided, deck), wrap(trackTable(d, decided, deck), "Tracks table"))),
     h("section", { "aria-labelledby": "roles-h", class: "roles" }, h("h2", { id: "roles-h" }, "Roles and secret objectives"), objectives(d, table, deck, over)),
     h("section", { "aria-labelledby": "timeline-h" }, h("h2", { id: "timeline-h" }, "Round by round"),
-      decided.length ? h("ol", { class: "timeline" }, decided.map((r) => roundView(r, table, deck))) : h("p", null, "No round has been decided yet.")));
+      shown.length ? h("ol", { class: "timeline" }, shown.map((r) => roundView(r, table, deck, decided.includes(r)))) : h("p", null, "No round has been decided yet.")));
+}
+
+// A wide table scrolls inside its own box (focusable, so the keyboard can scroll it too),
+// never the page.
+function wrap(tableEl, label) {
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": label }, tableEl);
 }
 
 function outcome(d, table, over) {
@@ -61,7 +78,8 @@ function outcome(d, table, over) {
     early ? h("p", { class: "outcome" }, "The facilitator ended the game before the last round.")
       : h("p", { class: `outcome ${o.won ? "won" : "lost"}` }, o.won ? "\u2714 The table won together." : "\u2718 The table did not win."),
     o.win_condition ? h("p", null, h("strong", null, "To win: "), o.win_condition) : null,
-    h("p", null, h("strong", null, "Weighted total: "), String(Math.round(d.total * 100) / 100)));
+    h("p", null, h("strong", null, "Weighted total: "), `${Math.round(d.total * 100) / 100} points`,
+      " (each criterion's score times its weight, added up; the same total the phones and the screen showed)."));
 }
 
 // ---- criteria ----------------------------------------------------------------------------------
@@ -101,15 +119,17 @@ function radar(d, deck) {
 
 function criteriaTable(d, deck) {
   return h("table", { class: "data" },
-    h("caption", { class: "vh" }, "Criteria: score, target and weight"),
-    h("thead", null, h("tr", null, ["Criterion", "Score", "Target", "Against target", "Weight", "Weighted"].map((x) => h("th", { scope: "col" }, x)))),
+    h("caption", { class: "vh" }, "Criteria: score against target, weight and points"),
+    h("thead", null, h("tr", null, ["Criterion", "Score", "Target", "Weight", "Points"].map((x) => h("th", { scope: "col" }, x)))),
     h("tbody", null, deck.criteria.map((c) => {
       const v = d.criteria[c.id];
-      const met = v.target ? (v.score >= v.target ? "\u2714 met" : `\u2718 ${v.target - v.score} short`) : "\u2013";
+      const met = v.target ? (v.score >= v.target ? "\u2714 met" : `\u2718 ${v.target - v.score} short`) : "";
       return h("tr", null, h("th", { scope: "row" }, c.name), h("td", null, String(v.score)),
-        h("td", null, v.target ? String(v.target) : "\u2013"), h("td", null, met), h("td", null, `\u00d7${v.weight}`),
+        h("td", null, v.target ? `${v.target} ` : "\u2013", met ? h("span", { class: "small" }, met) : null),
+        h("td", null, `\u00d7${v.weight}`),
         h("td", null, String(Math.round(v.weighted * 100) / 100)));
-    })));
+    })),
+    h("tfoot", null, h("tr", null, h("th", { scope: "row", colspan: "4" }, "Weighted total"), h("td", null, String(Math.round(d.total * 100) / 100)))));
 }
 
 // ---- tracks ------------------------------------------------------------------------------------
@@ -131,6 +151,9 @@ function trackChart(d, rounds, deck) {
   const labels = ids.map((t, k) => ({ text: `${nm(deck.track, t)} ${series[k][n - 1]}`, y: y(series[k][n - 1]) + 4 }))
     .sort((a, b) => a.y - b.y);
   for (let i = 1; i < labels.length; i++) labels[i].y = Math.max(labels[i].y, labels[i - 1].y + 14);
+  // Keep the lowest label above the axis line (a track at 0 would sit on it).
+  const sink = labels.length ? labels[labels.length - 1].y - (B - 4) : 0;
+  if (sink > 0) for (const l of labels) l.y -= sink;
   return h("figure", { class: "trackchart" },
     s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "tracks-t" },
       s("title", { id: "tracks-t" }, `Tracks over time: ${ids.map((t, i) => `${nm(deck.track, t)} from ${series[i][0]} to ${series[i][n - 1]}`).join(", ")}. The table below has every value.`),
@@ -167,24 +190,31 @@ function objectives(d, table, deck, over) {
 
 // ---- the timeline ------------------------------------------------------------------------------
 
-function roundView(r, table, deck) {
-  const totals = {};
-  for (const c of r.changes) totals[c.target] = (totals[c.target] || 0) + c.amount;
+function roundView(r, table, deck, done = true) {
   const adoptedSeats = new Set(r.adopted.map((a) => a.seat));
+  const cardOf = Object.fromEntries(r.proposals.map((p) => [p.seat, p.card]));
+  const trackMoves = {};
+  for (const c of r.changes) if (c.points == null) trackMoves[c.target] = (trackMoves[c.target] || 0) + c.amount;
+  const moved = Object.entries(trackMoves).filter(([, v]) => v).map(([t, v]) => `${targetName(deck, t)} ${signed(v)}`);
+  const votes = (r.votes || []).map((v) => `${byWhom(v.by, table, v.seat)}: ${v.voted
+    ? (v.approve.length ? `backed ${v.approve.map((s2) => nm(deck.card, cardOf[s2])).join(", ")}` : "backed nothing")
+    : "no vote (counted as backing nothing)"}`);
   return h("li", { class: "round" },
     h("h3", null, `Round ${r.number}: ${r.stage_name}`),
     r.events.length ? h("p", { class: "small" }, h("strong", null, "Event: "), r.events.map((e) => e.name).join("; ")) : null,
     h("div", { class: "no-print" }, r.events.map((e) => eventView(e, `dr${r.number}`))),
-    h("p", null, h("strong", null, "Proposed: "), r.proposals.length ? r.proposals.map((p) => `${who(table, p.seat)}: ${p.card
+    h("p", null, h("strong", null, "Proposed: "), r.proposals.length ? r.proposals.map((p) => `${byWhom(p.by, table, p.seat)}: ${p.card
       ? `${nm(deck.card, p.card)} with ${nm(deck.group, p.group)}${adoptedSeats.has(p.seat) ? " \u2714" : ""}` : "passed"}`).join("; ") : "nothing"),
-    h("p", null, h("strong", null, "Adopted: "), r.adopted.length ? r.adopted.map((a) =>
-      `${nm(deck.card, a.card)} with ${nm(deck.group, a.group)} (cost ${a.cost})`).join("; ") : "nothing"),
+    votes.length ? h("p", { class: "small" }, h("strong", null, "Votes: "), votes.join("; ")) : null,
+    done ? null : h("p", null, h("strong", null, "Not decided: "), "the game ended before the vote."),
+    done ? h("p", null, h("strong", null, "Adopted: "), r.adopted.length ? r.adopted.map((a) =>
+      `${nm(deck.card, a.card)} with ${nm(deck.group, a.group)} (cost ${a.cost})`).join("; ") : "nothing") : null,
     r.refused.length ? h("p", null, h("strong", null, "Not adopted: "), r.refused.map((x) => {
       const p = r.proposals.find((q) => q.seat === x.seat);
       return `${p && p.card ? nm(deck.card, p.card) : who(table, x.seat)}: ${x.why}`;
     }).join("; ")) : null,
-    h("p", null, h("strong", null, "Net change: "), Object.entries(totals).filter(([, v]) => v)
-      .map(([t, v]) => `${targetName(deck, t)} ${signed(v)}`).join(", ") || "none"),
+    h("p", null, h("strong", null, "Points: "), `${signed(r.points)} on the weighted total`,
+      moved.length ? [h("strong", null, " \u00b7 Tracks: "), moved.join(", ")] : null),
     r.changes.length ? h("div", { class: "no-print" }, h("h4", null, "Why it scored"), changeList(r.changes, deck)) : null,
-    r.alternative ? altView(r.alternative, deck, { who: (seat) => who(table, seat) }) : null);
+    r.alternative ? altView(r.alternative, deck, { who: (seat) => byWhom(r.proposals.find((p) => p.seat === seat)?.by, table, seat) }) : null);
 }

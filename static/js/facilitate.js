@@ -31,7 +31,7 @@ function start() {
 }
 
 function needKey(text) {
-  conn?.socket.disconnect();
+  conn?.stop();
   conn = null;
   $("#console").hidden = true;
   $("#need-key").hidden = false;
@@ -86,7 +86,7 @@ function render() {
     : waitingText(game, table, null);
   timer.set(table.status === "ended" ? null : table.timer, game);
   update($("#controls"), [table.status, game.phase, table.timer && table.timer.phase, !!table.timer, S.confirm], renderControls);
-  update($("#seats"), [table.seats, game.seats, game.current.proposals, game.current.ready, game.current.voted, game.phase, table.status, S.confirm], renderSeats);
+  update($("#seats"), [table.seats, game.seats, game.current.waiting, game.phase, table.status, S.confirm], renderSeats);
   update($("#round"), [game.current, game.phase, table.status, game.history.length, table.bots_say], renderRound);
   update($("#links"), [table.code, table.status], renderLinks);
   update($("#timers"), [table.options.timers], renderTimers);
@@ -128,7 +128,8 @@ function renderControls() {
     h("h2", { id: "controls-h", tabindex: "-1" }, "Run the game"),
     h("div", { class: "controls" }, row),
     st === "playing" && game.phase !== "ended" ? h("p", { class: "small" },
-      "Move on fills in for anyone who has not acted: they pass, or their vote counts as no.") : null,
+      "Move on now ends this phase: anyone who has not acted passes, or their vote counts as no. ",
+      timed ? "Stop the timer keeps the phase going with no countdown, until everyone has acted or you move on." : "") : null,
     h("div", { class: "controls" },
       st === "lobby" ? null : h("a", { class: st === "ended" ? "button" : "button secondary", href: `/debrief/${encodeURIComponent(tableId)}` }, "Open the debrief"),
       end),
@@ -138,12 +139,13 @@ function renderControls() {
 function renderSeats() {
   const { table, game } = S;
   const cur = game.current;
+  const waiting = new Set(cur.waiting || []);
+  const DOING = { proposal: ["choosing", "\u2714 has chosen"], discussion: ["not ready", "\u2714 ready"],
+    vote: ["deciding", "\u2714 voted"], result: ["not ready", "\u2714 ready"] };
   const doing = (s) => {
-    if (table.status !== "playing") return "";
-    if (game.phase === "proposal") return cur.proposals.some((p) => p.seat === s) ? "\u2714 has chosen" : "choosing";
-    if (game.phase === "discussion" || game.phase === "result") return cur.ready.includes(s) ? "\u2714 ready" : "not ready";
-    if (game.phase === "vote") return cur.voted.includes(s) ? "\u2714 voted" : "deciding";
-    return "";
+    if (table.status !== "playing" || !DOING[game.phase]) return "";
+    if (game.phase === "vote" && game.decision === "chair" && s !== cur.chair) return "";
+    return DOING[game.phase][waiting.has(s) ? 0 : 1];
   };
   return [
     h("h2", { id: "seats-h" }, "Seats"),
@@ -163,7 +165,7 @@ function renderSeats() {
         action = btn(`Remove ${who} from seat ${s.seat + 1}`, () => { S.confirm = `remove:${s.seat}`; render(); }, "button secondary");
       }
       return h("li", { class: `fseat ${s.kind}` },
-        h("p", null, h("strong", null, `Seat ${s.seat + 1}: ${who}`), role ? ` \u00b7 ${role.name}` : ""),
+        h("p", null, h("strong", { class: "name" }, `Seat ${s.seat + 1}: ${who}`), role ? ` \u00b7 ${role.name}` : ""),
         h("p", { class: "small" }, conn, doing(s.seat) ? ` \u00b7 ${doing(s.seat)}` : ""),
         action);
     })),
@@ -179,7 +181,8 @@ function renderRound() {
     h("h2", { id: "round-h" }, table.status === "lobby" ? "First round" : `Round ${game.round}: ${nm(deck.stage, cur.stage)}`),
     cur.events.map((ev) => eventView(ev, "fev")),
     game.phase !== "proposal" && cur.proposals.length ? [h("h3", null, "Proposals"),
-      h("ul", null, cur.proposals.map((p) => h("li", null, h("strong", null, seatName(table, p.seat)), ": ",
+      h("ul", null, cur.proposals.map((p) => h("li", null,
+        h("strong", { class: "name" }, p.by && p.by.kind !== "default" ? p.by.name : seatName(table, p.seat)), ": ",
         p.card ? `${nm(deck.card, p.card)} with ${nm(deck.group, p.group)}${p.cost != null ? `, cost ${p.cost}` : ""}` : "passed")))] : null,
     plan.length ? [h("h3", null, "Adopted so far"), h("ol", null, plan.map((a) => h("li", null,
       `Round ${a.round}: ${nm(deck.card, a.card)} with ${nm(deck.group, a.group)}`)))] : null,

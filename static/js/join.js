@@ -65,8 +65,17 @@ form.addEventListener("submit", (e) => {
   });
 });
 
+// What to do next, for refusals whose message says only what went wrong.
+const NEXT = {
+  table_full: "Ask the facilitator to free a seat, or to open another table for you.",
+  game_over: "Ask the facilitator for the code of a new table.",
+  bad_name: "",
+};
+
 function fail(err, field) {
-  error.textContent = err.message;
+  const next = NEXT[err.code];
+  const text = err.message.charAt(0).toUpperCase() + err.message.slice(1);
+  error.textContent = `${text}${/[.!?]$/.test(text) ? "" : "."}${next ? ` ${next}` : ""}`;
   if (field) {
     field.setAttribute("aria-invalid", "true");
     field.focus();
