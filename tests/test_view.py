@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 
-from fixtures.gamekit import play, tiny
+import pytest
+from fixtures.gamekit import good_governance, play, tiny
 
+from game.attribution import STAMP, for_engine, note, stamp
 from game.engine import new_game, step
 from game.view import view
 
@@ -112,3 +114,85 @@ def test_history_keeps_each_round():
     assert first["proposals"][0]["cost"] is None  # costs are shown only for this round
     assert v["current"]["events"][0]["id"] == "cuts"
     assert v["tracks"] == state.tracks and v["budget_left"] == 0
+
+
+# ---- what the view works out for the browser, and who acted --------------------------------
+
+
+def logged(state, acts, action, holder=None):
+    """Apply an action as the table does: note who filled which slot, then step."""
+    if holder is not None:
+        action = {**action, STAMP: holder}
+    note(acts, state, action)
+    step(state, for_engine(action))
+
+
+def test_the_view_says_whom_the_table_waits_for_and_the_votes_needed():
+    state = game()
+    assert view(state, None)["current"]["waiting"] == [0, 1, 2]
+    assert view(state, None)["votes_needed"] == 2
+    step(state, {"type": "pass", "seat": 1})
+    assert view(state, None)["current"]["waiting"] == [0, 2]
+    assert view(game(options={"decision": "consensus"}), None)["votes_needed"] == 3
+
+
+def test_every_criterion_change_says_its_points_on_the_weighted_total():
+    state = game()
+    to_vote(state)
+    play(state, [{"type": "vote", "seat": s, "approve": [0, 1]} for s in range(3)])
+    changes = view(state, None)["current"]["changes"]
+    crit = [c for c in changes if c["target"] in state.deck.criteria]
+    assert crit and all(c["points"] == c["amount"] * state.weights[c["target"]] for c in crit)
+    assert all(c["points"] is None for c in changes if c["target"] in state.deck.tracks)
+    assert sum(c["points"] for c in crit) == view(state, None)["total"]
+
+
+def test_a_seat_that_changed_hands_is_told_who_chose_for_it():
+    state, acts = game(), {}
+    bot = stamp("bot", "Bot 3", 2, None)
+    dana = stamp("human", "Dana", 2, "token-hash-of-dana")
+    logged(state, acts, {"type": "propose", "seat": 0, "card": "board", "group": "public"},
+           stamp("human", "Ana", 0, "secret-ana-hash"))
+    logged(state, acts, {"type": "pass", "seat": 2}, bot)
+    mine = view(state, 2, acts=acts, holder=dana)["you"]
+    assert mine["proposal"]["by_you"] is False
+    assert mine["notices"] == ["Before you took this seat, Bot 3 passed for it this round."]
+    table = view(state, None, acts=acts)["current"]["proposals"]
+    assert table[1]["by"] == {"kind": "bot", "name": "Bot 3"}
+    for seat in (None, 0, 1, 2):
+        assert "secret-ana" not in json.dumps(view(state, seat, acts=acts, holder=dana)), \
+            "holders' ids stay on the server"
+    same = view(state, 2, acts=acts, holder=bot)["you"]
+    assert same["proposal"]["by_you"] is True and same["notices"] == []
+
+
+def test_a_seat_the_table_filled_in_is_told_so():
+    state, acts = game(), {}
+    logged(state, acts, {"type": "propose", "seat": 0, "card": "board", "group": "public"},
+           stamp("human", "Ana", 0, "ana"))
+    logged(state, acts, {"type": "advance", "round": 1, "phase": "proposal"})  # the timer
+    notices = view(state, 1, acts=acts, holder=stamp("human", "Ben", 1, "ben"))["you"]["notices"]
+    assert notices == ["Time ran out before you chose: you passed this round."]
+    logged(state, acts, {"type": "advance"})  # the facilitator: discussion -> vote
+    logged(state, acts, {"type": "vote", "seat": 0, "approve": [0]},
+           stamp("human", "Ana", 0, "ana"))
+    logged(state, acts, {"type": "advance"})  # the facilitator counts the votes
+    notices = view(state, 2, acts=acts, holder=stamp("human", "Cy", 2, "cy"))["you"]["notices"]
+    assert notices[-1] == ("The facilitator moved the table on before you voted: your vote "
+                           "counted as a no to every proposal.")
+    assert view(state, None, acts=acts)["current"]["voted_by"]["2"] == {
+        "kind": "default", "why": "facilitator"}
+
+
+def test_the_outlook_carries_the_pace_so_far_to_the_last_round():
+    state = new_game(good_governance(), "council-chatbot", 3, 7)
+    assert view(state, None)["outlook"]["status"] == "early"
+    while state.rounds[0].hands_at_decision == []:
+        step(state, {"type": "advance"})
+    out = view(state, None)["outlook"]
+    decided = 1
+    rounds = len(state.scenario.stages)
+    assert out["status"] in ("on_track", "at_risk") and out["rounds_decided"] == decided
+    assert out["projected"]["total"] == pytest.approx(sum(
+        state.weights[c] * round(v * rounds / decided) for c, v in state.scores.items()))
+    assert out["win"] == state.settings.win_text
