@@ -91,3 +91,10 @@ def join(page: Page, base: str, code: str, name: str) -> None:
     expect(page.get_by_role("heading", name=re.compile("^Your role"))).to_be_visible()
     expect(page.get_by_role("heading", name="Before the game starts").or_(
         page.get_by_role("heading", name=re.compile("^Your move")))).to_be_visible()
+
+
+def open_card(page: Page) -> None:
+    """Open the first closed card in the player's hand (one tap on its name)."""
+    page.get_by_role("region", name=re.compile(r"^Your hand")).get_by_role(
+        "button", expanded=False).first.click()
+    expect(page.get_by_role("group", name="Involve which group?").first).to_be_visible()

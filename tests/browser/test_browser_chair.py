@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import LAPTOP, PHONE, api_table, axe, join, new_page, no_trouble, shot
+from browser_helpers import (
+    LAPTOP,
+    PHONE,
+    api_table,
+    axe,
+    join,
+    new_page,
+    no_trouble,
+    open_card,
+    shot,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -21,6 +31,7 @@ def test_the_chair_decides(browser, server):
     fac.get_by_role("button", name="Start the game").click()
 
     # Round 1: seat 1 (Sol) chairs.
+    open_card(page)
     group = page.get_by_role("group", name="Involve which group?").first
     group.get_by_role("radio").first.check()
     page.get_by_role("button", name=re.compile("^Propose ")).first.click()
@@ -39,7 +50,8 @@ def test_the_chair_decides(browser, server):
     page.get_by_role("button", name="Ready for the next round").click()
 
     # Round 2: a bot chairs; Sol can only make the case.
-    page.get_by_role("button", name="Pass this round").click()
+    page.get_by_role("button", name="Pass this round…").click()
+    page.get_by_role("button", name="Yes, pass").click()
     ready = page.get_by_role("button", name="I'm ready to vote")
     results = page.get_by_role("heading", name="Your move: Results")
     expect(ready.or_(results)).to_be_visible()

@@ -7,7 +7,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import HTML, IMG, LAPTOP, PHONE, PROJECTOR, api_table, join, new_page, rx, shot
+from browser_helpers import (
+    HTML,
+    IMG,
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    api_table,
+    join,
+    new_page,
+    open_card,
+    rx,
+    shot,
+)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -53,11 +65,13 @@ def test_names_and_deck_texts_are_text(browser, html_server):
     expect(p.get_by_role("heading", name=rx(HTML, end="$")).first).to_be_visible()
     expect(p.get_by_role("heading", name=rx(HTML, "^Your role: .*"))).to_be_visible()
     expect(scr.get_by_text(HTML).first).to_be_visible()
+    open_card(p)
     expect(p.get_by_text(IMG).first).to_be_visible()
     shot(p, "escaping-play-phone")
     shot(scr, "escaping-screen-projector")
 
     # Play one round so that reasons built from deck texts are shown too.
+    open_card(other)
     for page in (p, other):
         group = page.get_by_role("group", name="Involve which group?").first
         group.get_by_role("radio").first.check()

@@ -33,10 +33,14 @@ def use(page: Page, locator, keyboard: bool, key: str = "Enter") -> None:
 def propose(page: Page, keyboard: bool = False, passing: bool = False) -> None:
     expect(page.get_by_role("heading", name="Your move: Proposals")).to_be_visible()
     if passing:
-        use(page, page.get_by_role("button", name="Pass this round"), keyboard)
+        use(page, page.get_by_role("button", name="Pass this round…"), keyboard)
+        use(page, page.get_by_role("button", name="Yes, pass"), keyboard)
         expect(page.get_by_text("You passed this round.").or_(
             page.get_by_role("heading", name="Your move: Discussion"))).to_be_visible()
         return
+    # Each card in the hand opens with one tap on its name.
+    hand = page.get_by_role("region", name=re.compile(r"^Your hand"))
+    use(page, hand.get_by_role("button", expanded=False).first, keyboard)
     choose = page.get_by_role("group", name="Involve which group?")
     card = page.get_by_role("listitem").filter(has=choose).first
     radio = card.get_by_role("group", name="Involve which group?").get_by_role("radio").first
@@ -142,11 +146,11 @@ def test_a_table_plays_a_whole_game_to_the_debrief(browser, server, tmp_path):
     expect(players[2].get_by_role("button", name=re.compile("^Propose "))).to_have_count(0)
     shot(scr, "screen-paused-projector")
     fac.get_by_role("button", name="Resume").click()
-    expect(players[2].get_by_role("button", name=re.compile("^Propose ")).first).to_be_visible()
+    expect(players[2].get_by_role("button", name="Pass this round…")).to_be_visible()
 
     # A role's ability, for a player whose ability can be used in this phase.
     for p in players:
-        expect(p.get_by_role("button", name=re.compile("^Propose ")).first).to_be_visible()
+        expect(p.get_by_role("button", name="Pass this round…")).to_be_visible()
     for p in players:
         ability = p.get_by_role("button", name=re.compile(r"^Use "))
         if ability.count():
@@ -243,11 +247,15 @@ def test_a_table_plays_a_whole_game_to_the_debrief(browser, server, tmp_path):
     with fac.expect_download() as dl:
         fac.get_by_role("link", name="Download JSON").click()
     data = json.loads((dl.value.path()).read_text())
-    assert len(data["rounds"]) == 5 and data["phase"] == "ended"
+    assert len(data["rounds"]) == 5 and data["finished"]
+    assert re.fullmatch(rf"governance-game-{code.replace('-', '')}-\d{{4}}-\d\d-\d\d\.json",
+                        dl.value.suggested_filename)
     with fac.expect_download() as dl:
         fac.get_by_role("link", name="Download CSV").click()
+    assert dl.value.suggested_filename.endswith(".csv") and code.replace("-", "") in \
+        dl.value.suggested_filename
     rows = list(csv.reader(io.StringIO(dl.value.path().read_text())))
-    assert rows[0][:3] == ["round", "stage", "target"] and len(rows) > 5
+    assert rows[0][:4] == ["what", "round", "stage", "seat"] and len(rows) > 5
 
     fac.emulate_media(media="print")
     fac.set_viewport_size({"width": 720, "height": 1000})  # about A4 less its margins

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import LAPTOP, PHONE, api_table, join, new_page, no_trouble, shot
+from browser_helpers import LAPTOP, PHONE, api_table, join, new_page, no_trouble, open_card, shot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -21,6 +21,7 @@ def test_a_dropped_connection_shows_a_banner_and_recovers(browser, own_server):
     fac.goto(t["facilitator_url"])
     fac.get_by_role("button", name="Start the game").click()
     expect(page.get_by_role("heading", name="Your move: Proposals")).to_be_visible()
+    open_card(page)
     expect(page.get_by_role("button", name=re.compile("^Propose ")).first).to_be_visible()
 
     srv.stop()

@@ -8,7 +8,7 @@ import re
 import urllib.request
 
 import pytest
-from browser_helpers import PHONE, axe, new_page, no_trouble, shot
+from browser_helpers import PHONE, axe, new_page, no_trouble, open_card, shot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -24,6 +24,7 @@ def test_solo_game_with_coach_and_undo(browser, server):
     page = new_page(browser, PHONE)
     page.goto(solo["resume_url"])
     assert "token=" not in page.url, "the token is taken out of the address bar"
+    open_card(page)
     propose = page.get_by_role("button", name=re.compile("^Propose ")).first
     expect(propose).to_be_visible()
     group = page.get_by_role("group", name="Involve which group?").first
@@ -32,8 +33,7 @@ def test_solo_game_with_coach_and_undo(browser, server):
     expect(page.get_by_role("heading", name="Your move: Discussion")).to_be_visible()
     page.get_by_role("button", name="Undo my last choice").click()
     expect(page.get_by_role("heading", name="Your move: Proposals")).to_be_visible()
-    expect(page.get_by_role("button", name=re.compile("^Propose ")).first).to_be_visible()
-
+    open_card(page)
     page.get_by_role("group", name="Involve which group?").first.get_by_role("radio").first.check()
     page.get_by_role("button", name=re.compile("^Propose ")).first.click()
     page.get_by_role("button", name="I'm ready to vote").click()
@@ -59,7 +59,7 @@ def test_whole_solo_game_from_the_practice_page(browser, server):
     page.wait_for_url(re.compile(r"/play/"))
     rounds = 5
     for number in range(1, rounds + 1):
-        expect(page.get_by_role("button", name=re.compile("^Propose ")).first).to_be_visible()
+        open_card(page)
         page.get_by_role("group", name="Involve which group?").first \
             .get_by_role("radio").first.check()
         page.get_by_role("button", name=re.compile("^Propose ")).first.click()

@@ -52,7 +52,8 @@ def test_player_page_is_light_and_fast(browser, server):
     cdp.on("Network.webSocketFrameSent", frame("sent"))
 
     page.goto(f"{base}/play/{t['table']}#token={token}")
-    expect(page.get_by_role("button", name=re.compile("^Propose ")).first).to_be_visible()
+    expect(page.get_by_role("region", name=re.compile("^Your hand")).get_by_role(
+        "button").first).to_be_visible()
     usable_ms = page.evaluate("performance.now()")
     timing = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
         return {htmlResponseEnd: n.responseEnd, domContentLoaded: n.domContentLoadedEventEnd,
