@@ -42,8 +42,11 @@ def note(acts: Acts, before: GameState, action: dict) -> None:
     kind = action.get("type")
     seat = action.get("seat")
     if kind == "advance":
-        # The table fills in for whoever had not acted: say so, and why.
-        why = "timer" if "phase" in action else "facilitator"
+        # The table fills in for whoever had not acted: say so, and why. The table stamps
+        # who moved on; before it did, only the timer's advance named its phase.
+        mover = action.get(STAMP)
+        why = mover["kind"] if isinstance(mover, dict) and mover.get("kind") in (
+            "timer", "facilitator") else "timer" if "phase" in action else "facilitator"
         if before.phase == "proposal":
             missing = [s for s in range(before.seats) if s not in rnd.proposals]
             slot = "proposal"

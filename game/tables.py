@@ -689,7 +689,8 @@ class Tables:
             if "round" not in args or "phase" not in args:
                 raise BadRequest("bad_payload", "advance needs the 'round' and 'phase' you are "
                                  "moving on from")
-            return self._advance(live, {"round": args["round"], "phase": args["phase"]})
+            return self._advance(live, {"round": args["round"], "phase": args["phase"]},
+                                 by="facilitator")
         if command == "skip_timer":
             # Stop this phase's countdown; the phase goes on until people act or the
             # facilitator moves on ("advance" is the command that moves on now).
@@ -758,8 +759,10 @@ class Tables:
             raise BadRequest("busy", "could not find a free join code; try again")
         live.record = replace(live.record, code=code)
 
-    def _advance(self, live: Live, stamp: dict | None = None) -> list[dict]:
-        action = {"type": "advance", **(stamp or {})}
+    def _advance(self, live: Live, stamp: dict | None = None, *,
+                 by: str = "facilitator") -> list[dict]:
+        # The log says who moved on (the facilitator or the timer), for the players' notices.
+        action = {"type": "advance", **(stamp or {}), attribution.STAMP: {"kind": by}}
         events = self._commit(live, action, None)
         return events + self._after_change(live)
 
@@ -838,7 +841,8 @@ class Tables:
                     or live.record.status != "playing":
                 return 0
             try:
-                events = self._advance(live, {"round": t["round"], "phase": t["phase"]})
+                events = self._advance(live, {"round": t["round"], "phase": t["phase"]},
+                                       by="timer")
             except BadRequest:  # another process advanced it first
                 live.timer = None
                 return 0

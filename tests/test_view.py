@@ -170,13 +170,16 @@ def test_a_seat_the_table_filled_in_is_told_so():
     state, acts = game(), {}
     logged(state, acts, {"type": "propose", "seat": 0, "card": "board", "group": "public"},
            stamp("human", "Ana", 0, "ana"))
-    logged(state, acts, {"type": "advance", "round": 1, "phase": "proposal"})  # the timer
+    logged(state, acts, {"type": "advance", "round": 1, "phase": "proposal"},
+           {"kind": "timer"})
     notices = view(state, 1, acts=acts, holder=stamp("human", "Ben", 1, "ben"))["you"]["notices"]
     assert notices == ["Time ran out before you chose: you passed this round."]
-    logged(state, acts, {"type": "advance"})  # the facilitator: discussion -> vote
+    logged(state, acts, {"type": "advance", "round": 1, "phase": "discussion"},
+           {"kind": "facilitator"})
     logged(state, acts, {"type": "vote", "seat": 0, "approve": [0]},
            stamp("human", "Ana", 0, "ana"))
-    logged(state, acts, {"type": "advance"})  # the facilitator counts the votes
+    logged(state, acts, {"type": "advance", "round": 1, "phase": "vote"},
+           {"kind": "facilitator"})
     notices = view(state, 2, acts=acts, holder=stamp("human", "Cy", 2, "cy"))["you"]["notices"]
     assert notices[-1] == ("The facilitator moved the table on before you voted: your vote "
                            "counted as a no to every proposal.")

@@ -264,6 +264,8 @@ def test_the_debrief_credits_each_play_to_who_held_the_seat(browser, server):
     t = api_table(base, seats=3, options={"timers": SLOW, "bots": "greedy"})
     fac = console(browser, t)
     ana, ben, chidi = phones(browser, base, t, ["Ana", "Ben", "Chidi"])
+    console_errors: list[str] = []
+    chidi.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     fac.get_by_role("button", name="Start the game").click()
     propose_first(ana)
     propose_first(ben)
@@ -278,6 +280,7 @@ def test_the_debrief_credits_each_play_to_who_held_the_seat(browser, server):
     expect(chidi.get_by_role("heading", name=re.compile("^Your move"))).to_be_hidden()
     expect(chidi.locator("#expect")).to_have_text("")
     expect(chidi.locator("#announce")).not_to_contain_text("propose")
+    assert not [e for e in console_errors if "WebSocket" in e], console_errors
 
     # A bot plays seat 3, and proposes at once; then Dana takes the seat.
     fac.get_by_role("button", name="Add a bot to seat 3").click()
