@@ -59,11 +59,12 @@ export function connect({ hello, onHello, onView, onRefused, on = {} }) {
   });
   socket.on("view", (msg) => { if (!closed) onView?.(msg); });
   for (const [event, fn] of Object.entries(on)) socket.on(event, fn);
-  // Close for good (the seat is gone): no banner, no reconnecting.
+  // Done with this connection (the seat is gone): no banner, and nothing it receives is shown.
+  // It is left open rather than closed: closing it from the page made Chromium log
+  // "WebSocket ... failed: Invalid frame header" (the server has made it a spectator anyway).
   function stop() {
     closed = true;
     show("", "");
-    socket.disconnect();
   }
   return { socket, call, stop };
 }
