@@ -109,9 +109,14 @@ function render() {
   const order = table.status === "lobby" ? ["act", "role", "hand", "event"]
     : can("propose") ? ["act", "hand", "event"] : ["act", "event", "hand"];
   const after = game.phase === "result" || game.phase === "ended" ? ["coach"] : [];
-  for (const id of [...order, ...after].reverse()) box.prepend($(`#${id}`));
-  if (!after.length) $("#hand").after($("#coach"));
-  if (table.status !== "lobby") $("#coach").after($("#role"));
+  const rest = ["act", "role", "hand", "event", "coach", "scores", "people"]
+    .filter((id) => !order.includes(id) && !after.includes(id));
+  const wanted = [...order, ...after, ...(after.length || table.status === "lobby" ? [] : ["coach", "role"]), ...rest];
+  const ids = [...new Set(wanted)];
+  // Move sections only when the order changes: moving a node takes focus away from it.
+  if ([...box.children].map((el) => el.id).join() !== ids.join()) {
+    for (const id of ids) box.append($(`#${id}`));
+  }
   const over = table.status === "ended" || game.phase === "ended";
   // The heading names the scenario (for screen readers when the stage line shows instead).
   fill($("#scenario"), table.status === "lobby" ? game.scenario.name : [

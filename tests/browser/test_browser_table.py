@@ -118,8 +118,14 @@ def test_phones_follow_every_phase_change_whoever_caused_it(browser, server):
     expect(ana.locator("#announce")).to_contain_text("Discussion")
     expect(ana.locator("#top")).to_be_in_viewport()
 
+    # Others' moves redraw her page but leave her focus where it was (keyboard users).
+    ana.get_by_role("button", name="I'm ready to vote").focus()
+    ben.get_by_role("button", name="I'm ready to vote").click()
+    expect(ana.get_by_text(re.compile(r"^Ben .*· ready$"))).to_be_visible()
+    expect(ana.get_by_role("button", name="I'm ready to vote")).to_be_focused()
+
     # After saying she is ready, the instruction no longer asks her to.
-    ana.get_by_role("button", name="I'm ready to vote").click()
+    ana.keyboard.press("Enter")
     expect(ana.get_by_text("You are ready to vote.")).to_be_visible()
     expect(ana.get_by_text("say you are ready to vote")).to_have_count(0)
 
