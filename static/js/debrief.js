@@ -205,7 +205,7 @@ function roundView(r, table, deck, done = true) {
     h("div", { class: "no-print" }, r.events.map((e) => eventView(e, `dr${r.number}`))),
     h("p", null, h("strong", null, "Proposed: "), r.proposals.length ? r.proposals.map((p) => `${byWhom(p.by, table, p.seat)}: ${p.card
       ? `${nm(deck.card, p.card)} with ${nm(deck.group, p.group)}${adoptedSeats.has(p.seat) ? " \u2714" : ""}` : "passed"}`).join("; ") : "nothing"),
-    votes.length ? h("p", { class: "small" }, h("strong", null, "Votes: "), votes.join("; ")) : null,
+    votes.length ? h("p", { class: "small no-print" }, h("strong", null, "Votes: "), votes.join("; ")) : null,
     done ? null : h("p", null, h("strong", null, "Not decided: "), "the game ended before the vote."),
     done ? h("p", null, h("strong", null, "Adopted: "), r.adopted.length ? r.adopted.map((a) =>
       `${nm(deck.card, a.card)} with ${nm(deck.group, a.group)} (cost ${a.cost})`).join("; ") : "nothing") : null,
