@@ -115,6 +115,7 @@ export function pips(card, deck) {
 // A card in the hand, closed: its name, its ratings as pips and its cost per group, one tap
 // (anywhere on it) to open the rest; `body` is what opening shows.
 const openCards = new Set();
+export const closeCards = () => openCards.clear(); // a new phase starts with the hand compact
 export function miniCard(id, deck, { costs, idp, body, open: forced } = {}) {
   const card = deck.card[id];
   const name = card ? card.name : id;

@@ -6,7 +6,7 @@ import { $, fill, fromFragment, h, say, signed, slug, store, update } from "./do
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
-  altView, coachNotes, criteriaBars, eventView, miniCard, outlookView, phaseName, pips, resultView,
+  altView, closeCards, coachNotes, criteriaBars, eventView, miniCard, outlookView, phaseName, pips, resultView,
   seatName, stageLine, Timer, tagList, trackHelp, tracksView, waitingText, whyDetails,
 } from "./game.js";
 
@@ -101,6 +101,7 @@ function render() {
   const key = `${game.round}:${game.phase}:${table.status}`;
   const moved = key !== S.phaseKey;
   if (moved) {
+    closeCards();
     S.ui.votes = new Set();
     S.ui.group = {};
     S.ui.passAsk = false;
