@@ -481,3 +481,18 @@ def test_the_new_table_options_show_their_whole_text(browser, server):
     assert len(set(round(t) for t in tops)) in (1, 3), f"timer fields half wrapped: {tops}"
     no_sideways_scroll(page, "new table at 360")
     no_trouble(page)
+
+
+def test_no_page_scrolls_sideways_at_360(browser, server):
+    base = server.url
+    t = api_table(base, seats=3)
+    page = new_page(browser, PHONE)
+    for path in ("/", "/join", "/new", "/practice", t["screen_url"].replace(base, ""),
+                 t["facilitator_url"].replace(base, "")):
+        page.goto(base + path)
+        expect(page.locator("main")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        no_sideways_scroll(page, path.split("#")[0])
+        size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert size >= 16, f"{path.split('#')[0]}: body text is {size} px at 360"
+    no_trouble(page)
