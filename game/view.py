@@ -80,7 +80,7 @@ def _round_public(state: GameState, rnd: Round, viewer: int | None,
             entry = {"seat": seat, "card": p.card, "group": p.group,
                      "cost": card_cost(state, p.card, p.group, seat)
                      if rnd is state.rounds[-1] else None}
-        if by is not None:
+        if by is not None and "hidden" not in entry:  # a hidden proposal says nothing more
             entry["by"] = by
         proposals.append(entry)
     out = {

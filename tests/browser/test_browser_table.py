@@ -196,7 +196,7 @@ ROOM_TEXT = ("#stage", "#phase", "#waiting", ".chip-code", ".scr-cards h3", ".to
              ".res:not(.refused) > li > strong")
 
 
-def one_screen(page: Page, what: str, fonts: bool) -> None:
+def one_screen(page: Page, what: str, fonts: bool, code: str = ".chip-code") -> None:
     """Nothing below the fold or off the side, and at 1080p the room's text at 32 px."""
     size = page.viewport_size
     dims = page.evaluate("[document.documentElement.scrollWidth, "
@@ -208,7 +208,7 @@ def one_screen(page: Page, what: str, fonts: bool) -> None:
         .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 30))""",
                         size["height"])
     assert not cut, f"{what}: below the fold: {cut[:5]}"
-    expect(page.locator(".chip-code")).to_be_in_viewport()
+    expect(page.locator(code)).to_be_in_viewport()
     if fonts:
         small = page.evaluate("""(sels) => sels.flatMap(s => [...document.querySelectorAll(s)]
             .filter(e => e.offsetParent !== null)
@@ -226,6 +226,11 @@ def test_the_table_screen_is_one_screen_read_from_the_back(browser, server):
     expect(scr.get_by_text(f"Join code: {t['code']}")).to_be_visible()
     name = "Long name " + "x" * (MAX_NAME - 10)
     (ana,) = phones(browser, base, t, [name])
+    for viewport, label in ((PROJECTOR, "1080p"), (SMALL_PROJECTOR, "720p")):
+        scr.set_viewport_size(viewport)
+        one_screen(scr, f"lobby {label}", fonts=False, code=".code-big")
+        shot(scr, f"table-screen-lobby-{label}")
+    scr.set_viewport_size(PROJECTOR)
     fac.get_by_role("button", name="Start the game").click()
     expect(scr.get_by_role("heading", name=re.compile(r"^Proposals: \d of 6 in"))).to_be_visible()
     # Once the game has started the code stays, small, for latecomers.

@@ -137,7 +137,9 @@ class ServerProcess:
     # ---- the database, read-only, to compare with what clients were told ----------------
 
     def action_log(self, table_id: str) -> list[dict]:
-        """[{"seq", "seat", "action"}] in seq order, straight from the database."""
+        """[{"seq", "seat", "action", "by"}] in seq order, straight from the database. The
+        table stamps each logged action with who made it (game.attribution); "action" is the
+        move without that stamp, "by" the stamp (None if there is none)."""
         query = "SELECT seq, seat, action FROM actions WHERE table_id = ? ORDER BY seq"
         if self.database_url.startswith("postgresql"):
             import psycopg
@@ -150,7 +152,12 @@ class ServerProcess:
                 rows = con.execute(query, (table_id,)).fetchall()
             finally:
                 con.close()
-        return [{"seq": q, "seat": s, "action": json.loads(a)} for q, s, a in rows]
+        out = []
+        for q, s, a in rows:
+            action = json.loads(a)
+            by = action.pop("by", None)
+            out.append({"seq": q, "seat": s, "action": action, "by": by})
+        return out
 
     def table_row(self, table_id: str) -> dict:
         con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)

@@ -37,11 +37,16 @@ def test_five_seats_play_a_whole_game(server, clients):
     debrief = requests.get(f"{server.url}/api/tables/{table.id}/debrief.json", timeout=10)
     assert debrief.status_code == 200
     csv = requests.get(f"{server.url}/api/tables/{table.id}/debrief.csv", timeout=10)
-    assert csv.status_code == 200 and csv.text.startswith("round,stage,target")
-    # The log holds exactly what was acknowledged, in order, each under its seat.
+    assert csv.status_code == 200 and csv.text.startswith("what,round,stage,seat,who")
+    # The log holds exactly what was acknowledged, in order, each under its seat and
+    # stamped with who held the seat (for the debrief).
     log = server.action_log(table.id)
     assert [(r["seat"], r["action"]) for r in log] == [
         (seat, {**action, "seat": seat}) for seat, action in acked]
+    assert [(r["by"]["kind"], r["by"]["name"]) for r in log] == [
+        ("human", f"Player {seat}") for seat, _ in acked]
+    names = {p["seat"]: p["by"] for p in debrief.json()["rounds"][0]["proposals"]}
+    assert names == {s: {"kind": "human", "name": f"Player {s}"} for s in range(5)}
     assert [r["seq"] for r in log] == list(range(1, len(acked) + 1))
     # Nothing more can be done.
     players[0].refused("act", {"action": {"type": "ready"}}, "game_over")
@@ -73,7 +78,9 @@ def test_a_phone_that_drops_gets_its_seat_back_with_its_token(server, clients):
     game = answer["game"]
     assert game["you"]["seat"] == 1
     mine = [p for p in game["current"]["proposals"] if p["seat"] == 1]
-    assert mine == [{"seat": 1, "card": card["card"], "group": group, "cost": card["costs"][group]}]
+    assert mine == [{"seat": 1, "card": card["card"], "group": group, "cost": card["costs"][group],
+                     "by": {"kind": "human", "name": "Player 1"}}]
+    assert game["you"]["proposal"]["by_you"] is True
     assert "propose" not in game["you"]["legal"]
     assert game["you"]["hand"] == hand(p1)  # the same hand as before the drop
     assert answer["table"]["seats"][1]["connected"] is True
