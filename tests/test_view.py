@@ -157,8 +157,11 @@ def test_a_seat_that_changed_hands_is_told_who_chose_for_it():
     mine = view(state, 2, acts=acts, holder=dana)["you"]
     assert mine["proposal"]["by_you"] is False
     assert mine["notices"] == ["Before you took this seat, Bot 3 passed for it this round."]
+    hidden = view(state, None, acts=acts)["current"]["proposals"]
+    assert all(p == {"seat": p["seat"], "hidden": True} for p in hidden), hidden
+    logged(state, acts, {"type": "pass", "seat": 1}, stamp("human", "Ben", 1, "ben"))
     table = view(state, None, acts=acts)["current"]["proposals"]
-    assert table[1]["by"] == {"kind": "bot", "name": "Bot 3"}
+    assert [p["by"]["name"] for p in table] == ["Ana", "Ben", "Bot 3"]
     for seat in (None, 0, 1, 2):
         assert "secret-ana" not in json.dumps(view(state, seat, acts=acts, holder=dana)), \
             "holders' ids stay on the server"
