@@ -9,6 +9,8 @@ import csv
 import io
 from datetime import datetime
 
+from game.deck import Deck
+
 
 def file_name(code: str, created_at: datetime, ext: str) -> str:
     """`governance-game-KMP3QX-2026-11-27.csv`: the table's code and the day it was played."""
@@ -25,7 +27,7 @@ def _person(by: dict | None, fallback: str) -> str:
     return by["name"] + (" (bot)" if by.get("kind") == "bot" else "")
 
 
-def record(d: dict, meta: dict, deck) -> dict:
+def record(d: dict, meta: dict, deck: Deck) -> dict:
     """`d` is game.debrief.debrief(); `meta` the table's id, code, created_at and seats."""
     names = {s["seat"]: s["name"] for s in meta["seats"]}
 

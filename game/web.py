@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from game import attribution, export, solo
 from game.config import ROOT, Config
 from game.debrief import debrief
+from game.deck import Deck
 from game.drain import Drain
 from game.joincode import display, qr_svg
 from game.limits import MAX_NAME, BadRequest, RateLimiter, check_depth, check_payload
@@ -82,7 +83,7 @@ def deck_catalogue(deck) -> dict:
     }
 
 
-def raised_by(deck, track: str, most: int = 6) -> list[dict]:
+def raised_by(deck: Deck, track: str, most: int = 6) -> list[dict]:
     """The cards that raise a track when adopted, most first: how players can move it."""
     cards = sorted((c for c in deck.interventions.values() if c.tracks.get(track, 0) > 0),
                    key=lambda c: (-c.tracks[track], c.name))
