@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import PHONE, axe, new_page, no_trouble, shot
+from browser_helpers import PHONE, axe, new_page, no_trouble, open_card, shot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_whole_classic_game_from_the_practice_page(browser, server):
     page.wait_for_url(re.compile(r"/play/"))
     rounds = 5
     for number in range(1, rounds + 1):
-        expect(page.get_by_role("button", name=re.compile("^Propose ")).first).to_be_visible()
+        open_card(page)
         page.get_by_role("group", name="Involve which group?").first \
             .get_by_role("radio").first.check()
         page.get_by_role("button", name=re.compile("^Propose ")).first.click()
