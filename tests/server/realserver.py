@@ -253,11 +253,17 @@ class Client:
 
     def last_view(self) -> dict:
         """The newest view with the game in it (views about who is connected carry only the
-        table)."""
+        table). Newest by the game's version, as the browser keeps it (conn.js keepNewest):
+        views of two actions made at once may arrive in either order."""
         with self.cond:
             games = [v for v in self.views if "game" in v]
             assert games, f"{self.label} has no view yet"
-            return games[-1]
+            newest = games[0]
+            for v in games[1:]:
+                undone = any(e.get("type") == "undone" for e in v.get("events", []))
+                if undone or v["game"]["version"] >= newest["game"]["version"]:
+                    newest = v
+            return newest
 
     def wait_view(self, test: Callable[[dict], bool], timeout: float = CALL_TIMEOUT) -> dict:
         """The first view (already received or arriving within `timeout`) that passes."""
