@@ -28,6 +28,7 @@ class Config:
     ws_compression: bool = False  # permessage-deflate: far fewer bytes, more CPU and memory
     connections_per_address: int = 250  # 0: no cap (a load test from one machine)
     connects_per_minute: int = 120  # new connections a minute from one address; 0: no cap
+    tables_per_minute: int = 30  # tables and solo games a minute from one address; 0: no cap
     viewers_per_table: int = 50  # spectators without a seat, key or screen link
     allowed_hosts: tuple[str, ...] = ()  # names besides the machine's own; ("*",): any
     testing: bool = False
@@ -63,6 +64,8 @@ class Config:
             values["connections_per_address"] = int(env["CONNECTIONS_PER_ADDRESS"])
         if env.get("CONNECTS_PER_MINUTE"):
             values["connects_per_minute"] = int(env["CONNECTS_PER_MINUTE"])
+        if env.get("TABLES_PER_MINUTE"):
+            values["tables_per_minute"] = int(env["TABLES_PER_MINUTE"])
         if env.get("VIEWERS_PER_TABLE"):
             values["viewers_per_table"] = int(env["VIEWERS_PER_TABLE"])
         if env.get("ALLOWED_HOSTS"):

@@ -226,7 +226,10 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
              viewers_per_table=config.viewers_per_table, limit_storage=config.message_queue,
              limit_prefix=channel or "game",
              drain=drain, cannot_save=CANNOT_SAVE)
-    create_limit = RateLimiter(30, 60.0)
+    create_limit = RateLimiter(config.tables_per_minute, 60.0)
+
+    def may_open() -> bool:
+        return not config.tables_per_minute or create_limit.hit(request.remote_addr or "?")
 
     def start_clock() -> None:
         def loop() -> None:
@@ -409,7 +412,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     @app.post("/api/tables")
     def create_table():
-        if not create_limit.hit(request.remote_addr or "?"):
+        if not may_open():
             raise BadRequest("too_fast", "too many tables opened from here: wait a minute")
         data = check_payload(json_body(), {"deck": (str, True), "scenario": (str, True),
                                        "seats": (int, True), "options": (dict, False)},
@@ -427,7 +430,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
 
     @app.post("/api/solo")
     def start_solo():
-        if not create_limit.hit(request.remote_addr or "?"):
+        if not may_open():
             raise BadRequest("too_fast", "too many games started from here: wait a minute")
         data = check_payload(json_body(), {
             "deck": (str, True), "scenario": (str, True), "difficulty": (str, False),

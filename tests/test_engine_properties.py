@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from fixtures.depth import examples
 from fixtures.gamekit import (
     check_invariants,
     every_view,
@@ -40,7 +41,7 @@ TABLE_OPTIONS = st.sampled_from([
     {"adopt_limit": 3, "hand_size": 4},
 ])
 
-PROPERTY = settings(max_examples=60, deadline=None,
+PROPERTY = settings(max_examples=examples(60), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -133,7 +134,7 @@ def test_tiny_deck_any_legal_play(data, seats, seed, scenario, options, difficul
     replay_matches(state, actions, **setup)
 
 
-@settings(PROPERTY, max_examples=25)
+@settings(PROPERTY, max_examples=examples(25))
 @given(data=st.data(), seats=st.integers(3, 6), seed=st.integers(0, 2**32),
        scenario=st.sampled_from(sorted(good_governance().scenarios)), options=TABLE_OPTIONS,
        difficulty=st.sampled_from([None, *sorted(good_governance().difficulties)]))
@@ -171,7 +172,7 @@ def test_apply_leaves_the_old_state_alone(data, seed):
         assert json.dumps(every_view(again), sort_keys=True) == seen
 
 
-@settings(PROPERTY, max_examples=80)
+@settings(PROPERTY, max_examples=examples(80))
 @given(data=st.data(), seed=st.integers(0, 2**32), deck_name=st.sampled_from(["tiny", "gg"]),
        steps=st.integers(0, 120))
 def test_plan_worth_is_exactly_the_value_of_the_scored_changes(data, seed, deck_name, steps):
@@ -200,7 +201,7 @@ def test_plan_worth_is_exactly_the_value_of_the_scored_changes(data, seed, deck_
         assert single_worth(rs, a.card, a.group, a.cost, a.seat) == expected
 
 
-@settings(PROPERTY, max_examples=40)
+@settings(PROPERTY, max_examples=examples(40))
 @given(data=st.data(), seed=st.integers(0, 2**32),
        scenario=st.sampled_from(["pilot", "short", "odd"]), options=TABLE_OPTIONS,
        kind=st.sampled_from(["greedy", "objective"]))

@@ -33,7 +33,8 @@ CALL_TIMEOUT = 10.0
 SERVER_ENV = ("HOST", "PORT", "DATABASE_URL", "MESSAGE_QUEUE", "MESSAGE_QUEUE_CHANNEL",
               "REDIS_URL", "SECRET_KEY", "CARDS_DIR", "ASYNC_MODE", "PUBLIC_URL",
               "WS_COMPRESSION", "TRUSTED_PROXIES", "CONNECTIONS_PER_ADDRESS",
-              "CONNECTS_PER_MINUTE", "VIEWERS_PER_TABLE", "ALLOWED_HOSTS")
+              "CONNECTS_PER_MINUTE", "TABLES_PER_MINUTE", "VIEWERS_PER_TABLE",
+              "ALLOWED_HOSTS")
 
 
 def free_port() -> int:
@@ -68,8 +69,9 @@ class ServerProcess:
         env.update(HOST="127.0.0.1", PORT=str(self.port), DATABASE_URL=self.database_url,
                    SECRET_KEY="test-secret-" + self.name, PYTHONUNBUFFERED="1",
                    # Every test client comes from 127.0.0.1, faster than any room of
-                   # phones: the cap on new connections is tested on its own.
-                   CONNECTS_PER_MINUTE="0")
+                   # phones, and one server serves many modules' tables: the caps on new
+                   # connections and new tables are tested on their own.
+                   CONNECTS_PER_MINUTE="0", TABLES_PER_MINUTE="0")
         if os.environ.get("TEST_ASYNC_MODE"):  # e.g. threading; server.py's default otherwise
             env["ASYNC_MODE"] = os.environ["TEST_ASYNC_MODE"]
         env.update(self.extra_env)

@@ -139,20 +139,8 @@ def watcher(server, clients, a: Table):
     return c
 
 
-@pytest.fixture(scope="module")
-def matrix_server(tmp_path_factory):
-    from realserver import ServerProcess
-
-    s = ServerProcess(tmp_path_factory.mktemp("authz"))
-    s.start()
-    yield s
-    s.stop()
-    assert not s.errors(), s.log_tail(80)
-
-
 @pytest.mark.parametrize("who", PARTICIPANTS)
-def test_every_event_by_every_participant(matrix_server, clients, who):
-    server = matrix_server
+def test_every_event_by_every_participant(server, clients, who):
     a = open_table(server, clients, seats=5)
     b = open_table(server, clients, seats=3) if who == "spectator" else None
     actor = {

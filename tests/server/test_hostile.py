@@ -293,23 +293,3 @@ def test_foreign_host_names_are_refused(server):
         "deck": "good-governance", "scenario": "council-chatbot", "seats": 3,
         "options": NO_TIMERS}, timeout=10).json()
     assert made["join_url"].startswith(f"http://127.0.0.1:{server.port}/")
-
-
-# ---- the facilitator's timer ---------------------------------------------------------------
-
-
-def test_stopping_the_timer_does_not_move_on(server, clients):
-    table = open_table(server, clients, seats=3, options={"timers": {"proposal": 300}})
-    f = table.facilitator
-    assert f.last_view()["table"]["timer"]["phase"] == "proposal"
-    f.ok("facilitate", {"command": "skip_timer"})
-    view = f.wait_view(lambda v: v["table"]["timer"] is None)
-    assert view["game"]["phase"] == "proposal"
-    # A move by a player does not start the countdown again.
-    p = table.players[0]
-    p.act(propose_action(p))
-    view = f.wait_view(lambda v: len(v["game"]["current"]["proposals"]) == 1)
-    assert view["table"]["timer"] is None and view["game"]["phase"] == "proposal"
-    f.refused("facilitate", {"command": "extend", "args": {"seconds": 60}}, "no_timer")
-    f.ok("facilitate", {"command": "advance", "args": {"round": 1, "phase": "proposal"}})
-    f.wait_view(lambda v: v["game"]["phase"] == "discussion")
