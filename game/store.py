@@ -41,6 +41,7 @@ __all__ = [
     "Store",
     "StoreError",
     "TableRecord",
+    "sqlite_path",
 ]
 
 SEAT_KINDS = frozenset({"human", "bot", "empty"})
@@ -283,6 +284,16 @@ def _make_engine(url: str, echo: bool) -> tuple[sa.Engine, bool]:
             connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
         return sa.create_engine(u, echo=echo, connect_args=connect_args), False
     raise StoreError(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file of a SQLite URL, or None for other databases and in-memory ones. Here
+    because only the store reads database URLs (game.diskcheck asks it)."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") \
+            or url.query.get("uri"):
+        return None
+    return Path(url.database)
 
 
 _SQLITE_TAKEN = ("SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE")
