@@ -85,6 +85,12 @@ class TableRecord:
     status: str
     created_at: datetime
     mode: str  # "table" or "solo"
+    # The phase's countdown: {"round", "phase", "length", and "ends_at", "remaining" or
+    # "stopped"}; None when no phase is timed. Written with each action that changes it.
+    timer: dict | None = None
+    # Solo practice: the learner's browser (whose records the game adds to) and the variant.
+    browser_id: str | None = None
+    variant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,9 @@ game_tables = sa.Table(
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("mode", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("timer", JSONText),
+    sa.Column("browser_id", sa.Text),
+    sa.Column("variant", sa.Text),
 )
 
 seats_table = sa.Table(
@@ -354,6 +363,9 @@ def _table(row: sa.Row) -> TableRecord:
         status=m["status"],
         created_at=m["created_at"],
         mode=m["mode"],
+        timer=m["timer"],
+        browser_id=m["browser_id"],
+        variant=m["variant"],
     )
 
 
@@ -369,12 +381,12 @@ def _seat(row: sa.Row) -> SeatRecord:
     )
 
 
-def _table_values(status: str | None, options: dict | None) -> dict[str, Any]:
+def _table_values(status: str | None, timer: dict | _Unset | None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if status is not None:
         values["status"] = status
-    if options is not None:
-        values["options"] = options
+    if not isinstance(timer, _Unset):
+        values["timer"] = timer
     return values
 
 
@@ -406,7 +418,7 @@ class _SQLiteLog:
         self._checkpoints = _Checkpoints(checkpoint_file) if checkpoint_file else None
 
     def append(self, row: tuple[str, int, int | None, str, datetime], conflict: str,
-               table: dict[str, str] | None = None) -> None:
+               table: dict[str, str | None] | None = None) -> None:
         """One INSERT, its own transaction; with `table` (column: text to set on the table's
         row), the INSERT and that UPDATE in one transaction: both are kept, or neither."""
         table_id, seq, seat, text, when = row
@@ -635,6 +647,9 @@ class Store:
             "status": record.status,
             "mode": record.mode,
             "created_at": record.created_at,
+            "timer": record.timer,
+            "browser_id": record.browser_id,
+            "variant": record.variant,
         }
         seat_rows = [
             {
@@ -685,11 +700,15 @@ class Store:
                          .values(code=code))
 
     def update_table(self, table_id: str, *, status: str | None = None,
-                     options: dict | None = None) -> None:
-        """Set the status and/or the options (as a whole) of a table in one write."""
-        values = _table_values(status, options)
+                     timer: dict | _Unset | None = UNSET) -> None:
+        """Set the status and/or the timer (None: no timer) of a table in one write."""
+        values = _table_values(status, timer)
         if values:
             self._update_table(table_id, **values)
+
+    def set_solo(self, table_id: str, browser_id: str, variant: str) -> None:
+        """Say whose solo practice the table is, and which variant."""
+        self._update_table(table_id, browser_id=browser_id, variant=variant)
 
     def set_options(self, table_id: str, options: dict) -> None:
         """Replace the table's options as a whole."""
@@ -741,11 +760,11 @@ class Store:
         at: datetime | None = None,
         *,
         status: str | None = None,
-        options: dict | None = None,
+        timer: dict | _Unset | None = UNSET,
     ) -> None:
         """Add action number seq (1, 2, ...) to the log, committed before returning.
 
-        `status` and `options`, when given, are written to the table's row in the same
+        `status` and `timer`, when given, are written to the table's row in the same
         transaction: what the action made of the table (its status, its timer) is stored
         with the action or not at all, so no crash or failure can leave one without the
         other. Raises Conflict if that seq is already in the log: another writer got there
@@ -755,11 +774,12 @@ class Store:
             raise ValueError(f"seq starts at 1, got {seq}")
         when = _now() if at is None else _utc(at)
         conflict = f"table {table_id!r} already has action {seq}"
-        values = _table_values(status, options)
+        values = _table_values(status, timer)
         if self._sqlite_log is not None:
             try:
                 text = _dumps(action)
-                table = {k: _dumps(v) if k == "options" else v for k, v in values.items()}
+                table = {k: _dumps(v) if k == "timer" and v is not None else v
+                         for k, v in values.items()}
             except ValueError as e:  # NaN or Infinity
                 raise StoreError(f"that action is not JSON: {e}") from e
             self._sqlite_log.append((table_id, seq, seat, text, when), conflict, table)

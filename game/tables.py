@@ -32,7 +32,7 @@ from game.deck_loader import check_deck
 from game.engine import GameState, IllegalAction, new_game, step
 from game.joincode import new_code, normalise
 from game.limits import BadRequest, check_depth, clean_name
-from game.store import Conflict, SeatRecord, Store, StoreError, TableRecord
+from game.store import UNSET, Conflict, SeatRecord, Store, StoreError, TableRecord
 
 log = logging.getLogger(__name__)
 
@@ -296,7 +296,7 @@ class Tables:
                              "Nothing is lost: restore the deck as it was, or open a new "
                              "table.") from None
         live = Live(record, self.store.seats(record.id), state, seq, acts=acts)
-        live.timer = record.options.get("_timer")
+        live.timer = record.timer
         self._derive(live)
         return live
 
@@ -313,7 +313,7 @@ class Tables:
         record = self.store.get_table(live.record.id)
         if record is None or self.store.last_seq(live.record.id) != live.seq:
             return  # the table is moving on; the next change reads it again
-        live.record, live.timer = record, record.options.get("_timer")
+        live.record, live.timer = record, record.timer
         if not self._row_lags(live):
             return
         if live.state.phase == "ended":
@@ -337,13 +337,12 @@ class Tables:
 
     def _write_row(self, live: Live, *, status: str | None = None) -> None:
         """Save a correction of the table's row; if it fails, the next load corrects again."""
-        options = {**live.record.options, "_timer": live.timer}
         try:
-            self.store.update_table(live.record.id, status=status, options=options)
+            self.store.update_table(live.record.id, status=status, timer=live.timer)
         except StoreError as exc:
             log.warning("table %s: cannot save its corrected row (%s)", live.record.id, exc)
             return
-        live.record = replace(live.record, options=options)
+        live.record = replace(live.record, timer=live.timer)
 
     def _refresh(self, live: Live) -> None:
         """Fold in actions other processes appended, and their seat and status changes.
@@ -367,7 +366,7 @@ class Tables:
                 live.state, live.seq, live.acts = state, rows[-1].seq, acts
         if record is not None:
             live.record = record
-            live.timer = record.options.get("_timer")
+            live.timer = record.timer
         live.seats = self.store.seats(live.record.id)
         self._derive(live)
 
@@ -504,11 +503,10 @@ class Tables:
             ends = new_state.phase == "ended" and live.record.status != "ended"
             status = "ended" if ends else live.record.status
             timer = self._timer_for(live, new_state, status)
-            options = {**live.record.options, "_timer": timer}
             try:
                 self.store.append(live.record.id, live.seq + 1, seat, action,
                                   status="ended" if ends else None,
-                                  options=options if options != live.record.options else None)
+                                  timer=timer if timer != live.record.timer else UNSET)
             except Conflict:
                 if attempt == COMMIT_TRIES - 1:
                     raise BadRequest("conflict", "the table changed as you acted: look again "
@@ -520,7 +518,7 @@ class Tables:
             live.state, live.acts = new_state, acts
             live.seq += 1
             live.timer = timer
-            live.record = replace(live.record, status=status, options=options)
+            live.record = replace(live.record, status=status, timer=timer)
             if ends:
                 events.append({"type": "table_ended"})
                 if live.record.mode == "solo":
@@ -550,7 +548,7 @@ class Tables:
         opts = live.record.options
         won = outcome(live.state)["won"]
         try:
-            self.store.add_solo_record(opts.get("_browser", ""), live.record.deck,
+            self.store.add_solo_record(live.record.browser_id or "", live.record.deck,
                                        live.record.scenario, opts.get("difficulty") or "",
                                        round(live.state.total(), 2), bool(won), live.record.id)
         except StoreError as exc:  # the game itself is saved; only the practice record is not
@@ -768,9 +766,8 @@ class Tables:
 
     def _set_status(self, live: Live, status: str) -> None:
         """The status and the timer (paused, resumed, cleared) in one write."""
-        options = {**live.record.options, "_timer": live.timer}
-        self.store.update_table(live.record.id, status=status, options=options)
-        live.record = replace(live.record, status=status, options=options)
+        self.store.update_table(live.record.id, status=status, timer=live.timer)
+        live.record = replace(live.record, status=status, timer=live.timer)
 
     # ---- timers ----------------------------------------------------------------------------
 
@@ -798,10 +795,9 @@ class Tables:
             self._save_timer(live)
 
     def _save_timer(self, live: Live) -> None:
-        options = {**live.record.options, "_timer": live.timer}
-        if options != live.record.options:
-            self.store.set_options(live.record.id, options)
-            live.record = replace(live.record, options=options)
+        if live.timer != live.record.timer:
+            self.store.update_table(live.record.id, timer=live.timer)
+            live.record = replace(live.record, timer=live.timer)
 
     def tick(self) -> int:
         """Advance every cached table whose phase timer has run out, and finish what could

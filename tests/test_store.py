@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.pool import NullPool
 
+from game import migrations
 from game import store as store_module
 from game.migrations import LATEST
 from game.store import (
@@ -367,6 +368,56 @@ def test_migrations_are_idempotent(db_url: str) -> None:
         assert second.last_seq("t1") == 1
         assert second.get_table("t1") == table_record()
     assert migration_versions(db_url) == list(range(1, LATEST + 1))
+
+
+def test_step_3_moves_what_options_hid_into_columns(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database written before step 3, with a running timer and a solo table's browser and
+    variant under underscore keys of options, keeps every value, now in its own column."""
+    if db_url.startswith("sqlite"):
+        Path(sa.make_url(db_url).database).parent.mkdir(parents=True)
+    engine = sa.create_engine(db_url, poolclass=NullPool)
+    timer = {"ends_at": 1234.5, "length": 120, "phase": "proposal", "round": 2}
+    hidden = {"bots": "greedy", "timers": {"vote": 0}, "_timer": timer,
+              "_browser": "browser-1234", "_variant": "captain", "_cuts": 1}
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(migrations, "STEPS", migrations.STEPS[:2])
+            assert migrations.migrate(engine) == [1, 2]
+        with engine.begin() as conn:
+            for table_id, options in (("t1", hidden), ("t2", {"bots": "none"})):
+                conn.execute(sa.text(
+                    "INSERT INTO game_tables (id, code, deck, scenario, seats, seed, options, "
+                    "facilitator_key_hash, status, mode, created_at) VALUES (:id, :id, 'd', "
+                    "'s', 4, 1, :options, 'h', 'playing', 'solo', :at)"),
+                    {"id": table_id, "options": json.dumps(options), "at": T0})
+    finally:
+        engine.dispose()
+    with Store(db_url) as s:
+        t1, t2 = s.get_table("t1"), s.get_table("t2")
+    assert t1 is not None and t2 is not None
+    assert (t1.timer, t1.browser_id, t1.variant) == (timer, "browser-1234", "captain")
+    # What the facilitator chose stays; the undo counter is step 4's to settle.
+    assert t1.options == {"bots": "greedy", "timers": {"vote": 0}, "_cuts": 1}
+    assert (t2.options, t2.timer, t2.browser_id, t2.variant) == ({"bots": "none"}, None, None,
+                                                                  None)
+
+
+def test_timer_and_solo_columns_are_written_and_cleared(store: Store) -> None:
+    make_table(store)
+    timer = {"round": 1, "phase": "vote", "remaining": 12.5, "length": 60}
+    store.append("t1", 1, 0, {"type": "start"}, status="playing", timer=timer)
+    store.set_solo("t1", "browser-1234", "team")
+    table = store.get_table("t1")
+    assert table is not None
+    assert (table.status, table.timer, table.browser_id, table.variant) == (
+        "playing", timer, "browser-1234", "team")
+    assert table.options == table_record().options  # the timer is not among the options
+    store.append("t1", 2, 0, {"type": "pass"})  # no timer given: the timer stays
+    assert store.get_table("t1").timer == timer  # type: ignore[union-attr]
+    store.update_table("t1", timer=None)
+    assert store.get_table("t1").timer is None  # type: ignore[union-attr]
 
 
 def test_the_migrated_schema_has_the_columns_the_store_queries(store: Store) -> None:

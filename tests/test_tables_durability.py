@@ -184,11 +184,10 @@ def test_a_timer_left_from_an_earlier_phase_is_replaced_on_loading(
         tables.act(who, propose(live, who))
     assert live.state.phase == "discussion"
     store = Store(f"sqlite:///{db}")
-    record = store.get_table(live.record.id)
-    store.set_options(live.record.id, {**record.options, "_timer": stale})  # as a crash left it
+    store.update_table(live.record.id, timer=stale)  # as a crash left it
     again = Tables(store, library).get(live.record.id)
     assert again.timer is not None and again.timer["phase"] == "discussion"
-    assert store.get_table(live.record.id).options["_timer"]["phase"] == "discussion"
+    assert store.get_table(live.record.id).timer["phase"] == "discussion"
 
 
 def test_a_refused_action_changes_nothing(tmp_path: Path, library: DeckLibrary) -> None:
