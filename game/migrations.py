@@ -131,6 +131,9 @@ def _step_2_create_health(conn: sa.Connection) -> None:
 # Table state that versions up to 2 kept in game_tables.options under these keys, and the
 # column each now has.
 _HIDDEN_OPTIONS = {"_timer": "timer", "_browser": "browser_id", "_variant": "variant"}
+# Counted the times a solo undo had deleted the end of the log, so that other processes knew
+# to fold it again. Undo now appends a row they see like any other, so the count goes.
+_RETIRED_OPTIONS = ("_cuts",)
 
 
 def _step_3_option_columns(conn: sa.Connection) -> None:
@@ -142,9 +145,11 @@ def _step_3_option_columns(conn: sa.Connection) -> None:
                       *(sa.column(c) for c in _HIDDEN_OPTIONS.values()))
     for table_id, text in conn.execute(sa.select(tables.c.id, tables.c.options)).all():
         options = json.loads(text)
-        if not _HIDDEN_OPTIONS.keys() & options.keys():
+        if not options.keys() & {*_HIDDEN_OPTIONS, *_RETIRED_OPTIONS}:
             continue
         values = {column: options.pop(key, None) for key, column in _HIDDEN_OPTIONS.items()}
+        for key in _RETIRED_OPTIONS:
+            options.pop(key, None)
         # The timer column holds JSON, like the options; the others hold plain text.
         timer = values["timer"]
         values["timer"] = None if timer is None else _json(timer)
@@ -160,7 +165,8 @@ def _json(value: object) -> str:
 STEPS: list[Step] = [
     Step(1, "create game_tables, seats, actions, solo_records", _step_1_create_tables),
     Step(2, "create health (the health check's write probe)", _step_2_create_health),
-    Step(3, "move the timer and solo browser and variant out of options into columns",
+    Step(3, "move the timer and solo browser and variant out of options into columns, "
+            "and drop the undo count",
          _step_3_option_columns),
 ]
 

@@ -3,6 +3,7 @@ score rows, on SQLite (the default) or PostgreSQL, through SQLAlchemy Core (exce
 appends on SQLite, which go straight to the driver: see `_SQLiteLog`).
 
 The action log is the truth: a table's state is the fold of its actions over the deck and seed.
+Rows are never changed or deleted: a solo undo is a row of its own (see ``in_effect``).
 The only write on the hot path is ``append``: one INSERT in one short transaction. The primary
 key (table_id, seq) is the concurrency control: when two processes append the same seq, one
 INSERT wins and the other raises ``Conflict``, after which the caller reloads and retries or
@@ -34,6 +35,7 @@ from sqlalchemy.pool import StaticPool
 from game import migrations
 
 __all__ = [
+    "UNDO",
     "UNSET",
     "ActionRecord",
     "Conflict",
@@ -41,6 +43,7 @@ __all__ = [
     "Store",
     "StoreError",
     "TableRecord",
+    "in_effect",
     "sqlite_path",
 ]
 
@@ -110,6 +113,25 @@ class ActionRecord:
     seat: int | None
     action: dict
     at: datetime
+
+
+# A log row {"type": "undo", "from_seq": n} takes back the actions from seq n up to itself.
+UNDO = "undo"
+
+
+def in_effect(rows: list[ActionRecord]) -> list[ActionRecord]:
+    """The actions of a log (in seq order) that still count, in order: each undo row takes
+    back every action still in effect from the seq it names on, and is no game action itself.
+    Undo rows are never taken back."""
+    kept: list[ActionRecord] = []
+    for row in rows:
+        if row.action.get("type") == UNDO:
+            start = row.action["from_seq"]
+            while kept and kept[-1].seq >= start:
+                kept.pop()
+        else:
+            kept.append(row)
+    return kept
 
 
 # --- column types -------------------------------------------------------------------------
@@ -814,19 +836,6 @@ class Store:
         )
         with self._tx(self._reader) as conn:
             return int(conn.execute(query).scalar_one())
-
-    def truncate(self, table_id: str, from_seq: int, *, options: dict | None = None) -> int:
-        """Delete actions with seq >= from_seq (solo undo); return how many were deleted.
-        With `options`, set the table's options in the same transaction."""
-        query = actions_table.delete().where(
-            actions_table.c.table_id == table_id, actions_table.c.seq >= from_seq
-        )
-        with self._tx() as conn:
-            deleted = conn.execute(query).rowcount
-            if options is not None:
-                conn.execute(game_tables.update().where(game_tables.c.id == table_id)
-                             .values(options=options))
-            return deleted
 
     # --- solo records ---------------------------------------------------------------------
 

@@ -29,12 +29,14 @@ from game import migrations
 from game import store as store_module
 from game.migrations import LATEST
 from game.store import (
+    UNDO,
     ActionRecord,
     Conflict,
     SeatRecord,
     Store,
     StoreError,
     TableRecord,
+    in_effect,
 )
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://@127.0.0.1:5432/test")
@@ -253,19 +255,21 @@ def test_two_stores_racing_for_each_seq_exactly_one_wins(db_url: str) -> None:
         assert seqs(b.actions("t1")) == list(range(1, rounds + 1))
 
 
-def test_truncate_removes_the_tail_of_one_table_only(store: Store) -> None:
-    make_table(store)
-    make_table(store, "t2", "OTHR")
-    for seq in range(1, 6):
-        store.append("t1", seq, 0, {"n": seq})
-        store.append("t2", seq, 0, {"n": seq})
-    assert store.truncate("t1", 4) == 2
-    assert seqs(store.actions("t1")) == [1, 2, 3]
-    assert store.last_seq("t1") == 3
-    assert store.truncate("t1", 10) == 0
-    assert seqs(store.actions("t2")) == [1, 2, 3, 4, 5]
-    store.append("t1", 4, 0, {"n": "again"})  # an undone seq can be written again
-    assert store.actions("t1", after=3)[0].action == {"n": "again"}
+def test_an_undo_row_takes_back_the_actions_it_names_and_no_more() -> None:
+    def log(*actions: dict) -> list[ActionRecord]:
+        return [ActionRecord("t1", seq, 0, a, T0) for seq, a in enumerate(actions, 1)]
+
+    def kept(rows: list[ActionRecord]) -> list[int]:
+        return seqs(in_effect(rows))
+
+    a = {"type": "pass"}
+    assert kept(log(a, a, a)) == [1, 2, 3]
+    assert kept(log(a, a, a, {"type": UNDO, "from_seq": 2})) == [1]
+    assert kept(log(a, a, a, {"type": UNDO, "from_seq": 2}, a, a)) == [1, 5, 6]
+    # A second undo reaching back past the first: still no undo row is ever taken back.
+    assert kept(log(a, a, a, {"type": UNDO, "from_seq": 3}, a, {"type": UNDO, "from_seq": 2},
+                    a)) == [1, 7]
+    assert kept(log({"type": UNDO, "from_seq": 1}, a)) == [2]
 
 
 def test_datetimes_come_back_as_utc(store: Store) -> None:
@@ -398,8 +402,9 @@ def test_step_3_moves_what_options_hid_into_columns(
         t1, t2 = s.get_table("t1"), s.get_table("t2")
     assert t1 is not None and t2 is not None
     assert (t1.timer, t1.browser_id, t1.variant) == (timer, "browser-1234", "captain")
-    # What the facilitator chose stays; the undo counter is step 4's to settle.
-    assert t1.options == {"bots": "greedy", "timers": {"vote": 0}, "_cuts": 1}
+    # What the facilitator chose stays; the count of undos that cut the log goes, as
+    # undo appends now.
+    assert t1.options == {"bots": "greedy", "timers": {"vote": 0}}
     assert (t2.options, t2.timer, t2.browser_id, t2.variant) == ({"bots": "none"}, None, None,
                                                                   None)
 
