@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from game.cards import Intervention
 from game.rules import Condition, Effect, Rule
 
 DEFAULT_CRITERIA: tuple[tuple[str, str, str], ...] = (
@@ -58,19 +59,6 @@ class Stage:
     name: str
     prompt: str
     rules: tuple[Rule, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Intervention:
-    id: str
-    name: str
-    description: str
-    ratings: dict[str, int]
-    why: str
-    tags: frozenset[str]
-    reach: dict[str, int]  # group id -> cost
-    tracks: dict[str, int]
-    copies: int = 1
 
 
 @dataclass(frozen=True, slots=True)

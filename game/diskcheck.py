@@ -12,21 +12,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import sqlalchemy as sa
+from game.store import sqlite_path
 
 LOW_SPACE_BYTES = 16 * 1024 * 1024
 
 FIX = ("free some space, or make the folder and these files writable by the user running the "
        "server, then start it again")
-
-
-def sqlite_path(database_url: str) -> Path | None:
-    """The file of a SQLite URL, or None for other databases and in-memory ones."""
-    url = sa.make_url(database_url)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") \
-            or url.query.get("uri"):
-        return None
-    return Path(url.database)
 
 
 def unwritable(database_url: str) -> str | None:

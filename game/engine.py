@@ -10,14 +10,28 @@ whole action before changing anything, so a refused action changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from itertools import combinations
 
 from game.chance import Chance
-from game.deck import TABLE_OPTIONS, Deck, Difficulty, Event, Scenario, Settings
+from game.deck import TABLE_OPTIONS, Deck, Event, Settings
 from game.errors import GameError
-from game.rules import Adoption, Change, Context, CostMod, RoundMods
-from game.scoring import RoundSetting, clamp_add, effective_cost, score_round
+from game.greedy import greedy_proposal
+from game.rules import Adoption, Change, CostMod
+from game.scoring import clamp_add, score_round
+
+# The state and what anyone may ask of it live in game.state, below this module and the
+# heuristics; they are named here too because the engine is where callers look for them.
+from game.state import (
+    GameState,
+    Proposal,
+    Round,
+    adopt_limit,
+    card_cost,
+    game_context,
+    proposal_cost,
+    round_setting,
+)
 
 PHASES = ("proposal", "discussion", "vote", "result", "ended")
 ACTION_KEYS = {
@@ -36,93 +50,6 @@ MAX_SEATS = 8
 
 class IllegalAction(GameError):
     """An action the rules refuse. `code` is for programs, `message` for people."""
-
-
-@dataclass(slots=True)
-class Proposal:
-    seat: int
-    card: str
-    group: str
-
-
-@dataclass(slots=True)
-class Round:
-    number: int
-    stage: str
-    events: list[str]
-    chair: int | None
-    mods: RoundMods = field(default_factory=RoundMods)
-    proposals: dict[int, Proposal | None] = field(default_factory=dict)
-    ready: set[int] = field(default_factory=set)
-    votes: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    decided: tuple[int, ...] | None = None
-    adopted: list[Adoption] = field(default_factory=list)
-    refused: list[tuple[int, str]] = field(default_factory=list)  # (seat, why not adopted)
-    changes: list[Change] = field(default_factory=list)
-    abilities: list[int] = field(default_factory=list)  # seats that used theirs this round
-    # What the table held when it decided, for the coach's "best alternative".
-    hands_at_decision: list[tuple[str, ...]] = field(default_factory=list)
-    tracks_before: dict[str, int] = field(default_factory=dict)
-    scores_before: dict[str, int] = field(default_factory=dict)
-    cache: dict = field(default_factory=dict, compare=False)
-
-    def copy(self) -> Round:
-        return Round(self.number, self.stage, list(self.events), self.chair,
-                     RoundMods(list(self.mods.costs), self.mods.adopt_limit_change,
-                               self.mods.skip_next_event),
-                     dict(self.proposals), set(self.ready), dict(self.votes), self.decided,
-                     list(self.adopted), list(self.refused), list(self.changes),
-                     list(self.abilities), list(self.hands_at_decision),
-                     dict(self.tracks_before), dict(self.scores_before), {})
-
-
-@dataclass(slots=True)
-class GameState:
-    deck: Deck
-    scenario: Scenario
-    settings: Settings
-    difficulty: Difficulty | None
-    seed: int
-    seats: int
-    roles: list[str | None]
-    hands: list[list[str]]
-    draw_pile: list[str]
-    discard_pile: list[str]
-    event_pile: list[str]
-    tracks: dict[str, int]
-    scores: dict[str, int]
-    weights: dict[str, float]
-    rounds: list[Round]  # finished rounds, then the current one last
-    phase: str = "proposal"
-    version: int = 0
-    ability_used: list[bool] = field(default_factory=list)
-    adopted_so_far: list[Adoption] = field(default_factory=list)
-    opening: list[Change] = field(default_factory=list)  # changes before round 1 (none yet)
-    skip_next_event: bool = False
-    reshuffles: int = 0
-
-    @property
-    def round(self) -> Round:
-        return self.rounds[-1]
-
-    def copy(self) -> GameState:
-        rounds = list(self.rounds)
-        rounds[-1] = rounds[-1].copy()
-        return replace(
-            self, roles=list(self.roles), hands=[list(h) for h in self.hands],
-            draw_pile=list(self.draw_pile), discard_pile=list(self.discard_pile),
-            event_pile=list(self.event_pile), tracks=dict(self.tracks),
-            scores=dict(self.scores), rounds=rounds, ability_used=list(self.ability_used),
-            adopted_so_far=list(self.adopted_so_far))
-
-    def total(self) -> float:
-        return sum(self.weights.get(c, 1.0) * v for c, v in self.scores.items())
-
-    def budget_left(self) -> int | None:
-        track = self.settings.budget_track
-        if track is None or self.settings.debt:
-            return None
-        return self.tracks[track] - self.deck.tracks[track].min
 
 
 # ---- setting up ----------------------------------------------------------------------------
@@ -279,27 +206,6 @@ def _discard_random(state: GameState, seat: int, n: int) -> None:
 # ---- what a seat may do --------------------------------------------------------------------
 
 
-def card_cost(state: GameState, card: str, group: str, seat: int | None = None) -> int:
-    """What `card` costs this round when aimed at `group`, after events and abilities."""
-    c = state.deck.interventions[card]
-    base = c.reach[group]
-    rnd = state.rounds[-1]
-    mods = rnd.mods.costs
-    if not mods:
-        return base
-    # A cost change's `where` looks at the card, its group and the scenario's affected groups
-    # only, so one context serves the whole round.
-    ctx = rnd.cache.get("cost_context")
-    if ctx is None:
-        ctx = rnd.cache["cost_context"] = Context(rnd.stage, (), (), {}, {}, state.weights,
-                                                   state.scenario.affected)
-    return effective_cost(base, Adoption(c, group, base, seat), mods, ctx)
-
-
-def adopt_limit(state: GameState) -> int:
-    return max(0, state.settings.adopt_limit + state.rounds[-1].mods.adopt_limit_change)
-
-
 def _deciders(state: GameState) -> list[int]:
     chair = state.rounds[-1].chair
     return [chair] if chair is not None else list(range(state.seats))
@@ -363,7 +269,7 @@ def legal_actions(state: GameState, seat: int | None) -> list[dict]:
                 budget = state.budget_left()
                 for size in range(adopt_limit(state) + 1):
                     for combo in combinations(ids, size):
-                        cost = sum(_proposal_cost(state, s) for s in combo)
+                        cost = sum(proposal_cost(state, s) for s in combo)
                         if budget is None or cost <= budget:
                             out.append({"type": "decide", "seat": seat, "adopt": list(combo)})
         elif seat not in rnd.votes:
@@ -381,12 +287,6 @@ def _ability_ok(state: GameState, seat: int) -> bool:
         return False
     ability = state.deck.roles[role].ability
     return ability is not None and (ability.phase is None or ability.phase == state.phase)
-
-
-def _proposal_cost(state: GameState, seat: int) -> int:
-    p = state.rounds[-1].proposals[seat]
-    assert p is not None
-    return card_cost(state, p.card, p.group, seat)
 
 
 # ---- applying actions ----------------------------------------------------------------------
@@ -556,7 +456,7 @@ def _check_decide(state: GameState, seat: int, action: dict) -> None:
         raise IllegalAction("over_limit", f"at most {adopt_limit(state)} can be adopted "
                             "this round")
     budget = state.budget_left()
-    cost = sum(_proposal_cost(state, s) for s in chosen)
+    cost = sum(proposal_cost(state, s) for s in chosen)
     if budget is not None and cost > budget:
         raise IllegalAction("over_budget", f"that plan costs {cost} but only {budget} is left")
 
@@ -605,8 +505,6 @@ def _do_advance(state: GameState, seat: int | None, action: dict, events: list) 
         for s in range(state.seats):
             if s not in rnd.proposals:
                 if best:
-                    from game.bots import greedy_proposal
-
                     choice = greedy_proposal(state, s)
                     rnd.proposals[s] = Proposal(s, choice[0], choice[1]) if choice else None
                 else:
@@ -697,24 +595,6 @@ def _resolve(state: GameState, events: list) -> None:
     events.append({"type": "resolved", "adopted": [a.seat for a in adopted]})
 
 
-def round_setting(state: GameState, rnd: Round | None = None) -> RoundSetting:
-    """The fixed facts of a round, for scoring it (now, or again for the coach)."""
-    rnd = rnd or state.rounds[-1]
-    # A round's facts are frozen when it is resolved (hands_at_decision is set then, and
-    # has one entry per seat); before that they are the table's current ones.
-    current = rnd is state.rounds[-1] and not rnd.hands_at_decision
-    if rnd is state.rounds[-1]:  # everything adopted so far, less this round's own
-        earlier = state.adopted_so_far[:len(state.adopted_so_far) - len(rnd.adopted)]
-    else:
-        index = next(i for i, r in enumerate(state.rounds) if r is rnd)
-        earlier = [a for r in state.rounds[:index] for a in r.adopted]
-    return RoundSetting(
-        state.deck, state.scenario, state.settings, state.weights, rnd.stage,
-        tuple(state.deck.events[e] for e in rnd.events), rnd.number,
-        dict(state.tracks) if current else dict(rnd.tracks_before),
-        dict(state.scores) if current else dict(rnd.scores_before), earlier)
-
-
 _HANDLERS = {
     "propose": (_check_propose, _do_propose),
     "pass": (_check_pass, _do_pass),
@@ -727,12 +607,6 @@ _HANDLERS = {
 
 
 # ---- the end -------------------------------------------------------------------------------
-
-
-def game_context(state: GameState) -> Context:
-    rnd = state.rounds[-1]
-    return Context(rnd.stage, rnd.adopted, state.adopted_so_far, state.tracks, state.scores,
-                   state.weights, state.scenario.affected)
 
 
 def outcome(state: GameState) -> dict:

@@ -14,6 +14,7 @@ way the second process waits, then sees the step recorded and skips it.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -127,9 +128,46 @@ def _step_2_create_health(conn: sa.Connection) -> None:
     conn.execute(health.insert(), {"id": 1, "at": datetime.now(UTC)})
 
 
+# Table state that versions up to 2 kept in game_tables.options under these keys, and the
+# column each now has.
+_HIDDEN_OPTIONS = {"_timer": "timer", "_browser": "browser_id", "_variant": "variant"}
+# Counted the times a solo undo had deleted the end of the log, so that other processes knew
+# to fold it again. Undo now appends a row they see like any other, so the count goes.
+_RETIRED_OPTIONS = ("_cuts",)
+
+
+def _step_3_option_columns(conn: sa.Connection) -> None:
+    # The timer, and a solo table's browser and variant, were kept in the options' JSON beside
+    # what the facilitator chose: give each a column and move every table's values into it.
+    for column in _HIDDEN_OPTIONS.values():
+        conn.execute(sa.text(f"ALTER TABLE game_tables ADD COLUMN {column} TEXT"))
+    tables = sa.table("game_tables", sa.column("id"), sa.column("options"),
+                      *(sa.column(c) for c in _HIDDEN_OPTIONS.values()))
+    for table_id, text in conn.execute(sa.select(tables.c.id, tables.c.options)).all():
+        options = json.loads(text)
+        if not options.keys() & {*_HIDDEN_OPTIONS, *_RETIRED_OPTIONS}:
+            continue
+        values = {column: options.pop(key, None) for key, column in _HIDDEN_OPTIONS.items()}
+        for key in _RETIRED_OPTIONS:
+            options.pop(key, None)
+        # The timer column holds JSON, like the options; the others hold plain text.
+        timer = values["timer"]
+        values["timer"] = None if timer is None else _json(timer)
+        conn.execute(tables.update().where(tables.c.id == table_id)
+                     .values(options=_json(options), **values))
+
+
+def _json(value: object) -> str:
+    # The text game.store writes (its _dumps), so a migrated row reads and compares the same.
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
 STEPS: list[Step] = [
     Step(1, "create game_tables, seats, actions, solo_records", _step_1_create_tables),
     Step(2, "create health (the health check's write probe)", _step_2_create_health),
+    Step(3, "move the timer and solo browser and variant out of options into columns, "
+            "and drop the undo count",
+         _step_3_option_columns),
 ]
 
 LATEST = STEPS[-1].version

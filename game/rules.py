@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from game.deck import Intervention
+    from game.cards import Intervention
 
 
 @dataclass(slots=True)

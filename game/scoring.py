@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from game.deck import Deck, Event, Intervention, Scenario, Settings
+from game.cards import Intervention
+from game.deck import Deck, Event, Scenario, Settings
 from game.rules import Adoption, Change, Context, CostMod, Rule
 
 

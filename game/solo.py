@@ -40,8 +40,7 @@ def start(tables: Tables, deck_id: object, scenario: object, difficulty: object,
     if variant == "captain":
         options.update(decision="chair", chair="learner")
     live, key = tables.create(deck.id, scenario, seats, options, mode="solo")
-    tables.store.set_options(live.record.id, {**live.record.options, "_browser": browser_id,
-                                              "_variant": variant})
+    tables.store.set_solo(live.record.id, browser_id, variant)
     live = tables.reload(live.record.id)
     _, seat, token = tables.join(live.record.code, "You")
     assert seat == LEARNER

@@ -3,6 +3,7 @@ score rows, on SQLite (the default) or PostgreSQL, through SQLAlchemy Core (exce
 appends on SQLite, which go straight to the driver: see `_SQLiteLog`).
 
 The action log is the truth: a table's state is the fold of its actions over the deck and seed.
+Rows are never changed or deleted: a solo undo is a row of its own (see ``in_effect``).
 The only write on the hot path is ``append``: one INSERT in one short transaction. The primary
 key (table_id, seq) is the concurrency control: when two processes append the same seq, one
 INSERT wins and the other raises ``Conflict``, after which the caller reloads and retries or
@@ -34,6 +35,7 @@ from sqlalchemy.pool import StaticPool
 from game import migrations
 
 __all__ = [
+    "UNDO",
     "UNSET",
     "ActionRecord",
     "Conflict",
@@ -41,6 +43,8 @@ __all__ = [
     "Store",
     "StoreError",
     "TableRecord",
+    "in_effect",
+    "sqlite_path",
 ]
 
 SEAT_KINDS = frozenset({"human", "bot", "empty"})
@@ -84,6 +88,12 @@ class TableRecord:
     status: str
     created_at: datetime
     mode: str  # "table" or "solo"
+    # The phase's countdown: {"round", "phase", "length", and "ends_at", "remaining" or
+    # "stopped"}; None when no phase is timed. Written with each action that changes it.
+    timer: dict | None = None
+    # Solo practice: the learner's browser (whose records the game adds to) and the variant.
+    browser_id: str | None = None
+    variant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,25 @@ class ActionRecord:
     seat: int | None
     action: dict
     at: datetime
+
+
+# A log row {"type": "undo", "from_seq": n} takes back the actions from seq n up to itself.
+UNDO = "undo"
+
+
+def in_effect(rows: list[ActionRecord]) -> list[ActionRecord]:
+    """The actions of a log (in seq order) that still count, in order: each undo row takes
+    back every action still in effect from the seq it names on, and is no game action itself.
+    Undo rows are never taken back."""
+    kept: list[ActionRecord] = []
+    for row in rows:
+        if row.action.get("type") == UNDO:
+            start = row.action["from_seq"]
+            while kept and kept[-1].seq >= start:
+                kept.pop()
+        else:
+            kept.append(row)
+    return kept
 
 
 # --- column types -------------------------------------------------------------------------
@@ -172,6 +201,9 @@ game_tables = sa.Table(
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("mode", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("timer", JSONText),
+    sa.Column("browser_id", sa.Text),
+    sa.Column("variant", sa.Text),
 )
 
 seats_table = sa.Table(
@@ -285,6 +317,16 @@ def _make_engine(url: str, echo: bool) -> tuple[sa.Engine, bool]:
     raise StoreError(f"unsupported database {backend!r}: use sqlite or postgresql")
 
 
+def sqlite_path(database_url: str) -> Path | None:
+    """The file of a SQLite URL, or None for other databases and in-memory ones. Here
+    because only the store reads database URLs (game.diskcheck asks it)."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") \
+            or url.query.get("uri"):
+        return None
+    return Path(url.database)
+
+
 _SQLITE_TAKEN = ("SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE")
 
 
@@ -343,6 +385,9 @@ def _table(row: sa.Row) -> TableRecord:
         status=m["status"],
         created_at=m["created_at"],
         mode=m["mode"],
+        timer=m["timer"],
+        browser_id=m["browser_id"],
+        variant=m["variant"],
     )
 
 
@@ -358,12 +403,12 @@ def _seat(row: sa.Row) -> SeatRecord:
     )
 
 
-def _table_values(status: str | None, options: dict | None) -> dict[str, Any]:
+def _table_values(status: str | None, timer: dict | _Unset | None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if status is not None:
         values["status"] = status
-    if options is not None:
-        values["options"] = options
+    if not isinstance(timer, _Unset):
+        values["timer"] = timer
     return values
 
 
@@ -395,7 +440,7 @@ class _SQLiteLog:
         self._checkpoints = _Checkpoints(checkpoint_file) if checkpoint_file else None
 
     def append(self, row: tuple[str, int, int | None, str, datetime], conflict: str,
-               table: dict[str, str] | None = None) -> None:
+               table: dict[str, str | None] | None = None) -> None:
         """One INSERT, its own transaction; with `table` (column: text to set on the table's
         row), the INSERT and that UPDATE in one transaction: both are kept, or neither."""
         table_id, seq, seat, text, when = row
@@ -624,6 +669,9 @@ class Store:
             "status": record.status,
             "mode": record.mode,
             "created_at": record.created_at,
+            "timer": record.timer,
+            "browser_id": record.browser_id,
+            "variant": record.variant,
         }
         seat_rows = [
             {
@@ -674,11 +722,15 @@ class Store:
                          .values(code=code))
 
     def update_table(self, table_id: str, *, status: str | None = None,
-                     options: dict | None = None) -> None:
-        """Set the status and/or the options (as a whole) of a table in one write."""
-        values = _table_values(status, options)
+                     timer: dict | _Unset | None = UNSET) -> None:
+        """Set the status and/or the timer (None: no timer) of a table in one write."""
+        values = _table_values(status, timer)
         if values:
             self._update_table(table_id, **values)
+
+    def set_solo(self, table_id: str, browser_id: str, variant: str) -> None:
+        """Say whose solo practice the table is, and which variant."""
+        self._update_table(table_id, browser_id=browser_id, variant=variant)
 
     def set_options(self, table_id: str, options: dict) -> None:
         """Replace the table's options as a whole."""
@@ -730,11 +782,11 @@ class Store:
         at: datetime | None = None,
         *,
         status: str | None = None,
-        options: dict | None = None,
+        timer: dict | _Unset | None = UNSET,
     ) -> None:
         """Add action number seq (1, 2, ...) to the log, committed before returning.
 
-        `status` and `options`, when given, are written to the table's row in the same
+        `status` and `timer`, when given, are written to the table's row in the same
         transaction: what the action made of the table (its status, its timer) is stored
         with the action or not at all, so no crash or failure can leave one without the
         other. Raises Conflict if that seq is already in the log: another writer got there
@@ -744,11 +796,12 @@ class Store:
             raise ValueError(f"seq starts at 1, got {seq}")
         when = _now() if at is None else _utc(at)
         conflict = f"table {table_id!r} already has action {seq}"
-        values = _table_values(status, options)
+        values = _table_values(status, timer)
         if self._sqlite_log is not None:
             try:
                 text = _dumps(action)
-                table = {k: _dumps(v) if k == "options" else v for k, v in values.items()}
+                table = {k: _dumps(v) if k == "timer" and v is not None else v
+                         for k, v in values.items()}
             except ValueError as e:  # NaN or Infinity
                 raise StoreError(f"that action is not JSON: {e}") from e
             self._sqlite_log.append((table_id, seq, seat, text, when), conflict, table)
@@ -783,19 +836,6 @@ class Store:
         )
         with self._tx(self._reader) as conn:
             return int(conn.execute(query).scalar_one())
-
-    def truncate(self, table_id: str, from_seq: int, *, options: dict | None = None) -> int:
-        """Delete actions with seq >= from_seq (solo undo); return how many were deleted.
-        With `options`, set the table's options in the same transaction."""
-        query = actions_table.delete().where(
-            actions_table.c.table_id == table_id, actions_table.c.seq >= from_seq
-        )
-        with self._tx() as conn:
-            deleted = conn.execute(query).rowcount
-            if options is not None:
-                conn.execute(game_tables.update().where(game_tables.c.id == table_id)
-                             .values(options=options))
-            return deleted
 
     # --- solo records ---------------------------------------------------------------------
 

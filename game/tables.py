@@ -32,7 +32,16 @@ from game.deck_loader import check_deck
 from game.engine import GameState, IllegalAction, new_game, step
 from game.joincode import new_code, normalise
 from game.limits import BadRequest, check_depth, clean_name
-from game.store import Conflict, SeatRecord, Store, StoreError, TableRecord
+from game.store import (
+    UNDO,
+    UNSET,
+    Conflict,
+    SeatRecord,
+    Store,
+    StoreError,
+    TableRecord,
+    in_effect,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +51,6 @@ TIMED_PHASES = ("proposal", "discussion", "vote")
 # Appends lost to another process before giving up. Each loss means that process appended
 # first, so the table moved on; with several processes acting at once, two tries were too few.
 COMMIT_TRIES = 5
-CUTS = "_cuts"  # table option: how many times a solo undo has cut the log
 # The facilitator's commands and the arguments each takes (anything else is refused).
 COMMAND_ARGS: dict[str, tuple[str, ...]] = {
     "start": (), "pause": (), "resume": (), "end": (), "new_code": (),
@@ -276,27 +284,29 @@ class Tables:
 
     def _fold(self, record: TableRecord) -> Live:
         deck = self.library.get(record.deck)
-        seq = 0
+        rows = self.store.actions(record.id)
+        seq = rows[-1].seq if rows else 0  # undo rows count: the next append follows them
+        at = 1
         acts: attribution.Acts = {}
         try:
             state = new_game(deck, record.scenario, record.seats, record.seed,
                              difficulty=record.options.get("difficulty"),
                              options=engine_options(record.options))
-            for row in self.store.actions(record.id):
+            for row in in_effect(rows):
+                at = row.seq
                 attribution.note(acts, state, row.action)
                 step(state, attribution.for_engine(row.action))
-                seq = row.seq
         except IllegalAction as exc:
             # The log is kept as it is; the deck changed under it (a card, scenario or
             # difficulty renamed or removed while the table was open).
-            log.error("table %s cannot be rebuilt at action %d: %s", record.id, seq + 1,
+            log.error("table %s cannot be rebuilt at action %d: %s", record.id, at,
                       exc.message)
             raise BadRequest("deck_changed", f"this table's game cannot be rebuilt because "
                              f"deck '{deck.id}' changed since it was opened ({exc.message}). "
                              "Nothing is lost: restore the deck as it was, or open a new "
                              "table.") from None
         live = Live(record, self.store.seats(record.id), state, seq, acts=acts)
-        live.timer = record.options.get("_timer")
+        live.timer = record.timer
         self._derive(live)
         return live
 
@@ -313,7 +323,7 @@ class Tables:
         record = self.store.get_table(live.record.id)
         if record is None or self.store.last_seq(live.record.id) != live.seq:
             return  # the table is moving on; the next change reads it again
-        live.record, live.timer = record, record.options.get("_timer")
+        live.record, live.timer = record, record.timer
         if not self._row_lags(live):
             return
         if live.state.phase == "ended":
@@ -337,13 +347,12 @@ class Tables:
 
     def _write_row(self, live: Live, *, status: str | None = None) -> None:
         """Save a correction of the table's row; if it fails, the next load corrects again."""
-        options = {**live.record.options, "_timer": live.timer}
         try:
-            self.store.update_table(live.record.id, status=status, options=options)
+            self.store.update_table(live.record.id, status=status, timer=live.timer)
         except StoreError as exc:
             log.warning("table %s: cannot save its corrected row (%s)", live.record.id, exc)
             return
-        live.record = replace(live.record, options=options)
+        live.record = replace(live.record, timer=live.timer)
 
     def _refresh(self, live: Live) -> None:
         """Fold in actions other processes appended, and their seat and status changes.
@@ -351,23 +360,21 @@ class Tables:
         if not self.shared:
             return
         record = self.store.get_table(live.record.id)
-        if record is not None and record.options.get(CUTS) != live.record.options.get(CUTS):
-            # A solo undo cut the log since this copy was folded: actions after our seq
-            # may follow a different past, so fold the whole log again.
-            fresh = self._fold(record)
+        rows = self.store.actions(live.record.id, after=live.seq)
+        if any(row.action.get("type") == UNDO for row in rows):
+            # A solo undo took back actions this copy holds: fold the whole log again.
+            fresh = self._fold(record or live.record)
             live.state, live.seq, live.acts = fresh.state, fresh.seq, fresh.acts
-        else:
-            rows = self.store.actions(live.record.id, after=live.seq)
-            if rows:
-                # On a copy: views being sent may still be reading the state this replaces.
-                state, acts = live.state.copy(), dict(live.acts)
-                for row in rows:
-                    attribution.note(acts, state, row.action)
-                    step(state, attribution.for_engine(row.action))
-                live.state, live.seq, live.acts = state, rows[-1].seq, acts
+        elif rows:
+            # On a copy: views being sent may still be reading the state this replaces.
+            state, acts = live.state.copy(), dict(live.acts)
+            for row in rows:
+                attribution.note(acts, state, row.action)
+                step(state, attribution.for_engine(row.action))
+            live.state, live.seq, live.acts = state, rows[-1].seq, acts
         if record is not None:
             live.record = record
-            live.timer = record.options.get("_timer")
+            live.timer = record.timer
         live.seats = self.store.seats(live.record.id)
         self._derive(live)
 
@@ -504,11 +511,10 @@ class Tables:
             ends = new_state.phase == "ended" and live.record.status != "ended"
             status = "ended" if ends else live.record.status
             timer = self._timer_for(live, new_state, status)
-            options = {**live.record.options, "_timer": timer}
             try:
                 self.store.append(live.record.id, live.seq + 1, seat, action,
                                   status="ended" if ends else None,
-                                  options=options if options != live.record.options else None)
+                                  timer=timer if timer != live.record.timer else UNSET)
             except Conflict:
                 if attempt == COMMIT_TRIES - 1:
                     raise BadRequest("conflict", "the table changed as you acted: look again "
@@ -520,7 +526,7 @@ class Tables:
             live.state, live.acts = new_state, acts
             live.seq += 1
             live.timer = timer
-            live.record = replace(live.record, status=status, options=options)
+            live.record = replace(live.record, status=status, timer=timer)
             if ends:
                 events.append({"type": "table_ended"})
                 if live.record.mode == "solo":
@@ -550,7 +556,7 @@ class Tables:
         opts = live.record.options
         won = outcome(live.state)["won"]
         try:
-            self.store.add_solo_record(opts.get("_browser", ""), live.record.deck,
+            self.store.add_solo_record(live.record.browser_id or "", live.record.deck,
                                        live.record.scenario, opts.get("difficulty") or "",
                                        round(live.state.total(), 2), bool(won), live.record.id)
         except StoreError as exc:  # the game itself is saved; only the practice record is not
@@ -558,7 +564,8 @@ class Tables:
 
     def undo(self, ident: Identity) -> list[dict]:
         """Solo practice only: take back the learner's last choice, and everything the bots
-        did after it, by cutting the log there and folding it again."""
+        did after it, by appending an undo row that names it and folding the log again. The
+        log only grows, so other processes see the undo as they see any new action."""
         live = self.get(ident.table_id)
         if live.record.mode != "solo" or ident.kind != "seat":
             raise BadRequest("not_solo", "undo is only for solo practice")
@@ -568,13 +575,16 @@ class Tables:
             if live.record.status == "ended":
                 raise BadRequest("game_over", "the game has ended: start a new one to try again")
             rows = self.store.actions(live.record.id)
-            mine = [r for r in rows if r.seat == ident.seat and r.action.get("type") != "ready"]
+            mine = [r for r in in_effect(rows)
+                    if r.seat == ident.seat and r.action.get("type") != "ready"]
             if not mine:
                 raise BadRequest("nothing_to_undo", "there is nothing of yours to undo yet")
-            # Counting cuts tells other processes holding this game to fold it afresh; the
-            # count goes with the cut, in one transaction, or neither happens.
-            options = {**live.record.options, CUTS: live.record.options.get(CUTS, 0) + 1}
-            self.store.truncate(live.record.id, mine[-1].seq, options=options)
+            try:
+                self.store.append(live.record.id, rows[-1].seq + 1, ident.seat,
+                                  {"type": UNDO, "from_seq": mine[-1].seq})
+            except Conflict:
+                raise BadRequest("conflict", "the table changed as you acted: look again "
+                                 "and retry") from None
             fresh = self._fold(self.store.get_table(live.record.id))  # type: ignore[arg-type]
             live.record = fresh.record
             live.state, live.seq, live.acts = fresh.state, fresh.seq, fresh.acts
@@ -768,9 +778,8 @@ class Tables:
 
     def _set_status(self, live: Live, status: str) -> None:
         """The status and the timer (paused, resumed, cleared) in one write."""
-        options = {**live.record.options, "_timer": live.timer}
-        self.store.update_table(live.record.id, status=status, options=options)
-        live.record = replace(live.record, status=status, options=options)
+        self.store.update_table(live.record.id, status=status, timer=live.timer)
+        live.record = replace(live.record, status=status, timer=live.timer)
 
     # ---- timers ----------------------------------------------------------------------------
 
@@ -798,10 +807,9 @@ class Tables:
             self._save_timer(live)
 
     def _save_timer(self, live: Live) -> None:
-        options = {**live.record.options, "_timer": live.timer}
-        if options != live.record.options:
-            self.store.set_options(live.record.id, options)
-            live.record = replace(live.record, options=options)
+        if live.timer != live.record.timer:
+            self.store.update_table(live.record.id, timer=live.timer)
+            live.record = replace(live.record, timer=live.timer)
 
     def tick(self) -> int:
         """Advance every cached table whose phase timer has run out, and finish what could

@@ -7,8 +7,9 @@ import statistics
 import pytest
 from fixtures.gamekit import check_invariants, good_governance, start_tracks, tiny
 
-from game.bots import BOT_KINDS, choose, greedy_proposal, play_bots
+from game.bots import BOT_KINDS, choose, play_bots
 from game.engine import legal_actions, new_game, step
+from game.greedy import greedy_proposal
 from game.simulate import play_game
 
 

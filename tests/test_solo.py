@@ -86,6 +86,26 @@ def test_undo_takes_back_the_learners_last_choice(tables: Tables) -> None:
     assert err.value.code == "nothing_to_undo"
 
 
+def test_undo_appends_to_the_log_and_keeps_what_it_takes_back(tables: Tables) -> None:
+    live, token = solo.start(tables, "good-governance", "council-chatbot", None, "team", BROWSER)
+    ident = tables.identify(live.record.id, token=token)
+    card = live.state.hands[0][0]
+    group = next(iter(live.state.deck.interventions[card].reach))
+    tables.act(ident, {"type": "propose", "card": card, "group": group})
+    before = tables.store.actions(live.record.id)
+    mine = [r for r in before if r.seat == 0 and r.action["type"] == "propose"][-1]
+    tables.undo(ident)
+    after = tables.store.actions(live.record.id)
+    assert after[:len(before)] == before  # nothing deleted or changed
+    assert after[len(before)].action == {"type": "undo", "from_seq": mine.seq}
+    assert after[len(before)].seat == 0
+    # A process starting now folds the same game as the one that took the undo.
+    again = Tables(tables.store, tables.library).get(live.record.id)
+    assert again.state.version == tables.get(live.record.id).state.version
+    assert again.state.round.proposals == tables.get(live.record.id).state.round.proposals
+    assert again.seq == after[-1].seq
+
+
 def test_another_process_sees_an_undo_even_after_new_choices(tmp_path: Path,
                                                              library: DeckLibrary) -> None:
     # Two server processes on one database (as behind a message queue): the learner undoes

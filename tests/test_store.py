@@ -26,15 +26,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.pool import NullPool
 
+from game import migrations
 from game import store as store_module
 from game.migrations import LATEST
 from game.store import (
+    UNDO,
     ActionRecord,
     Conflict,
     SeatRecord,
     Store,
     StoreError,
     TableRecord,
+    in_effect,
 )
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://@127.0.0.1:5432/test")
@@ -253,19 +256,21 @@ def test_two_stores_racing_for_each_seq_exactly_one_wins(db_url: str) -> None:
         assert seqs(b.actions("t1")) == list(range(1, rounds + 1))
 
 
-def test_truncate_removes_the_tail_of_one_table_only(store: Store) -> None:
-    make_table(store)
-    make_table(store, "t2", "OTHR")
-    for seq in range(1, 6):
-        store.append("t1", seq, 0, {"n": seq})
-        store.append("t2", seq, 0, {"n": seq})
-    assert store.truncate("t1", 4) == 2
-    assert seqs(store.actions("t1")) == [1, 2, 3]
-    assert store.last_seq("t1") == 3
-    assert store.truncate("t1", 10) == 0
-    assert seqs(store.actions("t2")) == [1, 2, 3, 4, 5]
-    store.append("t1", 4, 0, {"n": "again"})  # an undone seq can be written again
-    assert store.actions("t1", after=3)[0].action == {"n": "again"}
+def test_an_undo_row_takes_back_the_actions_it_names_and_no_more() -> None:
+    def log(*actions: dict) -> list[ActionRecord]:
+        return [ActionRecord("t1", seq, 0, a, T0) for seq, a in enumerate(actions, 1)]
+
+    def kept(rows: list[ActionRecord]) -> list[int]:
+        return seqs(in_effect(rows))
+
+    a = {"type": "pass"}
+    assert kept(log(a, a, a)) == [1, 2, 3]
+    assert kept(log(a, a, a, {"type": UNDO, "from_seq": 2})) == [1]
+    assert kept(log(a, a, a, {"type": UNDO, "from_seq": 2}, a, a)) == [1, 5, 6]
+    # A second undo reaching back past the first: still no undo row is ever taken back.
+    assert kept(log(a, a, a, {"type": UNDO, "from_seq": 3}, a, {"type": UNDO, "from_seq": 2},
+                    a)) == [1, 7]
+    assert kept(log({"type": UNDO, "from_seq": 1}, a)) == [2]
 
 
 def test_datetimes_come_back_as_utc(store: Store) -> None:
@@ -368,6 +373,57 @@ def test_migrations_are_idempotent(db_url: str) -> None:
         assert second.last_seq("t1") == 1
         assert second.get_table("t1") == table_record()
     assert migration_versions(db_url) == list(range(1, LATEST + 1))
+
+
+def test_step_3_moves_what_options_hid_into_columns(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database written before step 3, with a running timer and a solo table's browser and
+    variant under underscore keys of options, keeps every value, now in its own column."""
+    if db_url.startswith("sqlite"):
+        Path(sa.make_url(db_url).database).parent.mkdir(parents=True)
+    engine = sa.create_engine(db_url, poolclass=NullPool)
+    timer = {"ends_at": 1234.5, "length": 120, "phase": "proposal", "round": 2}
+    hidden = {"bots": "greedy", "timers": {"vote": 0}, "_timer": timer,
+              "_browser": "browser-1234", "_variant": "captain", "_cuts": 1}
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(migrations, "STEPS", migrations.STEPS[:2])
+            assert migrations.migrate(engine) == [1, 2]
+        with engine.begin() as conn:
+            for table_id, options in (("t1", hidden), ("t2", {"bots": "none"})):
+                conn.execute(sa.text(
+                    "INSERT INTO game_tables (id, code, deck, scenario, seats, seed, options, "
+                    "facilitator_key_hash, status, mode, created_at) VALUES (:id, :id, 'd', "
+                    "'s', 4, 1, :options, 'h', 'playing', 'solo', :at)"),
+                    {"id": table_id, "options": json.dumps(options), "at": T0})
+    finally:
+        engine.dispose()
+    with Store(db_url) as s:
+        t1, t2 = s.get_table("t1"), s.get_table("t2")
+    assert t1 is not None and t2 is not None
+    assert (t1.timer, t1.browser_id, t1.variant) == (timer, "browser-1234", "captain")
+    # What the facilitator chose stays; the count of undos that cut the log goes, as
+    # undo appends now.
+    assert t1.options == {"bots": "greedy", "timers": {"vote": 0}}
+    assert (t2.options, t2.timer, t2.browser_id, t2.variant) == ({"bots": "none"}, None, None,
+                                                                  None)
+
+
+def test_timer_and_solo_columns_are_written_and_cleared(store: Store) -> None:
+    make_table(store)
+    timer = {"round": 1, "phase": "vote", "remaining": 12.5, "length": 60}
+    store.append("t1", 1, 0, {"type": "start"}, status="playing", timer=timer)
+    store.set_solo("t1", "browser-1234", "team")
+    table = store.get_table("t1")
+    assert table is not None
+    assert (table.status, table.timer, table.browser_id, table.variant) == (
+        "playing", timer, "browser-1234", "team")
+    assert table.options == table_record().options  # the timer is not among the options
+    store.append("t1", 2, 0, {"type": "pass"})  # no timer given: the timer stays
+    assert store.get_table("t1").timer == timer  # type: ignore[union-attr]
+    store.update_table("t1", timer=None)
+    assert store.get_table("t1").timer is None  # type: ignore[union-attr]
 
 
 def test_the_migrated_schema_has_the_columns_the_store_queries(store: Store) -> None:

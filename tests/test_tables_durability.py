@@ -184,11 +184,10 @@ def test_a_timer_left_from_an_earlier_phase_is_replaced_on_loading(
         tables.act(who, propose(live, who))
     assert live.state.phase == "discussion"
     store = Store(f"sqlite:///{db}")
-    record = store.get_table(live.record.id)
-    store.set_options(live.record.id, {**record.options, "_timer": stale})  # as a crash left it
+    store.update_table(live.record.id, timer=stale)  # as a crash left it
     again = Tables(store, library).get(live.record.id)
     assert again.timer is not None and again.timer["phase"] == "discussion"
-    assert store.get_table(live.record.id).options["_timer"]["phase"] == "discussion"
+    assert store.get_table(live.record.id).timer["phase"] == "discussion"
 
 
 def test_a_refused_action_changes_nothing(tmp_path: Path, library: DeckLibrary) -> None:
@@ -239,10 +238,10 @@ def test_a_timer_that_cannot_be_saved_holds_up_no_other_table(
     assert len(log_of(db, first.record.id)) == first.state.version
 
 
-def test_an_undo_that_cannot_be_saved_leaves_the_log_as_it_was(
+def test_an_undo_that_cannot_be_saved_leaves_the_log_and_the_game_as_they_were(
         tmp_path: Path, library: DeckLibrary) -> None:
-    """Solo undo cuts the log and counts the cut on the table's row; if the count cannot be
-    written, the learner is told so and the log keeps every action."""
+    """Solo undo appends one row; if it cannot be written, the learner is told so, and the
+    log and the game they see keep every action."""
     from game import solo
 
     db = tmp_path / "t.db"
@@ -252,11 +251,18 @@ def test_an_undo_that_cannot_be_saved_leaves_the_log_as_it_was(
     choice = choose(live.state, me.seat, "greedy")  # type: ignore[arg-type]
     assert choice is not None
     tables.act(me, choice.action)
-    before = log_of(db, live.record.id)
-    refuse_table_writes(db)
+    before, version = log_of(db, live.record.id), live.state.version
+    con = sqlite3.connect(db)
+    con.execute("CREATE TRIGGER no_log BEFORE INSERT ON actions "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    con.commit()
     with pytest.raises(StoreError):
         tables.undo(me)
     assert log_of(db, live.record.id) == before
-    allow_table_writes(db)
+    assert tables.get(live.record.id).state.version == version
+    con.execute("DROP TRIGGER no_log")
+    con.commit()
+    con.close()
     tables.undo(me)
-    assert len(log_of(db, live.record.id)) < len(before)
+    assert log_of(db, live.record.id)[:len(before)] == before
+    assert tables.get(live.record.id).state.version < version
