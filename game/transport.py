@@ -14,13 +14,12 @@ from urllib.parse import urlparse
 import simple_websocket
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 from limits import RateLimitItemPerSecond
-from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 from socketio import RedisManager
 from socketio import packet as socketio_packet
 
 from game import fastjson
-from game.limits import RateLimiter
+from game.limits import RateLimiter, SweptMemoryStorage
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 32 * 1024  # no message of ours comes near this; a view is a few KB
@@ -117,7 +116,7 @@ class PacketGuard:
         self.deliver = socketio_server._handle_eio_message
         self.budget = RateLimitItemPerSecond(packets_per_second, 1, namespace="packets")
         self.garbage = RateLimitItemPerSecond(GARBAGE_LIMIT, 60, namespace="garbage")
-        self.limiter = FixedWindowRateLimiter(MemoryStorage())
+        self.limiter = FixedWindowRateLimiter(SweptMemoryStorage())
         socketio_server.eio.on("message", self.message)
 
     def message(self, eio_sid: str, data: object) -> None:

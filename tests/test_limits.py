@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from game.limits import BadRequest, RateLimiter, check_depth, clean_name
+from game.limits import BadRequest, RateLimiter, SweptMemoryStorage, check_depth, clean_name
 
 
 @pytest.mark.parametrize(("sent", "kept"), [
@@ -55,6 +55,6 @@ def test_a_rate_limit_counts_per_key_and_forgets():
     counters = limit.limiter.storage.storage  # the in-memory counters, one or two per key
     assert len(counters) >= 1000
     time.sleep(2.5)  # ... and every key once its windows have passed: memory does not grow
-    assert limit.hit("a") and limit.hit("a")  # (expiry runs on the storage's next use)
-    time.sleep(0.2)
+    assert limit.hit("a") and limit.hit("a")  # (a sweep starts with the storage's next use
+    time.sleep(SweptMemoryStorage.SWEEP_S + 0.3)  # and runs a second later)
     assert set(counters) <= {k for k in counters if "/a/" in k}, len(counters)
