@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ROUTINGS = ("any", "table")
 
 
 @dataclass
@@ -17,6 +18,9 @@ class Config:
     database_url: str = f"sqlite:///{ROOT / 'instance' / 'game.db'}"
     message_queue: str | None = None  # e.g. redis://127.0.0.1:6379/0 for several processes
     message_queue_channel: str | None = None  # default: from the Redis URL's database number
+    # "any": any process serves any table (views cross processes through the message queue);
+    # "table": a proxy sends everything about a table to one process (deploy/haproxy.cfg)
+    routing: str = "any"
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     cards_dir: Path = ROOT / "cards"
     async_mode: str = "threading"
@@ -48,6 +52,8 @@ class Config:
             values["message_queue"] = queue
         if env.get("MESSAGE_QUEUE_CHANNEL"):
             values["message_queue_channel"] = env["MESSAGE_QUEUE_CHANNEL"]
+        if env.get("ROUTING"):
+            values["routing"] = env["ROUTING"]
         if env.get("SECRET_KEY"):
             values["secret_key"] = env["SECRET_KEY"]
         if env.get("CARDS_DIR"):
@@ -71,4 +77,8 @@ class Config:
         if env.get("ALLOWED_HOSTS"):
             values["allowed_hosts"] = tuple(h for h in env["ALLOWED_HOSTS"].split(",") if h)
         values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        config = cls(**values)  # type: ignore[arg-type]
+        if config.routing not in ROUTINGS:
+            raise ValueError(f"ROUTING must be one of {', '.join(ROUTINGS)}, not "
+                             f"{config.routing!r}")
+        return config

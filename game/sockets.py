@@ -13,6 +13,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import Callable
+from urllib.parse import parse_qs
 
 from flask_socketio import SocketIO
 
@@ -58,7 +59,8 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
              viewers_per_table: int = 0, limit_storage: str | None = None,
              limit_prefix: str = "game",
              drain: Drain | None = None,
-             cannot_save: str = "the server cannot save right now; try again") -> None:
+             cannot_save: str = "the server cannot save right now; try again",
+             wrong_codes_here: RateLimiter | None = None, routed: bool = False) -> None:
     server = socketio.server
     # Two limits: before decoding, a packet budget per connection that drops floods and
     # closes connections sending garbage (transport.PacketGuard); after it, a gentler one
@@ -69,8 +71,8 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
     # a venue that shares one address, and a larger, slower budget per address (shared by
     # every process when there is a Redis) so that reconnecting does not buy more guesses.
     wrong_codes = RateLimiter(join_limit, 60.0, name="wrong-code-conn")
-    wrong_codes_here = RateLimiter(join_limit * 10, 600.0, limit_storage,
-                                   name=f"{limit_prefix}:wrong-code-addr")
+    wrong_codes_here = wrong_codes_here or RateLimiter(
+        join_limit * 10, 600.0, limit_storage, name=f"{limit_prefix}:wrong-code-addr")
     connections: dict[str, int] = {}
     removed: set[tuple[str, str]] = set()  # (sid, table): this connection's seat was freed
     drain = drain or Drain()  # events in flight, for stopping without dropping any
@@ -111,6 +113,17 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
             return inner
 
         return wrap
+
+    def routed_to(sid: str, table_id: str) -> None:
+        """Routed by table, a connection speaks only for the table it was routed by (the
+        `table` in its URL): anywhere else, this process would play a table that another
+        process is playing too."""
+        if not routed:
+            return
+        query = parse_qs((server.get_environ(sid) or {}).get("QUERY_STRING", ""))
+        if query.get("table", [None])[0] != table_id:
+            raise BadRequest("wrong_table", "this connection was opened for another table: "
+                             "reload the page (connect with ?table=<the table's id>)")
 
     def me(sid: str) -> Identity:
         ident = presence.by_sid.get(sid)
@@ -154,6 +167,7 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
     @handler("hello", {"table": (str, True), "token": (str, False), "key": (str, False),
                        "screen": (str, False)})
     def hello(sid: str, data: dict) -> dict:
+        routed_to(sid, data["table"])
         ident = tables.identify(data["table"], token=data.get("token"), key=data.get("key"),
                                 screen=data.get("screen"))
         if ident.kind == "viewer" and viewers_per_table:
@@ -190,6 +204,7 @@ def register(socketio: SocketIO, tables: Tables, presence: Presence,
             wrong_codes.hit(sid)
             wrong_codes_here.hit(address)
             raise
+        routed_to(sid, record.id)
         if (sid, record.id) in removed:
             raise BadRequest("seat_removed", "the facilitator freed your seat at this table; "
                              "ask them before joining again")

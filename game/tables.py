@@ -200,10 +200,15 @@ class Tables:
     def __init__(self, store: Store, library: DeckLibrary, *,
                  publish: Callable[[Live, list[dict]], None] | None = None,
                  clock: Callable[[], float] = time.time, max_cached: int = 2000,
-                 shared: bool = True):
+                 shared: bool = True, held: Callable[[str], bool] | None = None):
         # shared: other processes may write to the same tables (several server processes
         # behind a message queue), so every change first folds in what they appended.
         self.shared = shared
+        # held (a proxy routes each table to one process, ROUTING=table): whether this
+        # process has a connection to the table now. Only then is its copy the table as it
+        # is; a copy it kept from before may have moved on in another process since (the
+        # table was served there while this process was down), so it is folded afresh.
+        self.held = held
         self.store = store
         self.library = library
         self.publish = publish or (lambda live, events: None)
@@ -255,6 +260,9 @@ class Tables:
             raise BadRequest("unknown_table", "no such table")
         with self.cache_lock:
             live = self.cache.get(table_id)
+            if live is not None and self.held is not None and not self.held(table_id):
+                del self.cache[table_id]
+                live = None
             if live is not None:
                 self.cache.move_to_end(table_id)
                 return live
@@ -519,7 +527,13 @@ class Tables:
                 if attempt == COMMIT_TRIES - 1:
                     raise BadRequest("conflict", "the table changed as you acted: look again "
                                      "and retry") from None
-                self._refresh(live)
+                if self.shared:
+                    self._refresh(live)
+                else:  # routed: another process served the table meanwhile; take its log
+                    fresh = self._fold(self.store.get_table(live.record.id))  # type: ignore[arg-type]
+                    live.record, live.seats = fresh.record, fresh.seats
+                    live.state, live.seq, live.timer = fresh.state, fresh.seq, fresh.timer
+                    self._derive(live)
                 continue
             acts = dict(live.acts)
             attribution.note(acts, live.state, action)
@@ -820,6 +834,8 @@ class Tables:
         with self.cache_lock:
             tables = list(self.cache.values())
         for live in tables:
+            if self.held is not None and not self.held(live.record.id):
+                continue  # routed: the process holding the table keeps its time
             try:
                 fired += self._tick_one(live, now)
             except StoreError as exc:

@@ -102,10 +102,15 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                                                                           exist_ok=True)
     store = Store(config.database_url)
     library = DeckLibrary(config.cards_dir)
+    # Routed by table (ROUTING=table), a table's connections all reach the process that owns
+    # it, which plays it like a lone process: no views through Redis, presence counted here.
+    # Redis, if given, then only shares the rate limits between processes.
+    routed = config.routing == "table"
     queue = {}
     channel = None
     if config.message_queue:
         channel = queue_channel(config.message_queue, config.message_queue_channel)
+    if config.message_queue and not routed:
         queue["client_manager"] = message_queue(config.message_queue, channel)
     socketio = SocketIO(app, async_mode=config.async_mode, max_http_buffer_size=32 * 1024,
                         ping_interval=10, ping_timeout=20, json=None, serializer=TextPacket,
@@ -122,7 +127,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     app.wsgi_app = wsgi  # type: ignore[method-assign]
     guard_websockets(socketio.server)
     presence = (SharedPresence(config.message_queue, channel or "gg")
-                if config.message_queue else Presence())
+                if queue else Presence())
 
     def base_url() -> str:
         if config.public_url:
@@ -167,8 +172,11 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
             out.append(line)
         return out
 
-    shared = config.message_queue is not None
+    shared = bool(queue)
     rooms = socketio.server.manager.rooms
+
+    def held(table_id: str) -> bool:
+        return bool(rooms.get("/", {}).get(f"t:{table_id}"))
 
     def listening(room: str) -> bool:
         # With a message queue, listeners may be on other processes: always send. A lone
@@ -215,8 +223,12 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         return game
 
     tables = Tables(store, library, publish=publish, max_cached=config.max_tables_cached,
-                    shared=shared)
+                    shared=shared, held=held if routed else None)
     drain = Drain()
+    # Wrong join codes per address, shared by the socket's "join" and the HTTP look-up.
+    wrong_codes = RateLimiter(config.join_failures_per_minute * 10, 600.0,
+                              config.message_queue,
+                              name=f"{channel or 'game'}:wrong-code-addr")
     app.extensions["game"] = {"store": store, "tables": tables, "library": library,
                               "socketio": socketio, "presence": presence, "drain": drain}
     register(socketio, tables, presence, table_info, seat_view,
@@ -225,7 +237,8 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
              connections_per_address=config.connections_per_address,
              viewers_per_table=config.viewers_per_table, limit_storage=config.message_queue,
              limit_prefix=channel or "game",
-             drain=drain, cannot_save=CANNOT_SAVE)
+             drain=drain, cannot_save=CANNOT_SAVE,
+             wrong_codes_here=wrong_codes, routed=routed)
     create_limit = RateLimiter(config.tables_per_minute, 60.0)
 
     def may_open() -> bool:
@@ -367,7 +380,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
             last_probe.update(at=now, result=store.health(write=True))
         db = last_probe["result"]
         out = {"ok": db["ok"], "database": db, "decks": sorted(library.decks),
-               "async_mode": socketio.async_mode}
+               "async_mode": socketio.async_mode, "routing": config.routing}
         if config.message_queue:
             out["queue"] = queue_health(config.message_queue)
             out["ok"] = out["ok"] and out["queue"]["ok"]
@@ -427,6 +440,24 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                        screen_url=f"{url}/screen/{rec.id}#screen={screen}",
                        facilitator_url=f"{url}/facilitate/{rec.id}#key={key}",
                        qr_url=f"/api/tables/{rec.id}/qr.svg?screen={screen}"), 201
+
+    @app.get("/api/codes/<code>")
+    def find_code(code: str):
+        """Which table a join code opens. The join page asks this first, so that its
+        connection can name the table and a proxy routing by table (ROUTING=table) sends it
+        to the process that plays it. Wrong codes count against the address as in "join"."""
+        address = request.remote_addr or "?"
+        wait = wrong_codes.blocked_for(address)
+        if wait:
+            raise BadRequest("too_many_attempts", f"too many wrong codes from here: wait "
+                             f"{int(wait) + 1} seconds, then type the code exactly as the table "
+                             "screen shows it, or scan its QR code")
+        try:
+            record = tables.find_code(code[:20])
+        except BadRequest:
+            wrong_codes.hit(address)
+            raise
+        return jsonify(ok=True, table=record.id)
 
     @app.post("/api/solo")
     def start_solo():

@@ -7,7 +7,8 @@ const OFFLINE = { code: "offline", message: "Not connected: wait for the connect
 const NO_ANSWER = { code: "timeout", message: "No answer from the server: check your connection and try again." };
 
 export function connect({ hello, onHello, onView, onRefused, on = {} }) {
-  const socket = io({ reconnectionDelayMax: 4000 });
+  // The table in the URL lets a proxy send every connection of a table to one process.
+  const socket = io({ reconnectionDelayMax: 4000, query: { table: hello().table } });
   const banner = $("#conn");
   let lost = false;
   let closed = false; // the page closed the connection on purpose: nothing to report

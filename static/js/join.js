@@ -50,11 +50,32 @@ form.addEventListener("submit", (e) => {
   const button = form.querySelector("button");
   button.disabled = true;
   button.textContent = "Joining\u2026";
-  socket ||= io({ reconnection: false });
-  if (!socket.connected) socket.connect();
-  socket.timeout(10000).emit("join", { code: c, name: n }, (err, res) => {
+  const done = () => {
     button.disabled = false;
     button.textContent = "Take a seat";
+  };
+  const noAnswer = { message: "No answer from the server: check your connection and try again." };
+  // Which table the code opens comes first, so the connection can name it (see conn.js).
+  fetch(`/api/codes/${encodeURIComponent(c)}`).then((r) => r.json()).then((found) => {
+    if (!found.ok) {
+      done();
+      return fail(found.error, code);
+    }
+    if (socket?.io.opts.query.table !== found.table) {
+      socket?.disconnect();
+      socket = io({ reconnection: false, query: { table: found.table } });
+    }
+    if (!socket.connected) socket.connect();
+    take(c, n, done);
+  }, () => {
+    done();
+    fail(noAnswer);
+  });
+});
+
+function take(c, n, done) {
+  socket.timeout(10000).emit("join", { code: c, name: n }, (err, res) => {
+    done();
     if (err || !res) return fail({ message: "No answer from the server: check your connection and try again." });
     if (!res.ok) {
       const field = ["name_taken", "bad_name"].includes(res.error.code) ? name : code;
@@ -63,7 +84,7 @@ form.addEventListener("submit", (e) => {
     remember(res.table_id, res.seat, res.token, n, c, res.table && res.table.deck);
     location.assign(`/play/${encodeURIComponent(res.table_id)}`);
   });
-});
+}
 
 // What to do next, for refusals whose message says only what went wrong.
 const NEXT = {

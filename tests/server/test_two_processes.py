@@ -6,9 +6,7 @@ TEST_REDIS_URL say where they are."""
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -16,47 +14,11 @@ from realserver import (
     Client,
     ServerProcess,
     hand,
-    need_service,
     open_table,
-    pg_conninfo,
     play_round,
 )
 
 pytestmark = pytest.mark.services
-
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture(scope="module")
-def pg_database() -> Iterator[str]:
-    """A database of its own for this run, dropped afterwards."""
-    try:
-        import psycopg
-
-        admin = psycopg.connect(pg_conninfo(PG_URL), autocommit=True, connect_timeout=3)
-    except Exception as exc:
-        need_service(f"PostgreSQL not reachable at {PG_URL}: {exc}")
-    name = f"gg_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = PG_URL.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> str:
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        need_service(f"Redis not reachable at {REDIS_URL}: {exc}")
-    return REDIS_URL
-
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory, pg_database, redis_url) -> Iterator[list[ServerProcess]]:
