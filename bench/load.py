@@ -113,8 +113,12 @@ class Conn:
         # started with WS_COMPRESSION=on accepts, and then compresses every message.
         offer = "Sec-WebSocket-Extensions: permessage-deflate\r\n" if self.run.args.deflate \
             else ""
+        # --table-query names the table in the URL, as the browser does, for a proxy that
+        # routes by table (ROUTING=table, deploy/haproxy.cfg).
+        table = f"&table={self.table.id}" if self.run.args.table_query else ""
         self.writer.write((
-            f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"GET /socket.io/?EIO=4&transport=websocket{table} HTTP/1.1\r\n"
+            f"Host: {host}:{port}\r\n"
             f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
             f"{offer}Sec-WebSocket-Version: 13\r\n\r\n").encode())
         head = await self.reader.readuntil(b"\r\n\r\n")
@@ -322,6 +326,12 @@ class Run:
                     return
                 table.id, table.tokens = self.pool.pop()
                 table.turn = 0
+                if self.args.table_query:  # the new table may live in another process
+                    for c in table.conns:
+                        c.close()
+                    table.conns = [Conn(self, table, s) for s in range(SEATS)]
+                    for c in table.conns:
+                        await c.connect(self.host, self.port)
                 await self.seat(table, fresh=False)
                 due = loop.time() + period
                 continue
@@ -400,10 +410,25 @@ def percentile(values: list[float], p: float) -> float:
     return values[k]
 
 
-async def main_async(args: argparse.Namespace, host: str, port: int, pid: int | None,
+class Processes:
+    """One or more server processes, read as one: CPU times and memory summed."""
+
+    def __init__(self, pids: list[int]):
+        self.procs = [psutil.Process(p) for p in pids]
+
+    def cpu_times(self):
+        times = [p.cpu_times() for p in self.procs]
+        return type("Times", (), {"user": sum(t.user for t in times),
+                                  "system": sum(t.system for t in times)})()
+
+    def memory_info(self):
+        return type("Mem", (), {"rss": sum(p.memory_info().rss for p in self.procs)})()
+
+
+async def main_async(args: argparse.Namespace, host: str, port: int, pids: list[int],
                      pool: list[tuple[str, list[str]]]) -> dict:
     run = Run(args, host, port, pool)
-    server = psutil.Process(pid) if pid else None
+    server = Processes(pids) if pids else None
     me = psutil.Process()
     peak_rss = 0
     loop = asyncio.get_running_loop()
@@ -515,7 +540,11 @@ def main() -> None:
     ap.add_argument("--message-queue", help="a Redis URL, as MESSAGE_QUEUE")
     ap.add_argument("--url", help="use this running server instead of starting one "
                     "(give --database-url of its database, for setting up tables)")
-    ap.add_argument("--pid", type=int, help="with --url: the server's pid, for CPU and memory")
+    ap.add_argument("--pid", help="with --url: the server's pid, for CPU and memory (several, "
+                    "comma-separated, are added up)")
+    ap.add_argument("--table-query", action="store_true",
+                    help="name the table in each connection's URL (?table=), as the browser "
+                    "does, for servers behind a proxy routing by table")
     ap.add_argument("--no-pin", dest="pin", action="store_false",
                     help="do not pin the server to CPU 0 and the client to CPU 1")
     ap.add_argument("--deflate", action="store_true",
@@ -538,13 +567,13 @@ def main() -> None:
         proc = None
         if args.url:
             host, _, port = args.url.removeprefix("http://").rstrip("/").partition(":")
-            pid = args.pid
+            pids = [int(p) for p in (args.pid or "").split(",") if p]
         else:
             host, port = "127.0.0.1", _free_port()
             proc = start_server(args, port, database_url, Path(tmp) / "server.log")
-            pid = proc.pid
+            pids = [proc.pid]
         try:
-            result = asyncio.run(main_async(args, host, int(port), pid, pool))
+            result = asyncio.run(main_async(args, host, int(port), pids, pool))
         finally:
             if proc:
                 proc.terminate()
