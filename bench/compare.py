@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Our server against the boardgame.io peer, side by side, in one run.
 
-    .venv/bin/python bench/compare.py                  # the full comparison (about 25 min)
+    .venv/bin/python bench/compare.py                  # the full comparison (30-40 min)
     .venv/bin/python bench/compare.py --quick          # a short run, to check it works
 
 It runs our `bench/load.py` and the peer's `load.js` (../shared/peers/boardgameio, copied to
@@ -144,9 +144,13 @@ def main() -> None:
     steady: dict[str, list[dict]] = {"ours": [], "peer": []}
     for i in range(args.repeat):
         for who in ("ours", "peer") if i % 2 == 0 else ("peer", "ours"):
-            r = (run_ours(args.tables, args.interval, args.duration, args.warmup)
-                 if who == "ours" else
-                 run_peer(peer, args.tables, args.interval * 3 / 4, args.duration))
+            try:
+                r = (run_ours(args.tables, args.interval, args.duration, args.warmup)
+                     if who == "ours" else
+                     run_peer(peer, args.tables, args.interval * 3 / 4, args.duration))
+            except SystemExit as exc:  # one failed run is reported, the others still run
+                say(f"steady {i + 1}/{args.repeat} {who} failed: {exc}")
+                continue
             steady[who].append(r)
             say(f"steady {i + 1}/{args.repeat} {who}: {json.dumps(r)}")
 
@@ -157,8 +161,14 @@ def main() -> None:
             if failed[who] >= 2:
                 continue
             interval = seats / offered
-            r = (run_ours(args.tables, interval, args.duration, args.warmup) if who == "ours"
-                 else run_peer(peer, args.tables, interval * 3 / 4, args.duration))
+            try:
+                r = (run_ours(args.tables, interval, args.duration, args.warmup)
+                     if who == "ours"
+                     else run_peer(peer, args.tables, interval * 3 / 4, args.duration))
+            except SystemExit as exc:
+                say(f"step {offered:g}/s {who} failed: {exc}")
+                failed[who] += 1
+                continue
             r["ok"] = r["p99"] <= args.p99_limit and r["errors"] == 0
             failed[who] = 0 if r["ok"] else failed[who] + 1
             stepping[who].append(r)
