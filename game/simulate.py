@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import statistics
 from collections import Counter
 
@@ -30,16 +32,63 @@ def game_summary(state: GameState) -> dict:
     }
 
 
+GAMES_PER_WORKER = 500  # fewer games than this per core are not worth another process
+_job: tuple = ()  # what forked workers play: set just before the pool is made
+
+
 def simulate(deck: Deck, scenario: str, players: int, seed: int, games: int, bots: list[str],
              *, difficulty: str | None = None, options: dict | None = None,
-             details: bool = False) -> dict:
+             details: bool = False, workers: int | None = None) -> dict:
     """Play `games` games with seeds seed, seed+1, ...; return per-game results (always for
-    a single game) and aggregates."""
+    a single game) and aggregates.
+
+    Games are independent, so a long run is shared out over the machine's cores (`workers`,
+    by default one per core and per GAMES_PER_WORKER games) in ranges of seeds, and put back
+    together in seed order: the result is the same as playing them one after the other."""
+    global _job
+    if workers is None:
+        workers = min(os.cpu_count() or 1, games // GAMES_PER_WORKER)
+    forking = "fork" in multiprocessing.get_all_start_methods()  # the deck need not pickle
+    summaries: list[dict] = []
+    proposed: Counter[str] = Counter()
+    adopted: Counter[str] = Counter()
+    if workers > 1 and forking:
+        # A scenario or option that cannot play fails here, not inside a worker.
+        new_game(deck, scenario, players, seed, difficulty=difficulty, options=options)
+        step = -(-games // (workers * 4))  # a few ranges per worker, to even out the load
+        ranges = [(seed + i, min(step, games - i)) for i in range(0, games, step)]
+        _job = (deck, scenario, players, bots, difficulty, options)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_play_range, ranges)
+        finally:
+            _job = ()
+    else:
+        parts = [_play_range((seed, games), (deck, scenario, players, bots, difficulty,
+                                             options))]
+    for part_summaries, part_proposed, part_adopted in parts:  # in seed order
+        summaries += part_summaries
+        proposed.update(part_proposed)
+        adopted.update(part_adopted)
+    out: dict = {"deck": deck.id, "scenario": scenario, "players": players, "seed": seed,
+                 "games": games, "bots": bots, "difficulty": difficulty}
+    if games == 1 or details:
+        out["results"] = summaries
+    if games > 1:
+        out["aggregate"] = aggregate(deck, summaries, proposed, adopted)
+    return out
+
+
+def _play_range(first_count: tuple[int, int], job: tuple = ()) -> tuple[list, Counter, Counter]:
+    """Play `count` games from seed `first`: their summaries and the cards proposed and
+    adopted."""
+    deck, scenario, players, bots, difficulty, options = job or _job
+    first, count = first_count
     summaries = []
     proposed: Counter[str] = Counter()
     adopted: Counter[str] = Counter()
-    for i in range(games):
-        state = play_game(deck, scenario, players, seed + i, bots, difficulty=difficulty,
+    for game_seed in range(first, first + count):
+        state = play_game(deck, scenario, players, game_seed, bots, difficulty=difficulty,
                           options=options)
         summaries.append(game_summary(state))
         for rnd in state.rounds:
@@ -48,13 +97,7 @@ def simulate(deck: Deck, scenario: str, players: int, seed: int, games: int, bot
                     proposed[p.card] += 1
             for a in rnd.adopted:
                 adopted[a.card.id] += 1
-    out: dict = {"deck": deck.id, "scenario": scenario, "players": players, "seed": seed,
-                 "games": games, "bots": bots, "difficulty": difficulty}
-    if games == 1 or details:
-        out["results"] = summaries
-    if games > 1:
-        out["aggregate"] = aggregate(deck, summaries, proposed, adopted)
-    return out
+    return summaries, proposed, adopted
 
 
 def _spread(values: list[float]) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -104,3 +105,17 @@ def test_a_difficulty_brings_its_own_bots_unless_told_otherwise(capsys):
     assert code == 0 and json.loads(out)["bots"] == ["objective"]
     code, out, _ = run_cli(capsys, *base)
     assert code == 0 and json.loads(out)["bots"] == ["greedy"]
+
+
+# The results of good-governance's council-chatbot, 4 greedy players, seed 1, 60 games,
+# with every game's details: a change that speeds up the engine or the bots must not move
+# them (a change to the rules or the deck does, and updates this on purpose).
+PINNED = "c465119612355a099430d5df9cdbdfd42a86410297160cc9f7b9c5f135ea3a1d"
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_simulation_results_are_pinned_for_a_seed_however_many_processes_play(workers):
+    deck = good_governance()
+    out = simulate(deck, "council-chatbot", 4, 1, 60, ["greedy"], details=True,
+                   workers=workers)
+    assert hashlib.sha256(json.dumps(out, sort_keys=True).encode()).hexdigest() == PINNED
