@@ -26,6 +26,7 @@ CODES: dict[str, Code] = {
     "bad_host": Code(400, "the Host header names a host the server does not answer to"),
     # who is asking
     "not_joined": Code(400, "the connection has not said hello to a table"),
+    "wrong_table": Code(400, "routed by table, the connection was opened for another table"),
     "bad_token": Code(403, "the seat token is not (or no longer) a seat's at this table"),
     "bad_key": Code(403, "the facilitator key or the screen link's secret is wrong"),
     "not_facilitator": Code(403, "only the facilitator may do that"),
