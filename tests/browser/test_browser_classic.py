@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import PHONE, axe, new_page, no_trouble, open_card, shot
+from browser_helpers import PHONE, axe, new_page, no_trouble, play_solo_round, shot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -21,16 +21,7 @@ def test_whole_classic_game_from_the_practice_page(browser, server):
     page.wait_for_url(re.compile(r"/play/"))
     rounds = 5
     for number in range(1, rounds + 1):
-        open_card(page)
-        page.get_by_role("group", name="Involve which group?").first \
-            .get_by_role("radio").first.check()
-        page.get_by_role("button", name=re.compile("^Propose ")).first.click()
-        page.get_by_role("button", name="I'm ready to vote").click()
-        for box in page.get_by_role("checkbox", name=re.compile("^Back ")).all():
-            box.check()
-        page.get_by_role("button", name="Cast my vote").click()
-        expect(page.get_by_role("heading", name=re.compile(rf"^Coach: round {number}\b"))) \
-            .to_be_visible()
+        play_solo_round(page, number)
         if number < rounds:
             page.get_by_role("button", name="Ready for the next round").click()
     page.get_by_role("button", name="Ready to finish").click()

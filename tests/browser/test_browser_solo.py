@@ -8,7 +8,7 @@ import re
 import urllib.request
 
 import pytest
-from browser_helpers import PHONE, axe, new_page, no_trouble, open_card, shot
+from browser_helpers import PHONE, axe, new_page, no_trouble, open_card, play_solo_round, shot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -59,16 +59,7 @@ def test_whole_solo_game_from_the_practice_page(browser, server):
     page.wait_for_url(re.compile(r"/play/"))
     rounds = 5
     for number in range(1, rounds + 1):
-        open_card(page)
-        page.get_by_role("group", name="Involve which group?").first \
-            .get_by_role("radio").first.check()
-        page.get_by_role("button", name=re.compile("^Propose ")).first.click()
-        page.get_by_role("button", name="I'm ready to vote").click()
-        for box in page.get_by_role("checkbox", name=re.compile("^Back ")).all():
-            box.check()
-        page.get_by_role("button", name="Cast my vote").click()
-        coach = page.get_by_role("heading", name=re.compile(rf"^Coach: round {number}\b"))
-        expect(coach).to_be_visible()
+        play_solo_round(page, number)
         # The coach says what the learner's choice did, in words.
         expect(page.get_by_text(re.compile(r"^You proposed "))).to_be_visible()
         if number < rounds:
