@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
+from fixtures.answers import Answers
 
 REPO = Path(__file__).resolve().parents[2]
 DECK = "good-governance"
@@ -178,7 +179,7 @@ def pg_conninfo(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-class Client:
+class Client(Answers):
     """One python-socketio client: a phone, the table screen, a facilitator's laptop, or a
     stranger. Records every view and every other event it receives."""
 
@@ -215,17 +216,6 @@ class Client:
             self.answers.append(answer)
         return answer
 
-    def ok(self, event: str, data: object = None) -> dict:
-        answer = self.call(event, data)
-        assert answer.get("ok") is True, f"{self.label} {event} {data}: {answer}"
-        return answer
-
-    def refused(self, event: str, data: object, code: str) -> dict:
-        answer = self.call(event, data)
-        assert answer.get("ok") is False, f"{self.label} {event} {data} was accepted: {answer}"
-        assert answer["error"]["code"] == code, f"{self.label} {event} {data}: {answer}"
-        assert isinstance(answer["error"]["message"], str) and answer["error"]["message"]
-        return answer
 
     def _snapshot(self, answer: dict) -> None:
         """hello and join answer with the table and game as they are, as the browser uses
