@@ -43,9 +43,9 @@ import signal  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
-from game.config import Config  # noqa: E402
-from game.diskcheck import low_space, unwritable  # noqa: E402
-from game.web import create_app  # noqa: E402
+from game.server.app import create_app  # noqa: E402
+from game.server.config import Config  # noqa: E402
+from game.store.diskcheck import low_space, unwritable  # noqa: E402
 
 log = logging.getLogger("game.server")
 

@@ -3,7 +3,7 @@
 gunicorn's gevent worker patches the standard library before importing this module.
 """
 
-from game.web import create_app
+from game.server.app import create_app
 
 app, socketio = create_app()
 app.extensions["game"]["start_clock"]()  # phase timers

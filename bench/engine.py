@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from game.deck_loader import load_deck  # noqa: E402
-from game.simulate import play_game, simulate  # noqa: E402
+from game.decks.loader import load_deck  # noqa: E402
+from game.engine.simulate import play_game, simulate  # noqa: E402
 
 AIM_GAMES_PER_SECOND = 1000
 AIM_SIMULATE_SECONDS = 15.0

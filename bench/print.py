@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from game.deck_loader import load_deck  # noqa: E402
+from game.decks.loader import load_deck  # noqa: E402
 from game.paper import render  # noqa: E402
 
 DECKS = [*sorted(p for p in (ROOT / "cards").iterdir() if p.is_dir()),

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from game.bots import BOT_KINDS
-from game.deck_loader import check_deck
+from game.decks.loader import check_deck
+from game.engine.bots import BOT_KINDS
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -27,8 +27,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from game.engine import IllegalAction
-    from game.simulate import simulate
+    from game.engine.actions import IllegalAction
+    from game.engine.simulate import simulate
 
     deck, problems = check_deck(args.deck)
     if problems or deck is None:

@@ -7,10 +7,10 @@ import statistics
 import pytest
 from fixtures.gamekit import check_invariants, good_governance, start_tracks, tiny
 
-from game.bots import BOT_KINDS, choose, play_bots
-from game.engine import legal_actions, new_game, step
-from game.greedy import greedy_proposal
-from game.simulate import play_game
+from game.engine.actions import legal_actions, new_game, step
+from game.engine.bots import BOT_KINDS, choose, play_bots
+from game.engine.greedy import greedy_proposal
+from game.engine.simulate import play_game
 
 
 def canonical(action: dict) -> tuple:

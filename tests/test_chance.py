@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from game.chance import Chance
-from game.config import ROOT
-from game.deck_loader import load_deck
-from game.engine import new_game
+from game.decks.loader import load_deck
+from game.engine.actions import new_game
+from game.engine.chance import Chance
+from game.server.config import ROOT
 
 
 def test_the_stream_of_draws_is_pinned():

@@ -11,7 +11,7 @@ import pytest
 from fixtures.gamekit import REPO, TINY, good_governance
 
 from game import cli
-from game.simulate import simulate
+from game.engine.simulate import simulate
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:

@@ -10,7 +10,7 @@ import pytest
 from fixtures.gamekit import CARDS, FIXTURES, REPO
 
 from game import cli
-from game.deck_loader import DeckInvalid, check_deck, load_deck
+from game.decks.loader import DeckInvalid, check_deck, load_deck
 
 BROKEN = "tests/fixtures/decks/broken"
 

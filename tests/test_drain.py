@@ -1,4 +1,4 @@
-"""Stopping (game/drain.py): what is in flight finishes, what changes things is refused once
+"""Stopping (game/server/drain.py): what is in flight finishes, what changes things is refused once
 closing, and a hello (which only reads) is still answered."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from game.drain import Drain
-from game.limits import BadRequest
+from game.server.drain import Drain
+from game.server.limits import BadRequest
 
 
 def test_closing_waits_for_events_in_flight_and_refuses_new_changes() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fixtures.gamekit import TINY, actors, check_invariants, play, snapshot, start_tracks, tiny
 
-from game.deck_loader import load_deck
-from game.engine import (
+from game.decks.loader import load_deck
+from game.engine.actions import (
     IllegalAction,
     adopt_limit,
     apply,
@@ -21,7 +21,7 @@ from game.engine import (
     score,
     step,
 )
-from game.view import view
+from game.engine.view import view
 
 # Seed 2, scenario pilot, 3 seats deals: roles convenor, treasurer, researcher; hands
 # [workshop, survey, board], [audit, workshop, panel], [panel, survey, survey]; event rally.
@@ -502,7 +502,7 @@ def test_a_cost_change_can_depend_on_the_affected_groups(tmp_path):
     state = new_game(load_deck(folder), "pilot", 3, 0)  # round 1 draws grant
     assert card_cost(state, "jury", "public") == 2 and card_cost(state, "jury", "staff") == 2
     assert card_cost(state, "survey", "experts") == 1
-    from game.coach import best_alternative
+    from game.engine.coach import best_alternative
 
     step(state, {"type": "advance"})
     assert best_alternative(state, 0)["best"]["plan"]

@@ -9,11 +9,11 @@ import itertools
 import pytest
 from fixtures.gamekit import good_governance, play, tiny
 
-from game.coach import alternatives, best_alternative
-from game.engine import new_game, round_setting, step
-from game.rules import Adoption
-from game.scoring import change_value, effective_cost, score_round
-from game.simulate import play_game
+from game.decks.rules import Adoption
+from game.engine.actions import new_game, round_setting, step
+from game.engine.coach import alternatives, best_alternative
+from game.engine.scoring import change_value, effective_cost, score_round
+from game.engine.simulate import play_game
 
 
 def value_of(state, rnd, adopted) -> float:

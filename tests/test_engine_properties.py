@@ -18,7 +18,8 @@ from fixtures.gamekit import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.engine import (
+from game.decks.rules import Adoption
+from game.engine.actions import (
     GameState,
     action_types,
     legal_actions,
@@ -27,9 +28,8 @@ from game.engine import (
     score,
     step,
 )
-from game.rules import Adoption
-from game.scoring import change_value, plan_worth, score_round, single_worth
-from game.view import view
+from game.engine.scoring import change_value, plan_worth, score_round, single_worth
+from game.engine.view import view
 
 TABLE_OPTIONS = st.sampled_from([
     None,
@@ -153,7 +153,7 @@ def test_good_governance_any_legal_play(data, seats, seed, scenario, options, di
 @given(data=st.data(), seed=st.integers(0, 2**32))
 def test_apply_leaves_the_old_state_alone(data, seed):
     """`apply` returns a new state; the one it was given still replays to the same views."""
-    from game.engine import apply
+    from game.engine.actions import apply
 
     state = new_game(tiny(), "pilot", 3, seed)
     history: list[tuple[list[dict], str]] = []
@@ -177,7 +177,7 @@ def test_apply_leaves_the_old_state_alone(data, seed):
        steps=st.integers(0, 120))
 def test_plan_worth_is_exactly_the_value_of_the_scored_changes(data, seed, deck_name, steps):
     """The bots' fast valuation must agree with scoring the plan in full, to the last bit."""
-    from game.bots import choose
+    from game.engine.bots import choose
 
     deck = tiny() if deck_name == "tiny" else good_governance()
     scenario = data.draw(st.sampled_from(sorted(deck.scenarios)))
@@ -209,7 +209,7 @@ def test_what_bots_remember_never_changes_what_they_choose(data, seed, scenario,
     """Bots keep what they work out in the round's cache. Whatever happens in between
     (abilities, events redrawn, costs cut, proposals coming in), a bot with that cache must
     choose what a bot working everything out afresh (on a copy, whose cache is empty) would."""
-    from game.bots import choose
+    from game.engine.bots import choose
 
     state = new_game(tiny(), scenario, 4, seed, options=options)
     for _ in range(300):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 import re
 
-from game.config import ROOT
 from game.errors import CODES
+from game.server.config import ROOT
 
 REFUSALS = {"BadRequest", "IllegalAction", "GameError"}
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from game import fastjson
+from game.server import fastjson
 
 
 def test_encodes_compactly_as_the_standard_library_does() -> None:

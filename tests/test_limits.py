@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from game.limits import BadRequest, RateLimiter, SweptMemoryStorage, check_depth, clean_name
+from game.server.limits import BadRequest, RateLimiter, SweptMemoryStorage, check_depth, clean_name
 
 
 @pytest.mark.parametrize(("sent", "kept"), [

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from game import solo
-from game.bots import choose
-from game.config import ROOT
-from game.engine import score
-from game.limits import BadRequest
-from game.store import Store
-from game.tables import DeckLibrary, Tables
+from game.engine.actions import score
+from game.engine.bots import choose
+from game.server import solo
+from game.server.config import ROOT
+from game.server.limits import BadRequest
+from game.server.tables import DeckLibrary, Tables
+from game.store.database import Store
 
 BROWSER = "browser-test-0001"
 
@@ -43,7 +43,7 @@ def test_solo_game_ends_with_a_debrief_equal_to_the_engine(tables: Tables) -> No
     assert live.record.status == "playing"
     assert [s.kind for s in live.seats] == ["human", "bot", "bot", "bot"]
     learner_plays(tables, live, token)
-    from game.debrief import debrief
+    from game.engine.debrief import debrief
 
     fresh = tables.reload(live.record.id)  # folded again from the log alone
     sheet = debrief(fresh.state)

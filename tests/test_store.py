@@ -1,4 +1,5 @@
-"""Tests for game.store, each run on SQLite (a file) and on PostgreSQL (a schema of its own).
+"""Tests for game.store.database, each run on SQLite (a file) and on PostgreSQL (a schema of
+its own).
 
 PostgreSQL comes from TEST_POSTGRES_URL (default: trust auth on 127.0.0.1). Without it the
 PostgreSQL cases skip, except in CI (CI=true), where they fail.
@@ -26,10 +27,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.pool import NullPool
 
-from game import migrations
-from game import store as store_module
-from game.migrations import LATEST
-from game.store import (
+from game.store import database as store_module
+from game.store import migrations
+from game.store.database import (
     UNDO,
     ActionRecord,
     Conflict,
@@ -39,6 +39,7 @@ from game.store import (
     TableRecord,
     in_effect,
 )
+from game.store.migrations import LATEST
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://@127.0.0.1:5432/test")
 REPO = Path(__file__).resolve().parents[1]
@@ -530,7 +531,7 @@ def test_health_of_an_unreachable_database_is_not_ok_and_does_not_raise(
 # taking the next free seq and counting the Conflicts it loses.
 WORKER = r"""
 import json, os, sys
-from game.store import Conflict, Store
+from game.store.database import Conflict, Store
 
 mode, url = sys.argv[1], sys.argv[2]
 print("ready", flush=True)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from game.bots import choose
-from game.config import ROOT
-from game.limits import BadRequest
-from game.store import Store, StoreError
-from game.tables import DeckLibrary, Identity, Live, Tables
+from game.engine.bots import choose
+from game.server.config import ROOT
+from game.server.limits import BadRequest
+from game.server.tables import DeckLibrary, Identity, Live, Tables
+from game.store.database import Store, StoreError
 
 DECK, SCENARIO = "good-governance", "council-chatbot"
 TIMERS = {"timers": {"proposal": 600, "discussion": 600, "vote": 600}}
@@ -242,7 +242,7 @@ def test_an_undo_that_cannot_be_saved_leaves_the_log_and_the_game_as_they_were(
         tmp_path: Path, library: DeckLibrary) -> None:
     """Solo undo appends one row; if it cannot be written, the learner is told so, and the
     log and the game they see keep every action."""
-    from game import solo
+    from game.server import solo
 
     db = tmp_path / "t.db"
     tables = Tables(Store(f"sqlite:///{db}"), library)

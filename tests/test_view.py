@@ -8,9 +8,9 @@ import json
 import pytest
 from fixtures.gamekit import good_governance, play, tiny
 
-from game.attribution import STAMP, for_engine, note, stamp
-from game.engine import new_game, step
-from game.view import view
+from game.engine.actions import new_game, step
+from game.engine.attribution import STAMP, for_engine, note, stamp
+from game.engine.view import view
 
 # Seed 2, pilot, 3 seats: roles convenor, treasurer, researcher.
 OBJECTIVES = {r.id: r.objective.text for r in tiny().roles.values()}

@@ -1,5 +1,5 @@
-"""Every word of the deck vocabulary (game/vocabulary.py), one case each: a tiny deck that uses
-the word, played in a situation where it holds and one where it does not.
+"""Every word of the deck vocabulary (game/decks/vocabulary.py), one case each: a tiny deck that
+uses the word, played in a situation where it holds and one where it does not.
 
 Conditions are checked through the scoring the engine plays with (score_round, and plan_worth,
 which bots and the coach use, must agree with it); effects through the engine itself. A word
@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from game.deck import Deck
-from game.deck_loader import check_deck, load_deck
-from game.engine import adopt_limit, card_cost, new_game, step
-from game.rules import Adoption
-from game.scoring import RoundSetting, change_value, plan_worth, score_round
-from game.vocabulary import CONDITION_PLACES, CONDITIONS, EFFECTS
+from game.decks.loader import check_deck, load_deck
+from game.decks.model import Deck
+from game.decks.rules import Adoption
+from game.decks.vocabulary import CONDITION_PLACES, CONDITIONS, EFFECTS
+from game.engine.actions import adopt_limit, card_cost, new_game, step
+from game.engine.scoring import RoundSetting, change_value, plan_worth, score_round
 
 # Two cards: jury (open; power 4; public 2, staff 1) and survey (closed; power 0; public 1).
 # The scenario's one rule adds 1 to `mark`, a track no card moves, when its condition holds.

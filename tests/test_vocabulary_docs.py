@@ -1,5 +1,5 @@
 """The Conditions and Effects tables in docs/decks.md are the vocabulary's registry
-(game/vocabulary.py): a word the loader knows but the docs leave out, a documented word the
+(game/decks/vocabulary.py): a word the loader knows but the docs leave out, a documented word the
 loader refuses, or a place that differs fails here."""
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ import re
 
 import pytest
 
-from game.config import ROOT
-from game.vocabulary import (
+from game.decks.vocabulary import (
     CONDITION_PLACES,
     CONDITIONS,
     EFFECT_PLACES,
     EFFECTS,
     places_in_words,
 )
+from game.server.config import ROOT
 
 DOC = (ROOT / "docs" / "decks.md").read_text()
 

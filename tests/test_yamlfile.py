@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from game import yamlfile
-from game.yamlfile import DeckFileError, Map, Seq, load_yaml
+from game.decks import yamlfile
+from game.decks.yamlfile import DeckFileError, Map, Seq, load_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 DECK_FILES = sorted((REPO / "cards").glob("*/*.yaml")) + sorted(
@@ -72,7 +72,7 @@ def test_tricky_files_read_the_same_both_ways(text: str, tmp_path: Path,
 
 def test_valid_decks_are_read_by_the_fast_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """The slow parser is only for saying what is wrong with a file."""
-    from game.deck_loader import check_deck
+    from game.decks.loader import check_deck
 
     class Slow(yamlfile._NoAliasLoader):
         def __init__(self, *args: object) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from fpdf import FPDF
 
-from game.deck import Deck
+from game.decks.model import Deck
 from game.paper.cards import (
     INK,
     MUTED,

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from game.deck import Deck, Event, Intervention, Role
+from game.decks.model import Deck, Event, Intervention, Role
+from game.decks.wording import effect_words, rule_words
 from game.paper.sheet import FONT, PAD, Box, clean, line_height
-from game.wording import effect_words, rule_words
 
 INK = (20, 20, 20)
 MUTED = (70, 70, 70)

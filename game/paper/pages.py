@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
-from game.deck import Deck, Scenario, Settings
+from game.decks.model import Deck, Scenario, Settings
+from game.decks.wording import rule_words, win_words
 from game.paper.cards import INK, MUTED
 from game.paper.sheet import FONT, Paper, clean, line_height
-from game.wording import rule_words, win_words
 
 MARGIN = 15.0
 

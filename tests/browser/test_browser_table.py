@@ -14,7 +14,7 @@ import pytest
 from browser_helpers import PHONE, PROJECTOR, api_table, axe, join, new_page, no_trouble, shot
 from playwright.sync_api import Page, expect
 
-from game.limits import MAX_NAME
+from game.server.limits import MAX_NAME
 
 pytestmark = pytest.mark.browser
 CONSOLE = {"width": 1366, "height": 768}

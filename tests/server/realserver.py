@@ -141,7 +141,7 @@ class ServerProcess:
 
     def action_log(self, table_id: str) -> list[dict]:
         """[{"seq", "seat", "action", "by"}] in seq order, straight from the database. The
-        table stamps each logged action with who made it (game.attribution); "action" is the
+        table stamps each logged action with who made it (game.engine.attribution); "action" is the
         move without that stamp, "by" the stamp (None if there is none)."""
         query = "SELECT seq, seat, action FROM actions WHERE table_id = ? ORDER BY seq"
         if self.database_url.startswith("postgresql"):

@@ -1,0 +1,523 @@
+"""Read a deck folder, check every part of it, and build a `Deck`.
+
+Every problem found is collected (not just the first) as a `Problem` with file and line,
+in words a facilitator can act on. The server uses this same code, so a deck that passes
+`python -m game validate` is a deck the server will play.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from game.decks.fields import ID_RE, LIST_SECTIONS, MAX_NAME, DeckFields, suggest
+from game.decks.model import (
+    DEFAULT_CRITERIA,
+    Ability,
+    Criterion,
+    Deck,
+    Difficulty,
+    Event,
+    Group,
+    Intervention,
+    Objective,
+    Role,
+    Scenario,
+    Settings,
+    Stage,
+    Tag,
+    Track,
+)
+from game.decks.rules import Rule
+from game.decks.vocabulary import condition, effects
+from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_yaml
+
+MAX_FILES = 40
+MAX_ITEMS = 400
+
+MAP_SECTIONS = ("deck", "settings")
+PHASES = ("proposal", "discussion", "vote")
+BOT_KINDS = ("random", "greedy", "objective")
+EVENT_KINDS = ("requirement", "challenge", "change")
+
+
+class DeckInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def load_deck(path: str | Path) -> Deck:
+    deck, problems = check_deck(path)
+    if problems or deck is None:
+        raise DeckInvalid(problems)
+    return deck
+
+
+def check_deck(path: str | Path) -> tuple[Deck | None, list[Problem]]:
+    """Return the deck (None if it could not be built) and every problem found."""
+    return _Reader(Path(path)).read()
+
+
+
+class _Reader(DeckFields):
+    # ---- reading files ---------------------------------------------------------------------
+
+    def read(self) -> tuple[Deck | None, list[Problem]]:
+        files = self._files()
+        if files is None:
+            return None, self.problems
+        merged: dict[str, object] = {}
+        for file in files:
+            display = str(file)
+            try:
+                data = load_yaml(file, display)
+            except DeckFileError as exc:
+                self.problems.append(exc.problem)
+                continue
+            except OSError as exc:
+                self.problems.append(Problem(display, 1, f"cannot read file: {exc.strerror}"))
+                continue
+            if data is None:
+                continue
+            if not isinstance(data, Map):
+                self.problems.append(Problem(display, 1, "a deck file must be a mapping of "
+                                     "sections such as 'deck:', 'interventions:'"))
+                continue
+            self._merge(data, merged)
+        if self.problems:
+            return None, self.problems
+        deck = self._build(merged)
+        return (None if self.problems else deck), self.problems
+
+    def _files(self) -> list[Path] | None:
+        if self.path.is_file():
+            return [self.path]
+        if not self.path.is_dir():
+            self.error(None, None, "no such deck: give a folder under cards/ or a .yaml file")
+            return None
+        files = sorted(p for p in self.path.iterdir()
+                       if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            self.error(None, None, "the folder holds no .yaml files")
+            return None
+        if len(files) > MAX_FILES:
+            self.error(None, None, f"a deck may have at most {MAX_FILES} files")
+            return None
+        return files
+
+    def _merge(self, data: Map, merged: dict[str, object]) -> None:
+        for key, value in data.items():
+            if key in LIST_SECTIONS:
+                if not isinstance(value, Seq):
+                    self.error(data, key, f"'{key}' must be a list (lines starting with '- ')")
+                    continue
+                target = merged.get(key)
+                if not isinstance(target, Seq):
+                    target = merged[key] = Seq()
+                    target.file, target.line, target.item_lines = value.file, value.line, []
+                for i, item in enumerate(value):
+                    target.append(item)
+                    target.item_lines.append(value.line_of(i))
+                    if not isinstance(item, Map):
+                        self.error(value, i, f"each item of '{key}' must be a mapping with an id")
+            elif key in MAP_SECTIONS:
+                if key in merged:
+                    self.error(data, key, f"section '{key}' is given in more than one file")
+                elif not isinstance(value, Map):
+                    self.error(data, key, f"'{key}' must be a mapping of keys and values")
+                else:
+                    merged[key] = value
+            else:
+                options = (*LIST_SECTIONS, *MAP_SECTIONS)
+                self.error(data, key, f"unknown section '{key}'{suggest(key, options)}; "
+                           f"sections are: {', '.join(options)}")
+
+    # ---- the sections ----------------------------------------------------------------------
+
+    def _build(self, merged: dict[str, object]) -> Deck | None:
+        head = merged.get("deck")
+        if not isinstance(head, Map):
+            self.error(None, None, "the deck has no 'deck:' section (id, name, description)")
+            return None
+        for section in LIST_SECTIONS:
+            self._collect_ids(section, merged.get(section))
+        self.sections = {s: merged.get(s) for s in LIST_SECTIONS}
+
+        self.keys(head, ("id", "name", "description", "version"), ("id", "name"), "deck")
+        deck_id = head.get("id")
+        if not isinstance(deck_id, str) or not ID_RE.match(deck_id):
+            self.error(head, "id", "deck: 'id' must be lower-case letters, digits and hyphens")
+        elif self.path.is_dir() and deck_id != self.path.name:
+            self.error(head, "id", f"deck: id '{deck_id}' must match its folder name "
+                       f"'{self.path.name}'")
+
+        self._criteria()
+        self.groups = {i: Group(i, self.text(m, "name", f"group '{i}'", limit=MAX_NAME),
+                                self.text(m, "description", f"group '{i}'", required=False))
+                       for i, m in self._items("groups", ("id", "name", "description"),
+                                               ("id", "name"))}
+        self.tags = {i: Tag(i, self.text(m, "name", f"tag '{i}'", limit=MAX_NAME),
+                            self.text(m, "description", f"tag '{i}'", required=False),
+                            self.text(m, "coach", f"tag '{i}'", default="") or None)
+                     for i, m in self._items("tags", ("id", "name", "description", "coach"),
+                                             ("id", "name"))}
+        self._tracks()
+        before = len(self.problems)
+        settings = self._settings(merged.get("settings"))
+        settings_ok = len(self.problems) == before
+        stages = self._stages()
+        interventions = self._interventions()
+        events = self._events()
+        roles = self._roles()
+        scenarios = self._scenarios(events)
+        difficulties = self._difficulties()
+        for section in ("groups", "stages", "interventions", "scenarios"):
+            if not self.ids[section]:
+                self.error(head, None, f"the deck has no {section}: add at least one")
+        if settings_ok:  # else hand_size or seats may be a default, not what the author meant
+            self._check_dealing(settings, interventions, head)
+        self._check_drawable(events, scenarios)
+        if not self.problems:  # else a misspelt reference would show up here a second time
+            self._check_reachable(interventions, scenarios)
+        if settings.chair not in ("rotate", *roles):
+            self.error(merged.get("settings"), "chair",  # type: ignore[arg-type]
+                       f"settings: 'chair' is {settings.chair!r}; expected 'rotate' or a role id"
+                       f"{suggest(settings.chair, roles)}")
+        if self.problems:
+            return None
+        return Deck(
+            id=deck_id, name=self.text(head, "name", "deck", limit=MAX_NAME),  # type: ignore[arg-type]
+            description=self.text(head, "description", "deck", required=False),
+            version=self.integer(head, "version", "deck", 1, 10_000, 1), path=str(self.path),
+            criteria=self.criteria, groups=self.groups, tags=self.tags, tracks=self.tracks,
+            settings=settings, stages=stages, interventions=interventions, events=events,
+            roles=roles, scenarios=scenarios, difficulties=difficulties,
+        )
+
+    def _collect_ids(self, section: str, items: object) -> None:
+        if not isinstance(items, Seq):
+            return
+        if len(items) > MAX_ITEMS:
+            self.error(items, None, f"'{section}' has {len(items)} items; at most {MAX_ITEMS}")
+        seen = self.ids[section]
+        for i, item in enumerate(items):
+            if not isinstance(item, Map):
+                continue
+            ident = item.get("id")
+            if not isinstance(ident, str) or not ID_RE.match(ident):
+                self.error(items, i, f"{section}: 'id' {ident!r} must be lower-case letters, "
+                           "digits and hyphens, starting with a letter (like 'citizens-jury')")
+                continue
+            if ident in seen:
+                first = seen[ident]
+                self.error(item, "id", f"{section}: duplicate id '{ident}' (first used at "
+                           f"{first.file}:{first.line})")
+                continue
+            seen[ident] = item
+    def _items(self, section: str, allowed: tuple[str, ...], required: tuple[str, ...]):
+        for ident, m in self.ids[section].items():
+            self.keys(m, allowed, required, f"{section.rstrip('s')} '{ident}'")
+            yield ident, m
+
+    def _criteria(self) -> None:
+        if not self.ids["criteria"]:
+            self.criteria = {i: Criterion(i, n, d) for i, n, d in DEFAULT_CRITERIA}
+            self.ids["criteria"] = dict.fromkeys(self.criteria, Map())
+            return
+        for i, m in self._items("criteria", ("id", "name", "description"), ("id", "name")):
+            self.criteria[i] = Criterion(i, self.text(m, "name", f"criterion '{i}'",
+                                                      limit=MAX_NAME),
+                                         self.text(m, "description", f"criterion '{i}'",
+                                                   required=False))
+        clash = set(self.criteria) & set(self.ids["tracks"])
+        for name in clash:
+            self.error(self.ids["tracks"][name], "id",
+                       f"track '{name}' has the same id as a criterion: rename one")
+
+    def _tracks(self) -> None:
+        for i, m in self._items("tracks", ("id", "name", "description", "start", "min", "max"),
+                                ("id", "name", "start")):
+            what = f"track '{i}'"
+            lo = self.integer(m, "min", what, -1000, 1000, 0)
+            hi = self.integer(m, "max", what, -1000, 1000, 100)
+            start = self.integer(m, "start", what, -1000, 1000, lo)
+            if lo > hi:
+                self.error(m, "min", f"{what}: 'min' ({lo}) is above 'max' ({hi})")
+            elif not lo <= start <= hi:
+                self.error(m, "start", f"{what}: 'start' ({start}) must be between min ({lo}) "
+                           f"and max ({hi})")
+            self.tracks[i] = Track(i, self.text(m, "name", what, limit=MAX_NAME),
+                                   self.text(m, "description", what, required=False),
+                                   start, lo, hi)
+
+    def _settings(self, m: object) -> Settings:
+        if m is None:
+            return Settings(budget_track="budget" if "budget" in self.tracks else None)
+        assert isinstance(m, Map)
+        allowed = ("seats", "hand_size", "deal", "refill", "discard", "decision", "chair",
+                   "adopt_limit", "budget_track", "debt", "events_per_round", "base_scoring",
+                   "track_values", "timers", "on_timeout", "win")
+        self.keys(m, allowed, (), "settings")
+        s = "settings"
+        seats_min, seats_max = 3, 6
+        if "seats" in m:
+            seats = m["seats"]
+            if isinstance(seats, Map):
+                self.keys(seats, ("min", "max"), ("min", "max"), "settings: seats")
+                seats_min = self.integer(seats, "min", "settings: seats", 1, 8, 3)
+                seats_max = self.integer(seats, "max", "settings: seats", 1, 8, 6)
+                if seats_min > seats_max:
+                    self.error(seats, "min", "settings: seats 'min' is above 'max'")
+            else:
+                self.error(m, "seats", "settings: 'seats' must look like {min: 3, max: 6}")
+        budget = m.get("budget_track", "budget" if "budget" in self.tracks else None)
+        if budget is not None:
+            budget = self.ref(budget, m, "budget_track", "tracks", s, self.tracks)
+        track_values = self.id_map(m, "track_values", "tracks", s,
+                                   lambda v, n, k: self.number(v, n, k, s, -10, 10))
+        timers = {"proposal": 120, "discussion": 180, "vote": 60}
+        if "timers" in m:
+            node = m["timers"]
+            if isinstance(node, Map):
+                self.keys(node, PHASES, (), "settings: timers")
+                for phase in PHASES:
+                    timers[phase] = self.integer(node, phase, "settings: timers", 0, 3600,
+                                                 timers[phase])
+            else:
+                self.error(m, "timers", "settings: 'timers' must look like {proposal: 120}")
+        on_timeout = {"proposal": "pass", "vote": "abstain"}
+        if "on_timeout" in m:
+            node = m["on_timeout"]
+            if isinstance(node, Map):
+                self.keys(node, ("proposal", "vote"), (), "settings: on_timeout")
+                on_timeout["proposal"] = self.choice(node, "proposal", "settings: on_timeout",
+                                                     ("pass", "best"), "pass")
+                on_timeout["vote"] = self.choice(node, "vote", "settings: on_timeout",
+                                                 ("abstain", "approve"), "abstain")
+            else:
+                self.error(m, "on_timeout", "settings: 'on_timeout' must look like "
+                           "{proposal: pass, vote: abstain}")
+        debt = m.get("debt", False)
+        if not isinstance(debt, bool):
+            self.error(m, "debt", "settings: 'debt' must be true or false")
+            debt = False
+        win = condition(self, m["win"], m, "win", "game", "settings: win") if "win" in m else None
+        chair = m.get("chair", "rotate")
+        return Settings(
+            seats_min=seats_min, seats_max=seats_max,
+            hand_size=self.integer(m, "hand_size", s, 1, 10, 4),
+            deal=self.choice(m, "deal", s, ("hidden", "open"), "hidden"),
+            refill=self.choice(m, "refill", s, ("draw", "none"), "draw"),
+            discard=self.choice(m, "discard", s, ("adopted", "proposed"), "adopted"),
+            decision=self.choice(m, "decision", s, ("majority", "consensus", "chair"),
+                                 "majority"),
+            chair=chair if isinstance(chair, str) else "rotate",
+            adopt_limit=self.integer(m, "adopt_limit", s, 1, 8, 2),
+            budget_track=budget, debt=debt,
+            events_per_round=self.integer(m, "events_per_round", s, 0, 3, 1),
+            base_scoring=self.choice(m, "base_scoring", s, ("ratings", "none"), "ratings"),
+            track_values=track_values, timers=timers, on_timeout=on_timeout,
+            win=win, win_text=win.text if win else "",
+        )
+
+    def _stages(self) -> dict[str, Stage]:
+        out = {}
+        for i, m in self._items("stages", ("id", "name", "prompt", "rules"), ("id", "name")):
+            what = f"stage '{i}'"
+            out[i] = Stage(i, self.text(m, "name", what, limit=MAX_NAME),
+                           self.text(m, "prompt", what, required=False),
+                           self.rules(m, what, f"stage {i}"))
+        return out
+
+    def _interventions(self) -> dict[str, Intervention]:
+        out = {}
+        allowed = ("id", "name", "description", "ratings", "why", "tags", "reach", "tracks",
+                   "copies")
+        for i, m in self._items("interventions", allowed,
+                                ("id", "name", "description", "ratings", "why", "reach")):
+            what = f"intervention '{i}'"
+            ratings = self.id_map(m, "ratings", "criteria", what,
+                                  lambda v, n, k, w=what: self._star(v, n, k, w))
+            if "ratings" in m:
+                missing = [c for c in self.criteria if c not in ratings]
+                if missing and isinstance(m["ratings"], Map):
+                    self.error(m, "ratings", f"{what}: no rating for {', '.join(missing)}: "
+                               "rate it 0 to 5 on every criterion")
+            tags = self.ref_list(m, "tags", "tags", what, allow_empty=True) or ()
+            reach: dict[str, int] = {}
+            node = m.get("reach")
+            if isinstance(node, Map) and node:
+                for group, cost in node.items():
+                    if self.ref(group, node, group, "groups", what, self.groups, place="reach"):
+                        reach[group] = self.int_value(cost, node, group, f"{what} reach", 0, 20)
+            elif "reach" in m:
+                self.error(m, "reach", f"{what}: 'reach' must map each group it can involve to "
+                           "a cost, like {affected-communities: 2}")
+            tracks = self.id_map(m, "tracks", "tracks", what,
+                                 lambda v, n, k, w=what: self.int_value(v, n, k, w, -10, 10))
+            out[i] = Intervention(
+                i, self.text(m, "name", what, limit=MAX_NAME),
+                self.text(m, "description", what), ratings,
+                self.text(m, "why", what, limit=400), frozenset(tags), reach, tracks,
+                self.integer(m, "copies", what, 1, 4, 1))
+        return out
+
+    def _star(self, value: object, node: Map, key: str, what: str) -> int:
+        return self.int_value(value, node, key, f"{what} rating", 0, 5)
+
+    def _events(self) -> dict[str, Event]:
+        out = {}
+        allowed = ("id", "kind", "name", "text", "severity", "stages", "effects", "rules")
+        for i, m in self._items("events", allowed, ("id", "kind", "name", "text")):
+            what = f"event '{i}'"
+            stages = self.ref_list(m, "stages", "stages", what)
+            out[i] = Event(
+                i, self.choice(m, "kind", what, EVENT_KINDS, "requirement"),
+                self.text(m, "name", what, limit=MAX_NAME), self.text(m, "text", what),
+                self.integer(m, "severity", what, 1, 3, 1),
+                frozenset(stages) if stages else None,
+                effects(self, m, "effects", "event", what),
+                self.rules(m, what, f"event {i}"))
+            if not out[i].effects and not out[i].rules:
+                self.error(m, None, f"{what}: has neither 'effects' nor 'rules', so it changes "
+                           "nothing: add at least one")
+        return out
+
+    def _roles(self) -> dict[str, Role]:
+        out = {}
+        for i, m in self._items("roles", ("id", "name", "description", "ability", "objective"),
+                                ("id", "name")):
+            what = f"role '{i}'"
+            ability = objective = None
+            node = m.get("ability")
+            if isinstance(node, Map):
+                self.keys(node, ("name", "text", "phase", "effects"), ("name", "text", "effects"),
+                          f"{what} ability")
+                phase = node.get("phase")
+                if phase is not None and phase not in PHASES:
+                    self.error(node, "phase", f"{what} ability: 'phase' is {phase!r}; expected "
+                               f"one of: {', '.join(PHASES)}{suggest(phase, PHASES)}")
+                    phase = None
+                ability = Ability(self.text(node, "name", what, limit=MAX_NAME),
+                                  self.text(node, "text", what), phase,
+                                  effects(self, node, "effects", "ability", f"{what} ability"))
+            elif node is not None:
+                self.error(m, "ability", f"{what}: 'ability' must have name, text and effects")
+            node = m.get("objective")
+            if isinstance(node, Map):
+                self.keys(node, ("text", "condition"), ("text", "condition"), f"{what} objective")
+                cond = condition(self, node.get("condition"), node, "condition", "game",
+                                      f"{what} objective")
+                if cond:
+                    objective = Objective(self.text(node, "text", what), cond)
+            elif node is not None:
+                self.error(m, "objective", f"{what}: 'objective' must have text and condition")
+            out[i] = Role(i, self.text(m, "name", what, limit=MAX_NAME),
+                          self.text(m, "description", what, required=False), ability, objective)
+        return out
+
+    def _scenarios(self, events: dict[str, Event]) -> dict[str, Scenario]:
+        out = {}
+        allowed = ("id", "name", "context", "affected", "tracks", "weights", "targets", "stages",
+                   "events", "rules")
+        for i, m in self._items("scenarios", allowed, ("id", "name", "context")):
+            what = f"scenario '{i}'"
+            tracks = self.id_map(m, "tracks", "tracks", what,
+                                 lambda v, n, k, w=what: self._track_start(v, n, k, w))
+            weights = self.id_map(m, "weights", "criteria", what,
+                                  lambda v, n, k, w=what: self.number(v, n, k, w, 0, 10))
+            targets = self.id_map(m, "targets", "criteria", what,
+                                  lambda v, n, k, w=what: self.int_value(v, n, k, w, 0, 200))
+            stages = self.ref_list(m, "stages", "stages", what) or tuple(self.ids["stages"])
+            chosen = self.ref_list(m, "events", "events", what, allow_empty=True)
+            out[i] = Scenario(
+                i, self.text(m, "name", what, limit=MAX_NAME), self.text(m, "context", what),
+                frozenset(self.ref_list(m, "affected", "groups", what) or ()), tracks,
+                weights, targets, stages, tuple(events) if chosen is None else chosen,
+                self.rules(m, what, f"scenario {i}"))
+        return out
+
+    def _track_start(self, value: object, node: Map, key: str, what: str) -> int:
+        track = self.tracks[key]
+        return self.int_value(value, node, key, f"{what} tracks", track.min, track.max)
+
+    def _difficulties(self) -> dict[str, Difficulty]:
+        out = {}
+        allowed = ("id", "name", "description", "tracks", "max_severity", "bots")
+        for i, m in self._items("difficulties", allowed, ("id", "name")):
+            what = f"difficulty '{i}'"
+            out[i] = Difficulty(
+                i, self.text(m, "name", what, limit=MAX_NAME),
+                self.text(m, "description", what, required=False),
+                self.id_map(m, "tracks", "tracks", what,
+                            lambda v, n, k, w=what: self.int_value(v, n, k, w, -50, 50)),
+                self.integer(m, "max_severity", what, 1, 3, 3),
+                self.choice(m, "bots", what, BOT_KINDS, "greedy"))
+        return out
+
+    # ---- whole-deck checks -----------------------------------------------------------------
+
+    def _check_dealing(self, settings: Settings, interventions: dict, head: Map) -> None:
+        copies = sum(c.copies for c in interventions.values())
+        need = settings.hand_size * settings.seats_max
+        if interventions and copies < need:
+            self.error(head, None, f"the deck has {copies} intervention cards but dealing "
+                       f"{settings.hand_size} to each of {settings.seats_max} seats needs {need}: "
+                       "add cards, raise 'copies', or lower hand_size or seats max")
+
+    def _check_reachable(self, interventions: dict[str, Intervention],
+                         scenarios: dict[str, Scenario]) -> None:
+        """Stages no scenario plays and groups no card can reach are content nobody meets."""
+        if not scenarios or not interventions:
+            return  # already reported as missing
+        played = {st for sc in scenarios.values() for st in sc.stages}
+        for ident, m in self.ids["stages"].items():
+            if ident not in played:
+                self.error(m, "id", f"stage '{ident}' is in no scenario's 'stages', so it is "
+                           "never played")
+        reached = {g for card in interventions.values() for g in card.reach}
+        for ident, m in self.ids["groups"].items():
+            if ident not in reached:
+                self.error(m, "id", f"group '{ident}' is in no intervention's 'reach', so no "
+                           "one can ever involve it")
+
+    def _check_drawable(self, events: dict[str, Event], scenarios: dict[str, Scenario]) -> None:
+        for ident, event in events.items():
+            homes = [s for s in scenarios.values() if ident in s.events]
+            if not homes:
+                self.error(self.ids["events"][ident], "id",
+                           f"event '{ident}' is in no scenario's 'events', so it is never drawn")
+            elif event.stages is not None and not any(
+                    event.stages & set(s.stages) for s in homes):
+                self.error(self.ids["events"][ident], "stages",
+                           f"event '{ident}' can only be drawn in stages no scenario that uses it "
+                           "plays, so it is never drawn")
+
+    # ---- rules, conditions and effects -----------------------------------------------------
+
+    def rules(self, m: Map, what: str, source: str) -> tuple[Rule, ...]:
+        node = m.get("rules")
+        if node is None:
+            return ()
+        if not isinstance(node, Seq):
+            self.error(m, "rules", f"{what}: 'rules' must be a list of rules")
+            return ()
+        out = []
+        for n, item in enumerate(node, 1):
+            rw = f"{what} rule {n}"
+            if not isinstance(item, Map):
+                self.error(node, n - 1, f"{rw}: a rule must be a mapping with 'then'")
+                continue
+            self.keys(item, ("why", "per", "if", "then"), ("then",), rw)
+            per = self.choice(item, "per", rw, ("adopted", "round"), "adopted")
+            place = "card" if per == "adopted" else "round"
+            cond = condition(self, item["if"], item, "if", place, rw) if "if" in item else None
+            then = effects(self, item, "then", "rule", rw, per_adopted=per == "adopted")
+            adds = tuple(pair for e in then for pair in e.adds)
+            why = self.text(item, "why", rw, limit=300, required=False)
+            if not why:
+                gain = ", ".join(f"{a.words()} {t}" for t, a in adds)
+                unit = "each adopted intervention" if per == "adopted" else "this round"
+                why = f"{gain} for {unit}" + (f" when {cond.text}" if cond else "")
+            out.append(Rule(why, per, cond, adds, source))
+        return tuple(out)

@@ -1,0 +1,180 @@
+"""A loaded, validated deck: plain frozen data the engine reads and never changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from game.decks.cards import Intervention
+from game.decks.rules import Condition, Effect, Rule
+
+DEFAULT_CRITERIA: tuple[tuple[str, str, str], ...] = (
+    ("collective", "Collective",
+     "Treats data as shaping groups and communities, not only one person's consent at a time."),
+    ("democratic", "Democratic",
+     "Gives the people affected a fair and equal say, with decision makers answerable to them."),
+    ("participatory", "Participatory",
+     "Has affected people take an active part, at more than one stage."),
+    ("deliberative", "Deliberative",
+     "Gives people information, time and a varied room to weigh trade-offs together."),
+    ("powerful", "Powerful",
+     "Lets people's input change decisions: binding outcomes, oversight, a veto, resources."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    id: str
+    name: str
+    description: str
+    coach: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    id: str
+    name: str
+    description: str
+    start: int
+    min: int
+    max: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    id: str
+    name: str
+    prompt: str
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    kind: str  # requirement | challenge | change
+    name: str
+    text: str
+    severity: int
+    stages: frozenset[str] | None
+    effects: tuple[Effect, ...]
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Ability:
+    name: str
+    text: str
+    phase: str | None
+    effects: tuple[Effect, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    text: str
+    condition: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    id: str
+    name: str
+    description: str
+    ability: Ability | None
+    objective: Objective | None
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: str
+    name: str
+    context: str
+    affected: frozenset[str]
+    tracks: dict[str, int]
+    weights: dict[str, float]
+    targets: dict[str, int]
+    stages: tuple[str, ...]
+    events: tuple[str, ...]
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Difficulty:
+    id: str
+    name: str
+    description: str
+    tracks: dict[str, int]
+    max_severity: int
+    bots: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    seats_min: int = 3
+    seats_max: int = 6
+    hand_size: int = 4
+    deal: str = "hidden"
+    refill: str = "draw"
+    discard: str = "adopted"
+    decision: str = "majority"
+    chair: str = "rotate"
+    adopt_limit: int = 2
+    budget_track: str | None = "budget"
+    debt: bool = False
+    events_per_round: int = 1
+    base_scoring: str = "ratings"
+    track_values: dict[str, float] = field(default_factory=dict)
+    timers: dict[str, int] = field(
+        default_factory=lambda: {"proposal": 120, "discussion": 180, "vote": 60})
+    on_timeout: dict[str, str] = field(
+        default_factory=lambda: {"proposal": "pass", "vote": "abstain"})
+    win: Condition | None = None
+    win_text: str = ""
+
+
+# Settings a facilitator may change for one table without editing the deck.
+TABLE_OPTIONS = ("hand_size", "deal", "discard", "decision", "chair", "adopt_limit", "timers")
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    id: str
+    name: str
+    description: str
+    version: int
+    path: str
+    criteria: dict[str, Criterion]
+    groups: dict[str, Group]
+    tags: dict[str, Tag]
+    tracks: dict[str, Track]
+    settings: Settings
+    stages: dict[str, Stage]
+    interventions: dict[str, Intervention]
+    events: dict[str, Event]
+    roles: dict[str, Role]
+    scenarios: dict[str, Scenario]
+    difficulties: dict[str, Difficulty]
+    # Facts worked out from the deck while playing it (such as what adopting each card adds),
+    # kept so they are worked out once. Never part of the deck's meaning.
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.criteria)} criteria", f"{len(self.groups)} groups",
+            f"{len(self.tracks)} tracks", f"{len(self.stages)} stages",
+            f"{len(self.interventions)} interventions", f"{len(self.events)} events",
+            f"{len(self.roles)} roles", f"{len(self.scenarios)} scenarios",
+        ]
+        return ", ".join(parts)

@@ -1,0 +1,133 @@
+"""Solo practice: one learner, bot teammates, and a coach after every round.
+
+A solo game is an ordinary table (same engine, same log, same server) whose other seats are
+bots, started at once. The coach reads the engine's reasons and its best alternative and
+says, in plain words, what the learner's round did and what would have done better.
+"""
+
+from __future__ import annotations
+
+import re
+
+from game.engine.actions import GameState
+from game.engine.coach import best_alternative
+from game.server.limits import BadRequest
+from game.server.tables import Live, Tables
+
+BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+VARIANTS = ("team", "captain")
+LEARNER = 0
+
+
+def start(tables: Tables, deck_id: object, scenario: object, difficulty: object,
+          variant: object, browser_id: object) -> tuple[Live, str]:
+    deck = tables.library.get(deck_id)
+    if not isinstance(browser_id, str) or not BROWSER_ID.match(browser_id):
+        raise BadRequest("bad_browser_id", "this browser's practice id is missing or malformed: "
+                         "reload the page")
+    if variant not in VARIANTS:
+        raise BadRequest("bad_variant", "variant must be 'team' (bots vote with you) or "
+                         "'captain' (you choose the plan alone)")
+    if difficulty is not None and difficulty not in deck.difficulties:
+        raise BadRequest("unknown_difficulty", "difficulty must be one of: "
+                         + ", ".join(deck.difficulties))
+    level = deck.difficulties.get(difficulty) if isinstance(difficulty, str) else None
+    seats = min(max(deck.settings.seats_min, 4), deck.settings.seats_max)
+    options: dict = {"bots": level.bots if level else "greedy",
+                     "timers": {"proposal": 0, "discussion": 0, "vote": 0}}
+    if level:
+        options["difficulty"] = level.id
+    if variant == "captain":
+        options.update(decision="chair", chair="learner")
+    live, key = tables.create(deck.id, scenario, seats, options, mode="solo")
+    tables.store.set_solo(live.record.id, browser_id, variant)
+    live = tables.reload(live.record.id)
+    _, seat, token = tables.join(live.record.code, "You")
+    assert seat == LEARNER
+    ident = tables.identify(live.record.id, key=key)
+    tables.facilitate(ident, "start", {})
+    return tables.get(live.record.id), token
+
+
+def records(tables: Tables, browser_id: object) -> dict:
+    if not isinstance(browser_id, str) or not BROWSER_ID.match(browser_id):
+        raise BadRequest("bad_browser_id", "this browser's practice id is missing or malformed")
+    rows = tables.store.solo_records(browser_id)
+    best: dict[str, dict] = {}
+    for r in rows:
+        key = f"{r['deck']}/{r['scenario']}"
+        if key not in best or r["total"] > best[key]["total"]:
+            best[key] = r
+    return {"records": rows, "best": best}
+
+
+def coach(state: GameState, seat: int = LEARNER) -> list[dict]:
+    """What the coach says about every finished round, newest last."""
+    out = []
+    for index, rnd in enumerate(state.rounds):
+        if not rnd.hands_at_decision:  # the round has not been decided yet
+            continue
+        key = ("coach", seat)
+        said = rnd.cache.get(key)  # a decided round never changes: search its best plan once
+        if said is None:
+            said = rnd.cache[key] = coach_round(state, index, seat)
+        out.append(said)
+    return out
+
+
+def _name(state: GameState, target: str) -> str:
+    deck = state.deck
+    item = deck.criteria.get(target) or deck.tracks.get(target)
+    return item.name if item else target
+
+
+def _moves(state: GameState, changes: list) -> str:
+    parts = [f"{_name(state, t)} {a:+d}" for t, a in _sum(changes).items() if a]
+    return ", ".join(parts) if parts else "nothing"
+
+
+def _sum(changes) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for c in changes:
+        target, amount = (c["target"], c["amount"]) if isinstance(c, dict) else (c.target,
+                                                                                 c.amount)
+        total[target] = total.get(target, 0) + amount
+    return total
+
+
+def coach_round(state: GameState, index: int, seat: int = LEARNER) -> dict:
+    deck = state.deck
+    rnd = state.rounds[index]
+    mine = rnd.proposals.get(seat)
+    lines: list[str] = []
+    if mine is None:
+        lines.append("You passed this round.")
+    else:
+        card = deck.interventions[mine.card]
+        adopted = any(a.seat == seat for a in rnd.adopted)
+        why_not = next((why for s, why in rnd.refused if s == seat), "")
+        lines.append(f"You proposed {card.name} with {deck.groups[mine.group].name.lower()}: "
+                     + ("the table adopted it." if adopted else f"not adopted ({why_not})."))
+    adopted = []
+    notes: dict[str, str] = {}
+    for a in rnd.adopted:
+        changes = [c for c in rnd.changes if c.card == a.card.id]
+        adopted.append({
+            "seat": a.seat, "card": a.card.id, "name": a.card.name, "group": a.group,
+            "by_you": a.seat == seat, "moves": _sum(changes),
+            "summary": f"{a.card.name} with {deck.groups[a.group].name.lower()}: "
+                       f"{_moves(state, changes)}.",
+            "reasons": [f"{c.why} ({_name(state, c.target)} {c.amount:+d})" for c in changes],
+        })
+        for tag in sorted(a.card.tags):
+            note = deck.tags[tag].coach
+            if note:
+                notes[tag] = note
+    round_rules = [c for c in rnd.changes if c.card is None]
+    alternative = best_alternative(state, index)
+    return {"round": rnd.number, "stage": rnd.stage, "stage_name": deck.stages[rnd.stage].name,
+            "lines": lines, "adopted": adopted,
+            "round_effects": [f"{c.why} ({_name(state, c.target)} {c.amount:+d})"
+                              for c in round_rules],
+            "notes": [{"tag": deck.tags[t].name, "text": n} for t, n in notes.items()],
+            "alternative": alternative}
