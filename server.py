@@ -69,11 +69,11 @@ def main() -> None:
     app, socketio = create_app(config)
     gc.freeze()  # the decks and the app live as long as the process: no collection scans them
     gc.enable()
-    app.extensions["game"]["start_clock"]()
+    app.extensions["game"].start_clock()
     print(f"The Governance Game is at http://{config.host}:{config.port}/ (Ctrl+C stops it)",
           flush=True)
     extra: dict = {}
-    drain = app.extensions["game"]["drain"]
+    drain = app.extensions["game"].drain
     if config.async_mode == "gevent":
         import gevent
 

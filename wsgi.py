@@ -6,4 +6,4 @@ gunicorn's gevent worker patches the standard library before importing this modu
 from game.server.app import create_app
 
 app, socketio = create_app()
-app.extensions["game"]["start_clock"]()  # phase timers
+app.extensions["game"].start_clock()  # phase timers

@@ -67,7 +67,9 @@ def provision(database_url: str, count: int) -> list[tuple[str, list[str]]]:
     """Open `count` tables with all five seats taken and the game started, straight through
     the server's own Tables and Store (opening tables over HTTP is limited to 30 a minute per
     address). Returns [(table id, [seat tokens])]."""
-    from game.server.tables import DeckLibrary, Tables, digest
+    from game.decks.library import DeckLibrary
+    from game.server.identity import digest
+    from game.server.tables import Tables
     from game.store.database import Store
 
     store = Store(database_url)

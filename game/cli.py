@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from game.decks.loader import check_deck
-from game.engine.bots import BOT_KINDS
+from game.decks.options import BOT_KINDS
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

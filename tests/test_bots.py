@@ -7,8 +7,9 @@ import statistics
 import pytest
 from fixtures.gamekit import check_invariants, good_governance, start_tracks, tiny
 
+from game.decks.options import BOT_KINDS
 from game.engine.actions import legal_actions, new_game, step
-from game.engine.bots import BOT_KINDS, choose, play_bots
+from game.engine.bots import choose, play_bots
 from game.engine.greedy import greedy_proposal
 from game.engine.simulate import play_game
 

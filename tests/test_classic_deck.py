@@ -8,8 +8,9 @@ from collections import Counter
 import pytest
 from fixtures.gamekit import CARDS, check_invariants, deck_at, play, start_tracks
 
-from game.engine.actions import new_game, outcome, step
+from game.engine.actions import new_game, step
 from game.engine.bots import play_bots
+from game.engine.results import outcome
 
 CLASSIC = CARDS / "good-governance-classic"
 SCALES = ("deliberative", "participatory", "scalable", "powerful")

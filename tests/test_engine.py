@@ -17,10 +17,9 @@ from game.engine.actions import (
     card_cost,
     legal_actions,
     new_game,
-    outcome,
-    score,
     step,
 )
+from game.engine.results import outcome, score
 from game.engine.view import view
 
 # Seed 2, scenario pilot, 3 seats deals: roles convenor, treasurer, researcher; hands

@@ -25,9 +25,9 @@ from game.engine.actions import (
     legal_actions,
     new_game,
     round_setting,
-    score,
     step,
 )
+from game.engine.results import score
 from game.engine.scoring import change_value, plan_worth, score_round, single_worth
 from game.engine.view import view
 

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from game.engine.actions import score
+from game.decks.library import DeckLibrary
 from game.engine.bots import choose
+from game.engine.results import score
 from game.server import solo
 from game.server.config import ROOT
 from game.server.limits import BadRequest
-from game.server.tables import DeckLibrary, Tables
+from game.server.tables import Tables
 from game.store.database import Store
 
 BROWSER = "browser-test-0001"

@@ -27,19 +27,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.pool import NullPool
 
-from game.store import database as store_module
-from game.store import migrations
-from game.store.database import (
+from game.store import migrations, schema
+from game.store.database import Store
+from game.store.migrations import LATEST
+from game.store.records import (
     UNDO,
     ActionRecord,
     Conflict,
     SeatRecord,
-    Store,
     StoreError,
     TableRecord,
     in_effect,
 )
-from game.store.migrations import LATEST
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://@127.0.0.1:5432/test")
 REPO = Path(__file__).resolve().parents[1]
@@ -429,7 +428,7 @@ def test_timer_and_solo_columns_are_written_and_cleared(store: Store) -> None:
 
 def test_the_migrated_schema_has_the_columns_the_store_queries(store: Store) -> None:
     inspector = sa.inspect(store.engine)
-    for table in store_module.metadata.sorted_tables:
+    for table in schema.metadata.sorted_tables:
         columns = [c["name"] for c in inspector.get_columns(table.name)]
         assert columns == [c.name for c in table.columns], table.name
         pk = inspector.get_pk_constraint(table.name)["constrained_columns"]
@@ -531,7 +530,8 @@ def test_health_of_an_unreachable_database_is_not_ok_and_does_not_raise(
 # taking the next free seq and counting the Conflicts it loses.
 WORKER = r"""
 import json, os, sys
-from game.store.database import Conflict, Store
+from game.store.database import Store
+from game.store.records import Conflict
 
 mode, url = sys.argv[1], sys.argv[2]
 print("ready", flush=True)

@@ -10,11 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from game.decks.library import DeckLibrary
 from game.engine.bots import choose
 from game.server.config import ROOT
+from game.server.identity import Identity
 from game.server.limits import BadRequest
-from game.server.tables import DeckLibrary, Identity, Live, Tables
-from game.store.database import Store, StoreError
+from game.server.live import Live
+from game.server.tables import Tables
+from game.store.database import Store
+from game.store.records import StoreError
 
 DECK, SCENARIO = "good-governance", "council-chatbot"
 TIMERS = {"timers": {"proposal": 600, "discussion": 600, "vote": 600}}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from game.decks.model import Criterion, Group, Tag, Track
@@ -24,7 +24,7 @@ LIST_SECTIONS = ("criteria", "groups", "tags", "tracks", "stages", "intervention
 COMPARE_KEYS = ("at_least", "at_most", "above", "below")
 
 
-def suggest(word: object, options: object) -> str:
+def suggest(word: object, options: Iterable[str]) -> str:
     if not isinstance(word, str):
         return ""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
@@ -146,7 +146,9 @@ class DeckFields:
         return tuple(out)
 
     def id_map(self, m: Map, key: str, section: str, what: str,
-               check: Callable[[object, Map, str], object]) -> dict:
+               check: Callable[[object, Map, str, str], object]) -> dict:
+        """A mapping of criteria or track ids to values, each read by `check(value, node,
+        key, what)`."""
         if key not in m:
             return {}
         value = m[key]
@@ -157,7 +159,7 @@ class DeckFields:
         out = {}
         for k, v in value.items():
             if self.ref(k, value, k, section, what, known, place=key):
-                out[k] = check(v, value, k)
+                out[k] = check(v, value, k, what)
         return out
 
     def compare(self, value: object, node: Map, key: str, what: str) -> Compare | None:

@@ -27,6 +27,19 @@ from game.decks.model import (
     Tag,
     Track,
 )
+from game.decks.options import (
+    ADOPT_LIMIT,
+    BASE_SCORING,
+    BOT_KINDS,
+    DEAL,
+    DECISION,
+    DISCARD,
+    EVENTS_PER_ROUND,
+    HAND_SIZE,
+    REFILL,
+    SEATS,
+    TIMER,
+)
 from game.decks.rules import Rule
 from game.decks.vocabulary import condition, effects
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_yaml
@@ -36,7 +49,6 @@ MAX_ITEMS = 400
 
 MAP_SECTIONS = ("deck", "settings")
 PHASES = ("proposal", "discussion", "vote")
-BOT_KINDS = ("random", "greedy", "objective")
 EVENT_KINDS = ("requirement", "challenge", "change")
 
 
@@ -264,8 +276,8 @@ class _Reader(DeckFields):
             seats = m["seats"]
             if isinstance(seats, Map):
                 self.keys(seats, ("min", "max"), ("min", "max"), "settings: seats")
-                seats_min = self.integer(seats, "min", "settings: seats", 1, 8, 3)
-                seats_max = self.integer(seats, "max", "settings: seats", 1, 8, 6)
+                seats_min = self.integer(seats, "min", "settings: seats", SEATS.low, SEATS.high, 3)
+                seats_max = self.integer(seats, "max", "settings: seats", SEATS.low, SEATS.high, 6)
                 if seats_min > seats_max:
                     self.error(seats, "min", "settings: seats 'min' is above 'max'")
             else:
@@ -274,15 +286,15 @@ class _Reader(DeckFields):
         if budget is not None:
             budget = self.ref(budget, m, "budget_track", "tracks", s, self.tracks)
         track_values = self.id_map(m, "track_values", "tracks", s,
-                                   lambda v, n, k: self.number(v, n, k, s, -10, 10))
+                                   lambda v, n, k, w: self.number(v, n, k, w, -10, 10))
         timers = {"proposal": 120, "discussion": 180, "vote": 60}
         if "timers" in m:
             node = m["timers"]
             if isinstance(node, Map):
                 self.keys(node, PHASES, (), "settings: timers")
                 for phase in PHASES:
-                    timers[phase] = self.integer(node, phase, "settings: timers", 0, 3600,
-                                                 timers[phase])
+                    timers[phase] = self.integer(node, phase, "settings: timers", TIMER.low,
+                                                 TIMER.high, timers[phase])
             else:
                 self.error(m, "timers", "settings: 'timers' must look like {proposal: 120}")
         on_timeout = {"proposal": "pass", "vote": "abstain"}
@@ -305,17 +317,18 @@ class _Reader(DeckFields):
         chair = m.get("chair", "rotate")
         return Settings(
             seats_min=seats_min, seats_max=seats_max,
-            hand_size=self.integer(m, "hand_size", s, 1, 10, 4),
-            deal=self.choice(m, "deal", s, ("hidden", "open"), "hidden"),
-            refill=self.choice(m, "refill", s, ("draw", "none"), "draw"),
-            discard=self.choice(m, "discard", s, ("adopted", "proposed"), "adopted"),
-            decision=self.choice(m, "decision", s, ("majority", "consensus", "chair"),
-                                 "majority"),
+            hand_size=self.integer(m, "hand_size", s, HAND_SIZE.low, HAND_SIZE.high, 4),
+            deal=self.choice(m, "deal", s, DEAL.values, "hidden"),
+            refill=self.choice(m, "refill", s, REFILL.values, "draw"),
+            discard=self.choice(m, "discard", s, DISCARD.values, "adopted"),
+            decision=self.choice(m, "decision", s, DECISION.values, "majority"),
             chair=chair if isinstance(chair, str) else "rotate",
-            adopt_limit=self.integer(m, "adopt_limit", s, 1, 8, 2),
+            adopt_limit=self.integer(m, "adopt_limit", s, ADOPT_LIMIT.low, ADOPT_LIMIT.high,
+                                     2),
             budget_track=budget, debt=debt,
-            events_per_round=self.integer(m, "events_per_round", s, 0, 3, 1),
-            base_scoring=self.choice(m, "base_scoring", s, ("ratings", "none"), "ratings"),
+            events_per_round=self.integer(m, "events_per_round", s, EVENTS_PER_ROUND.low,
+                                          EVENTS_PER_ROUND.high, 1),
+            base_scoring=self.choice(m, "base_scoring", s, BASE_SCORING.values, "ratings"),
             track_values=track_values, timers=timers, on_timeout=on_timeout,
             win=win, win_text=win.text if win else "",
         )
@@ -337,7 +350,7 @@ class _Reader(DeckFields):
                                 ("id", "name", "description", "ratings", "why", "reach")):
             what = f"intervention '{i}'"
             ratings = self.id_map(m, "ratings", "criteria", what,
-                                  lambda v, n, k, w=what: self._star(v, n, k, w))
+                                  self._star)
             if "ratings" in m:
                 missing = [c for c in self.criteria if c not in ratings]
                 if missing and isinstance(m["ratings"], Map):
@@ -354,7 +367,7 @@ class _Reader(DeckFields):
                 self.error(m, "reach", f"{what}: 'reach' must map each group it can involve to "
                            "a cost, like {affected-communities: 2}")
             tracks = self.id_map(m, "tracks", "tracks", what,
-                                 lambda v, n, k, w=what: self.int_value(v, n, k, w, -10, 10))
+                                 lambda v, n, k, w: self.int_value(v, n, k, w, -10, 10))
             out[i] = Intervention(
                 i, self.text(m, "name", what, limit=MAX_NAME),
                 self.text(m, "description", what), ratings,
@@ -423,11 +436,11 @@ class _Reader(DeckFields):
         for i, m in self._items("scenarios", allowed, ("id", "name", "context")):
             what = f"scenario '{i}'"
             tracks = self.id_map(m, "tracks", "tracks", what,
-                                 lambda v, n, k, w=what: self._track_start(v, n, k, w))
+                                 self._track_start)
             weights = self.id_map(m, "weights", "criteria", what,
-                                  lambda v, n, k, w=what: self.number(v, n, k, w, 0, 10))
+                                  lambda v, n, k, w: self.number(v, n, k, w, 0, 10))
             targets = self.id_map(m, "targets", "criteria", what,
-                                  lambda v, n, k, w=what: self.int_value(v, n, k, w, 0, 200))
+                                  lambda v, n, k, w: self.int_value(v, n, k, w, 0, 200))
             stages = self.ref_list(m, "stages", "stages", what) or tuple(self.ids["stages"])
             chosen = self.ref_list(m, "events", "events", what, allow_empty=True)
             out[i] = Scenario(
@@ -450,7 +463,7 @@ class _Reader(DeckFields):
                 i, self.text(m, "name", what, limit=MAX_NAME),
                 self.text(m, "description", what, required=False),
                 self.id_map(m, "tracks", "tracks", what,
-                            lambda v, n, k, w=what: self.int_value(v, n, k, w, -50, 50)),
+                            lambda v, n, k, w: self.int_value(v, n, k, w, -50, 50)),
                 self.integer(m, "max_severity", what, 1, 3, 3),
                 self.choice(m, "bots", what, BOT_KINDS, "greedy"))
         return out

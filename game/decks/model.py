@@ -144,10 +144,6 @@ class Settings:
     win_text: str = ""
 
 
-# Settings a facilitator may change for one table without editing the deck.
-TABLE_OPTIONS = ("hand_size", "deal", "discard", "decision", "chair", "adopt_limit", "timers")
-
-
 @dataclass(frozen=True, slots=True)
 class Deck:
     id: str

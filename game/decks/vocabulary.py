@@ -401,7 +401,7 @@ def condition(r: DeckFields, node: object, parent: Map, key: str, place: str,
     if not isinstance(node, Map) or not node:
         r.error(parent, key, f"{what}: a condition must be a mapping such as {{tag: oversight}}")
         return None
-    parts = []
+    made: list[Condition] = []
     for name, value in node.items():
         word = CONDITIONS.get(name)
         if word is None:
@@ -412,8 +412,8 @@ def condition(r: DeckFields, node: object, parent: Map, key: str, place: str,
             continue
         args = word.parse(r, name, value, node, place, what)
         if args is not None:
-            parts.append(word.make(args))
-    return all_of(parts) if parts and len(parts) == len(node) else None
+            made.append(word.make(args))
+    return all_of(made) if made and len(made) == len(node) else None
 
 
 def _not_here(word: ConditionWord, place: str) -> str:

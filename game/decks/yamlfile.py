@@ -70,7 +70,7 @@ _FastLoader = getattr(yaml, "CSafeLoader", None)
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise DeckFileError(

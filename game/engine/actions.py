@@ -10,14 +10,17 @@ whole action before changing anything, so a refused action changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import combinations
 
-from game.decks.model import TABLE_OPTIONS, Deck, Event, Settings
-from game.decks.rules import Adoption, Change, CostMod
+from game.decks.model import Deck, Settings
+from game.decks.options import TABLE_OPTIONS
+from game.decks.rules import Adoption
 from game.engine.chance import Chance
+from game.engine.effects import apply_effects, draw, draw_event
 from game.engine.greedy import greedy_proposal
-from game.engine.scoring import clamp_add, score_round
+from game.engine.scoring import score_round
 
 # The state and what anyone may ask of it live in game.engine.state, below this module and the
 # heuristics; they are named here too because the engine is where callers look for them.
@@ -27,7 +30,6 @@ from game.engine.state import (
     Round,
     adopt_limit,
     card_cost,
-    game_context,
     proposal_cost,
     round_setting,
 )
@@ -123,84 +125,7 @@ def _start_round(state: GameState, number: int) -> None:
         state.skip_next_event = False
     else:
         for _ in range(state.settings.events_per_round):
-            _draw_event(state)
-
-
-def _draw_event(state: GameState) -> None:
-    rnd = state.rounds[-1]
-    for i, ident in enumerate(state.event_pile):
-        event = state.deck.events[ident]
-        if event.stages is None or rnd.stage in event.stages:
-            del state.event_pile[i]
-            rnd.events.append(ident)
-            _apply_effects(state, event.effects, None, f"event {ident}", event.name)
-            return
-
-
-def _apply_effects(state: GameState, effects, seat: int | None, source: str, label: str) -> None:
-    rnd = state.rounds[-1]
-    for effect in effects:
-        kind = effect.kind
-        if kind == "add":
-            for target, amount in effect.adds:
-                _change(state, target, amount.of(None), label, source)
-        elif kind == "cost":
-            rnd.mods.costs.append(CostMod(effect.change, effect.where, label))
-        elif kind in ("draw", "discard"):
-            for s in range(state.seats) if seat is None else (seat,):
-                if kind == "draw":
-                    _draw(state, s, effect.change)
-                else:
-                    _discard_random(state, s, effect.change)
-        elif kind == "adopt_limit":
-            rnd.mods.adopt_limit_change += effect.change
-        elif kind == "skip_event":
-            state.skip_next_event = True
-        elif kind == "redraw_event":
-            if rnd.events:  # the old event is set aside for good; its effects stay
-                rnd.events.pop()
-            _draw_event(state)
-
-
-def _change(state: GameState, target: str, amount: int, why: str, source: str,
-            card: str | None = None) -> None:
-    if target in state.deck.tracks:
-        amount, note = clamp_add(state.deck, state.settings, state.tracks, target, amount)
-        why += note
-    else:
-        state.scores[target] = state.scores.get(target, 0) + amount
-    rnd = state.rounds[-1]
-    rnd.changes.append(Change(target, amount, why, source, card, rnd.number))
-
-
-def _draw(state: GameState, seat: int, n: int) -> None:
-    for _ in range(n):
-        if not state.draw_pile and state.discard_pile:
-            state.reshuffles += 1
-            state.draw_pile = state.discard_pile
-            state.discard_pile = []
-            Chance(state.seed * 7919 + state.reshuffles).shuffle(state.draw_pile)
-        if not state.draw_pile:
-            return
-        state.hands[seat].append(state.draw_pile.pop())
-
-
-def _discard_random(state: GameState, seat: int, n: int) -> None:
-    """Discard `n` cards from the seat's hand at random. A card the seat has proposed this
-    round is on the table, not in the hand: it stays (an event redrawn mid-round, or an
-    ability, could otherwise take away a card the table is about to adopt)."""
-    rng = Chance(state.seed * 1_000_003 + state.version * 31 + seat)
-    hand = state.hands[seat]
-    proposal = state.rounds[-1].proposals.get(seat) if state.rounds else None
-    kept = hand.index(proposal.card) if proposal and proposal.card in hand else None
-    for _ in range(min(n, len(hand) - (kept is not None))):
-        if kept is None:
-            state.discard_pile.append(hand.pop(rng.below(len(hand))))
-            continue
-        i = rng.below(len(hand) - 1)
-        i += i >= kept  # skip the proposed card
-        state.discard_pile.append(hand.pop(i))
-        kept -= i < kept
+            draw_event(state)
 
 
 # ---- what a seat may do --------------------------------------------------------------------
@@ -486,7 +411,7 @@ def _do_ability(state: GameState, seat: int, action: dict, events: list) -> None
     assert ability is not None
     state.ability_used[seat] = True
     state.rounds[-1].abilities.append(seat)
-    _apply_effects(state, ability.effects, seat, f"role {role.id}",
+    apply_effects(state, ability.effects, seat, f"role {role.id}",
                    f"{ability.name} ({role.name})")
     events.append({"type": "ability", "seat": seat, "role": role.id})
 
@@ -590,12 +515,13 @@ def _resolve(state: GameState, events: list) -> None:
             state.discard_pile.append(p.card)
     if s.refill == "draw":
         for seat in range(state.seats):
-            _draw(state, seat, s.hand_size - len(state.hands[seat]))
+            draw(state, seat, s.hand_size - len(state.hands[seat]))
     state.phase = "result"
     events.append({"type": "resolved", "adopted": [a.seat for a in adopted]})
 
 
-_HANDLERS = {
+# Each action's check (which refuses, changing nothing) and what it does.
+_HANDLERS: dict[str, tuple[Callable[..., None], Callable[..., None]]] = {
     "propose": (_check_propose, _do_propose),
     "pass": (_check_pass, _do_pass),
     "ready": (_check_ready, _do_ready),
@@ -604,52 +530,3 @@ _HANDLERS = {
     "ability": (_check_ability, _do_ability),
     "advance": (_check_advance, _do_advance),
 }
-
-
-# ---- the end -------------------------------------------------------------------------------
-
-
-def outcome(state: GameState) -> dict:
-    """Win or loss and each role's objective. Meaningful once the game has ended."""
-    ctx = game_context(state)
-    win = state.settings.win
-    objectives = []
-    for seat, role_id in enumerate(state.roles):
-        role = state.deck.roles.get(role_id) if role_id else None
-        if role and role.objective:
-            objectives.append({"seat": seat, "role": role.id, "text": role.objective.text,
-                               "met": role.objective.condition.test(ctx, None)})
-    return {
-        "ended": state.phase == "ended",
-        "won": bool(win.test(ctx, None)) if win else None,
-        "win_condition": state.settings.win_text,
-        "objectives": objectives,
-    }
-
-
-def all_changes(state: GameState) -> list[Change]:
-    return [c for r in state.rounds for c in r.changes]
-
-
-def score(state: GameState) -> dict:
-    """Every criterion and track with its value and the reason for each point."""
-    changes = all_changes(state)
-    criteria = {}
-    for crit in state.deck.criteria:
-        reasons = [c.as_dict() for c in changes if c.target == crit]
-        criteria[crit] = {"score": state.scores[crit], "weight": state.weights[crit],
-                          "weighted": state.weights[crit] * state.scores[crit],
-                          "target": state.scenario.targets.get(crit), "reasons": reasons}
-    tracks = {}
-    for t, track in state.deck.tracks.items():
-        tracks[t] = {"value": state.tracks[t], "reasons": [c.as_dict() for c in changes
-                                                            if c.target == t]}
-        tracks[t]["start"] = state.tracks[t] - sum(c["amount"] for c in tracks[t]["reasons"])
-        tracks[t]["min"], tracks[t]["max"] = track.min, track.max
-    return {"criteria": criteria, "tracks": tracks, "total": state.total(), **outcome(state)}
-
-
-def event_card(event: Event) -> dict:
-    return {"id": event.id, "kind": event.kind, "name": event.name, "text": event.text,
-            "severity": event.severity, "rules": [r.why for r in event.rules],
-            "effects": [e.text for e in event.effects]}

@@ -62,9 +62,9 @@ def note(acts: Acts, before: GameState, action: dict) -> None:
         for s in missing:
             acts[(rnd.number, s, slot)] = {"kind": "default", "why": why}
         return
-    slot = SLOTS.get(kind) if isinstance(kind, str) else None
-    if slot and isinstance(seat, int) and isinstance(action.get(STAMP), dict):
-        acts[(rnd.number, seat, slot)] = action[STAMP]
+    filled = SLOTS.get(kind) if isinstance(kind, str) else None
+    if filled and isinstance(seat, int) and isinstance(action.get(STAMP), dict):
+        acts[(rnd.number, seat, filled)] = action[STAMP]
 
 
 def who(acts: Acts, number: int, seat: int, slot: str) -> dict | None:

@@ -23,8 +23,6 @@ from game.engine.greedy import greedy_pick, option_values, situation
 from game.engine.scoring import Plan, best_plan
 from game.engine.state import GameState, adopt_limit, card_cost, game_context, proposal_cost
 
-BOT_KINDS = ("random", "greedy", "objective")
-
 
 class Choice:
     """A bot's action and its reason in words. The reason may be given as a function, so it

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 from game.decks.cards import Intervention
 from game.decks.model import Deck, Event, Scenario, Settings
@@ -102,13 +103,13 @@ def score_round(rs: RoundSetting, adopted: Sequence[Adoption]) -> list[Change]:
     for rule in rs.rules():
         if rule.per == "round":
             if rule.condition is None or rule.condition.test(ctx, None):
-                for target, amount in rule.adds:
-                    add(target, amount.of(None), rule.why, rule.source, None)
+                for target, rated in rule.adds:
+                    add(target, rated.of(None), rule.why, rule.source, None)
             continue
         for a in adopted:
             if rule.condition is None or rule.condition.test(ctx, a):
-                for target, amount in rule.adds:
-                    value = amount.of(a)
+                for target, rated in rule.adds:
+                    value = rated.of(a)
                     if value:
                         add(target, value, f"{rule.why} ({a.card.name})", rule.source, a.card.id)
     return changes
@@ -168,8 +169,9 @@ def _work_out(rs: RoundSetting) -> tuple:
     debt_track = settings.budget_track if settings.debt else None
     # For each target: its bounds (None for criteria, which have none; a low of None for a
     # budget that may go into debt) and what one point of it is worth, as change_value counts.
-    info = {c: (None, None, track_values[c] if c in track_values else weights.get(c, 0.0))
-            for c in rs.deck.criteria}
+    info: dict[str, tuple[int | None, int | None, float]] = {
+        c: (None, None, track_values[c] if c in track_values else weights.get(c, 0.0))
+        for c in rs.deck.criteria}
     for t, track in rs.deck.tracks.items():
         info[t] = (None if t == debt_track else track.min, track.max,
                    track_values[t] if t in track_values else weights.get(t, 0.0))
@@ -185,7 +187,7 @@ def _work_out(rs: RoundSetting) -> tuple:
     whole = all(float(w).is_integer() and abs(w) <= 1 << 20 for _, _, w in info.values())
     reads = frozenset().union(*(r.condition.reads for r in rs.rules() if r.condition))
     lump = whole and "scores" not in reads
-    memo_key = ("card_adds", settings.budget_track, settings.base_scoring)
+    memo_key: tuple = ("card_adds", settings.budget_track, settings.base_scoring)
     if lump:
         memo_key += tuple(sorted((c, info[c][2]) for c in rs.deck.criteria))
     memo = rs.deck.derived.setdefault(memo_key, {})
@@ -297,10 +299,10 @@ def plan_worth(rs: RoundSetting, adopted: Sequence[Adoption]) -> float:
     # In lump mode no rule looks at the scores: leave them as they were (and unchanged).
     scores = rs.scores if lump else dict(rs.scores)
     total = 0.0
-    adds: tuple | list
+    adds: Any  # (criteria worth, track moves) when lumped, else [(target, amount), ...]
     for a in adopted:
         key = (a.card.id, a.cost)
-        adds = memo.get(key)  # type: ignore[assignment]
+        adds = memo.get(key)
         if adds is None:
             adds = _card_adds(a.card, a.cost, budget, ratings)
             if lump:  # (criteria worth in one number, the track moves in order)
@@ -322,10 +324,10 @@ def plan_worth(rs: RoundSetting, adopted: Sequence[Adoption]) -> float:
     ctx = Context(rs.stage, adopted, [*rs.earlier, *adopted], tracks, scores, rs.weights,
                   rs.scenario.affected)
     for per_round, test, fixed, rule_adds in rules:
-        for a in (None,) if per_round else adopted:
-            if test is not None and not test(ctx, a):
+        for each in (None,) if per_round else adopted:
+            if test is not None and not test(ctx, each):
                 continue
-            adds = fixed if fixed is not None else [(t, n.of(a)) for t, n in rule_adds]
+            adds = fixed if fixed is not None else [(t, n.of(each)) for t, n in rule_adds]
             for target, amount in adds:
                 if not amount and not per_round:
                     continue  # score_round skips nothing-adds of per-adopted rules

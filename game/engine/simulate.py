@@ -8,8 +8,9 @@ import statistics
 from collections import Counter
 
 from game.decks.model import Deck
-from game.engine.actions import GameState, new_game, outcome
+from game.engine.actions import GameState, new_game
 from game.engine.bots import play_bots
+from game.engine.results import outcome
 
 
 def play_game(deck: Deck, scenario: str, players: int, seed: int, bots: list[str], *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
-from game.decks.model import Deck, Scenario, Settings
+from game.decks.model import Criterion, Deck, Scenario, Settings, Track
 from game.decks.wording import rule_words, win_words
 from game.paper.cards import INK, MUTED
 from game.paper.sheet import FONT, Paper, clean, line_height
@@ -172,7 +172,8 @@ def score_sheet(w: Writer, deck: Deck) -> None:
     w.heading("Score sheet", 15)
     w.text("Scenario: ______________________________   Table: __________   Date: __________",
            10, gap=3)
-    targets = [*(deck.criteria[c] for c in scored_criteria(deck)), *deck.tracks.values()]
+    targets: list[Criterion | Track] = [*(deck.criteria[c] for c in scored_criteria(deck)),
+                                        *deck.tracks.values()]
     rounds = max(len(sc.stages) for sc in deck.scenarios.values())
     col = min(18.0, (w.width - 62.0) / max(1, len(targets)))
     first = w.width - col * len(targets)  # the round's words get the rest of the width

@@ -109,7 +109,8 @@ class SweptMemoryStorage(MemoryStorage):
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # the base class's private hook
         if not self.timer.is_alive():
-            self.timer = threading.Timer(self.SWEEP_S, self._MemoryStorage__expire_events)
+            self.timer = threading.Timer(self.SWEEP_S,  # the base class's private sweep
+                                         self._MemoryStorage__expire_events)  # type: ignore[attr-defined]
             self.timer.daemon = True
             self.timer.start()
 
@@ -126,9 +127,9 @@ class RateLimiter:
     def __init__(self, limit: int, window: float, storage: str | Storage | None = None,
                  name: str = "game"):
         self.item = RateLimitItemPerSecond(limit, max(1, round(window)), namespace=name)
-        if isinstance(storage, str):
-            storage = storage_from_string(storage)
-        self.limiter = SlidingWindowCounterRateLimiter(storage or SweptMemoryStorage())
+        store: Storage = (storage_from_string(storage) if isinstance(storage, str)  # type: ignore[assignment]
+                          else storage or SweptMemoryStorage())
+        self.limiter = SlidingWindowCounterRateLimiter(store)
 
     def blocked_for(self, *key: str) -> float:
         """Seconds until `key` may try again (0 if it may now). Does not count a hit."""

@@ -13,7 +13,7 @@ import secrets
 import threading
 from collections import defaultdict
 
-from game.server.tables import Identity
+from game.server.identity import Identity
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,8 @@ class SharedPresence(Presence):
         try:
             holders: dict[str, set[int]] = defaultdict(set)
             for field in self.redis.hkeys(self._table_key(table_id)):
-                seat, _, process = field.decode().partition(":")
+                text = field.decode() if isinstance(field, bytes) else field
+                seat, _, process = text.partition(":")
                 if process != self.me:
                     holders[process].add(int(seat))
             if holders:

@@ -19,11 +19,13 @@ from flask_socketio import SocketIO
 
 from game.engine.view import view
 from game.server.drain import Drain
+from game.server.identity import Identity
 from game.server.limits import BadRequest, RateLimiter, check_payload
+from game.server.live import Live
 from game.server.presence import Presence
-from game.server.tables import Identity, Live, Tables
+from game.server.tables import Tables
 from game.server.transport import PacketGuard
-from game.store.database import SeatRecord, StoreError
+from game.store.records import SeatRecord, StoreError
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ import re
 from game.engine.actions import GameState
 from game.engine.coach import best_alternative
 from game.server.limits import BadRequest
-from game.server.tables import Live, Tables
+from game.server.live import Live
+from game.server.tables import Tables
 
 BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 VARIANTS = ("team", "captain")
@@ -104,10 +105,11 @@ def coach_round(state: GameState, index: int, seat: int = LEARNER) -> dict:
         lines.append("You passed this round.")
     else:
         card = deck.interventions[mine.card]
-        adopted = any(a.seat == seat for a in rnd.adopted)
+        yours_adopted = any(a.seat == seat for a in rnd.adopted)
         why_not = next((why for s, why in rnd.refused if s == seat), "")
         lines.append(f"You proposed {card.name} with {deck.groups[mine.group].name.lower()}: "
-                     + ("the table adopted it." if adopted else f"not adopted ({why_not})."))
+                     + ("the table adopted it." if yours_adopted
+                        else f"not adopted ({why_not})."))
     adopted = []
     notes: dict[str, str] = {}
     for a in rnd.adopted:

@@ -13,7 +13,6 @@ loser folds and tries again.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -21,179 +20,32 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
-from game.decks.loader import check_deck
-from game.decks.model import TABLE_OPTIONS, Deck
+from game.decks.library import DeckLibrary
+from game.decks.options import (
+    BOT_KINDS,
+    check_table_options,
+    engine_options,
+)
 from game.engine import attribution
 from game.engine import bots as bot_players
-from game.engine.actions import GameState, IllegalAction, new_game, step
+from game.engine.actions import IllegalAction, new_game, step
+from game.server import commands, timers
+from game.server.identity import Identity, digest, same_secret, screen_secret
 from game.server.joincode import new_code, normalise
 from game.server.limits import BadRequest, check_depth, clean_name
-from game.store.database import (
-    UNDO,
-    UNSET,
-    Conflict,
-    SeatRecord,
-    Store,
-    StoreError,
-    TableRecord,
-    in_effect,
-)
+from game.server.live import Live
+from game.store.database import Store
+from game.store.records import UNDO, UNSET, Conflict, SeatRecord, StoreError, TableRecord, in_effect
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DECK = "good-governance"
 STATUSES = ("lobby", "playing", "paused", "ended")
-TIMED_PHASES = ("proposal", "discussion", "vote")
 # Appends lost to another process before giving up. Each loss means that process appended
 # first, so the table moved on; with several processes acting at once, two tries were too few.
 COMMIT_TRIES = 5
-# The facilitator's commands and the arguments each takes (anything else is refused).
-COMMAND_ARGS: dict[str, tuple[str, ...]] = {
-    "start": (), "pause": (), "resume": (), "end": (), "new_code": (),
-    "advance": ("round", "phase"), "skip_timer": (), "extend": ("seconds",),
-    "add_bot": ("seat",), "remove_seat": ("seat",), "set_timers": ("timers",),
-}
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def same_secret(secret: object, stored: str | None) -> bool:
-    return isinstance(secret, str) and bool(stored) and hmac.compare_digest(
-        digest(secret), stored or "")
-
-
-def screen_secret(record: TableRecord) -> str:
-    """The table screen's own secret, for its link: it shows the join code all game long,
-    which a spectator who only knows the table's id must not read. Derived from the
-    facilitator key's hash, so it needs no column and only the server can make it."""
-    return hmac.new(record.facilitator_key_hash.encode(), b"table screen",
-                    hashlib.sha256).hexdigest()[:24]
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who is on the other end: a seat, the facilitator, the table's own screen, or a
-    viewer (a spectator who knows only the table's id).
-
-    A seat's identity names its holder, the hash of the token that took the seat: when the
-    seat is freed and someone else takes it, a connection still speaking for the old holder
-    can neither act for the seat nor receive its views."""
-
-    kind: str  # "seat" | "facilitator" | "screen" | "viewer"
-    table_id: str
-    seat: int | None = None
-    holder: str | None = None
-
-
-@dataclass
-class Live:
-    """A table held in this process: its records and its folded game state."""
-
-    record: TableRecord
-    seats: list[SeatRecord]
-    state: GameState
-    seq: int
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    timer: dict | None = None  # {"round", "phase", "ends_at" | "remaining"}
-    bot_lines: list[dict] = field(default_factory=list)  # what bots said, newest last
-    loaded_at: float = field(default_factory=time.monotonic)
-    # Who held each seat as it acted; replaced, never changed in place, like the state.
-    acts: attribution.Acts = field(default_factory=dict)
-    # What follows an action (bots' turns, a new timer) could not be saved: the clock
-    # tries again, since nothing else might touch this table.
-    unsettled: bool = False
-    tick_failing: bool = False  # the clock's last attempt at this table could not save
-
-    def snapshot(self) -> Live:
-        """This table as it is now, for building views from one state while the table moves
-        on: the game state is never changed in place once a Live holds it (changes go to a
-        copy that then replaces it), so a shallow copy is enough."""
-        with self.lock:
-            return replace(self, bot_lines=list(self.bot_lines))
-
-
-class DeckLibrary:
-    """Every valid deck under the cards folder, loaded once."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.decks: dict[str, Deck] = {}
-        self.problems: dict[str, list[str]] = {}
-        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-            deck, problems = check_deck(folder)
-            if deck is None:
-                self.problems[folder.name] = [str(p) for p in problems]
-                log.warning("deck %s skipped: %d problems", folder.name, len(problems))
-            else:
-                self.decks[deck.id] = deck
-        # The default deck comes first, so pickers open on it.
-        if DEFAULT_DECK in self.decks:
-            self.decks = {DEFAULT_DECK: self.decks[DEFAULT_DECK],
-                          **{k: v for k, v in self.decks.items() if k != DEFAULT_DECK}}
-
-    def get(self, deck_id: object) -> Deck:
-        if not isinstance(deck_id, str) or deck_id not in self.decks:
-            raise BadRequest("unknown_deck", f"there is no deck {deck_id!r}; choose one of: "
-                             + ", ".join(self.decks))
-        return self.decks[deck_id]
-
-
-def table_options(deck: Deck, raw: object) -> dict:
-    """Check a facilitator's table options against the deck; return the clean set."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise BadRequest("bad_options", "options must be an object")
-    allowed = (*TABLE_OPTIONS, "bots", "difficulty")
-    out: dict = {}
-    for key, value in raw.items():
-        if key not in allowed:
-            raise BadRequest("bad_options", f"unknown option {key!r}; options are: "
-                             + ", ".join(allowed))
-        choices = {"deal": ("hidden", "open"), "discard": ("adopted", "proposed"),
-                   "decision": ("majority", "consensus", "chair"),
-                   "bots": ("none", *bot_players.BOT_KINDS)}
-        if key in choices:
-            if value not in choices[key]:
-                raise BadRequest("bad_options", f"option {key} must be one of: "
-                                 + ", ".join(choices[key]))
-        elif key in ("hand_size", "adopt_limit"):
-            hi = 10 if key == "hand_size" else 8
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= hi:
-                raise BadRequest("bad_options", f"option {key} must be a whole number from 1 to "
-                                 f"{hi}")
-        elif key == "chair":
-            if value not in ("rotate", "learner") and value not in deck.roles:
-                raise BadRequest("bad_options", "option chair must be 'rotate', 'learner' (the "
-                                 "first seat) or a role id")
-        elif key == "difficulty":
-            if value not in deck.difficulties:
-                raise BadRequest("bad_options", "difficulty must be one of: "
-                                 + ", ".join(deck.difficulties))
-        elif key == "timers":
-            if not isinstance(value, dict) or set(value) - set(TIMED_PHASES):
-                raise BadRequest("bad_options", "timers must look like {\"proposal\": 120, "
-                                 "\"discussion\": 180, \"vote\": 60}")
-            for phase, seconds in value.items():
-                if isinstance(seconds, bool) or not isinstance(seconds, int) \
-                        or not 0 <= seconds <= 3600:
-                    raise BadRequest("bad_options", f"timer for {phase} must be 0 to 3600 "
-                                     "seconds (0: no timer)")
-        out[key] = value
-    if out.get("hand_size", deck.settings.hand_size) * deck.settings.seats_max > sum(
-            c.copies for c in deck.interventions.values()):
-        raise BadRequest("bad_options", "that hand size needs more cards than the deck has")
-    return out
-
-
-def engine_options(options: dict) -> dict:
-    return {k: v for k, v in options.items() if k in TABLE_OPTIONS}
 
 
 class Tables:
@@ -234,7 +86,7 @@ class Tables:
                 or not s.seats_min <= seats <= s.seats_max:
             raise BadRequest("bad_seats", f"this deck is for {s.seats_min} to {s.seats_max} "
                              "seats")
-        opts = table_options(deck, options)
+        opts = check_table_options(deck, options)
         seed = secrets.randbits(48) if seed is None else seed
         new_game(deck, scenario, seats, seed, difficulty=opts.get("difficulty"),
                  options=engine_options(opts))  # fails early if the options cannot play
@@ -351,7 +203,7 @@ class Tables:
         if live.state.phase == "ended":
             return status != "ended"
         return status in ("playing", "paused") and \
-            self._timer_for(live, live.state, status) != live.timer
+            timers.timer_for(live, live.state, status, self.clock()) != live.timer
 
     def _write_row(self, live: Live, *, status: str | None = None) -> None:
         """Save a correction of the table's row; if it fails, the next load corrects again."""
@@ -486,7 +338,7 @@ class Tables:
             self.holding(live, ident)
             self._need_playing(live)
             events = self._commit(live, {**action, "seat": ident.seat}, ident.seat)
-            events += self._after_change(live)
+            events += self.after_change(live)
         self.publish(live, events)
         return events
 
@@ -518,7 +370,7 @@ class Tables:
                 raise BadRequest(exc.code, exc.message) from None
             ends = new_state.phase == "ended" and live.record.status != "ended"
             status = "ended" if ends else live.record.status
-            timer = self._timer_for(live, new_state, status)
+            timer = timers.timer_for(live, new_state, status, self.clock())
             try:
                 self.store.append(live.record.id, live.seq + 1, seat, action,
                                   status="ended" if ends else None,
@@ -548,7 +400,7 @@ class Tables:
             return events
         raise AssertionError("unreachable")
 
-    def _after_change(self, live: Live) -> list[dict]:
+    def after_change(self, live: Live) -> list[dict]:
         """Bots take their turns; a phase entered without an action (the game started or
         resumed) gets its timer. Each bot's move is saved like a player's. If saving fails
         here, what was saved before stands and is shown: the clock tries the rest again."""
@@ -565,7 +417,7 @@ class Tables:
         return events
 
     def _record_solo(self, live: Live) -> None:
-        from game.engine.actions import outcome
+        from game.engine.results import outcome
 
         opts = live.record.options
         won = outcome(live.state)["won"]
@@ -611,7 +463,7 @@ class Tables:
 
     def bot_kind(self, live: Live) -> str:
         kind = live.record.options.get("bots")
-        if kind in bot_players.BOT_KINDS:
+        if kind in BOT_KINDS:
             return kind
         difficulty = live.state.difficulty
         return difficulty.bots if difficulty else "greedy"
@@ -642,16 +494,7 @@ class Tables:
     def facilitate(self, ident: Identity, command: str, args: dict) -> list[dict]:
         if ident.kind != "facilitator":
             raise BadRequest("not_facilitator", "only the facilitator can do that")
-        if command not in COMMAND_ARGS:
-            raise BadRequest("unknown_command", f"unknown facilitator command {command[:40]!r}; "
-                             "commands are: " + ", ".join(COMMAND_ARGS))
-        allowed = COMMAND_ARGS[command]
-        extra = sorted(set(args) - set(allowed))
-        if extra:
-            raise BadRequest("bad_payload", f"{command} takes "
-                             + (", ".join(allowed) if allowed else "no arguments")
-                             + f"; not: {', '.join(map(str, extra))[:80]}")
-        check_depth(args, command)
+        commands.check(command, args)
         live = self.get(ident.table_id)
         lost: list[SeatRecord] = []
         with live.lock:
@@ -659,117 +502,14 @@ class Tables:
             if command == "remove_seat" and isinstance(args.get("seat"), int) \
                     and 0 <= args["seat"] < len(live.seats):
                 lost = [live.seats[args["seat"]]]
-            events = self._facilitate(live, command, args)
+            events = commands.run(self, live, command, args)
         for seat in lost:
             if seat.kind == "human":
                 self.seat_lost(live, seat, "seat_removed")
         self.publish(live, events)
         return events
 
-    def _facilitate(self, live: Live, command: str, args: dict) -> list[dict]:
-        status = live.record.status
-        if command == "start":
-            if status != "lobby":
-                raise BadRequest("already_started", "the game has already started")
-            if live.record.options.get("bots", "none") != "none":
-                for s in live.seats:
-                    if s.kind == "empty":
-                        self.store.update_seat(live.record.id, s.seat, kind="bot",
-                                               name=f"Bot {s.seat + 1}")
-                live.seats = self.store.seats(live.record.id)
-            self._set_status(live, "playing")
-            return [{"type": "started"}, *self._after_change(live)]
-        if command == "end":
-            if status == "ended":
-                raise BadRequest("game_over", "the game has already ended")
-            self._set_status(live, "ended")
-            return [{"type": "table_ended"}]
-        if status in ("lobby", "ended") and command in ("pause", "resume", "advance",
-                                                         "extend", "skip_timer"):
-            raise BadRequest("not_started" if status == "lobby" else "game_over",
-                             "the game is not being played right now")
-        if command == "pause":
-            if status == "paused":
-                raise BadRequest("already_paused", "the game is already paused")
-            if live.timer and "ends_at" in live.timer:
-                live.timer = {**live.timer, "remaining": max(0.0, live.timer["ends_at"]
-                                                             - self.clock())}
-                del live.timer["ends_at"]
-            self._set_status(live, "paused")
-            return [{"type": "paused"}]
-        if command == "resume":
-            if status != "paused":
-                raise BadRequest("not_paused", "the game is not paused")
-            if live.timer and "remaining" in live.timer:
-                live.timer = {**live.timer, "ends_at": self.clock() + live.timer["remaining"]}
-                del live.timer["remaining"]
-            self._set_status(live, "playing")
-            return [{"type": "resumed"}, *self._after_change(live)]
-        if command == "advance":
-            if status == "paused":
-                raise BadRequest("paused", "resume the game first")
-            # Stamped like a player's action: a click meant for the phase the console showed
-            # must not move on a phase that has just begun (the engine refuses it as stale).
-            if "round" not in args or "phase" not in args:
-                raise BadRequest("bad_payload", "advance needs the 'round' and 'phase' you are "
-                                 "moving on from")
-            return self._advance(live, {"round": args["round"], "phase": args["phase"]},
-                                 by="facilitator")
-        if command == "skip_timer":
-            # Stop this phase's countdown; the phase goes on until people act or the
-            # facilitator moves on ("advance" is the command that moves on now).
-            t = live.timer
-            if not t or t.get("stopped"):
-                raise BadRequest("no_timer", "there is no timer running in this phase")
-            live.timer = {"round": t["round"], "phase": t["phase"], "stopped": True}
-            self._save_timer(live)
-            return [{"type": "timer", "stopped": True}]
-        if command == "new_code":
-            if status == "ended":
-                raise BadRequest("game_over", "the game has ended")
-            self._new_code(live)
-            return [{"type": "new_code"}]
-        if command == "extend":
-            seconds = args.get("seconds", 60)
-            if isinstance(seconds, bool) or not isinstance(seconds, int) \
-                    or not 1 <= seconds <= 1800:
-                raise BadRequest("bad_payload", "extend by 1 to 1800 seconds")
-            if not live.timer or live.timer.get("stopped"):
-                raise BadRequest("no_timer", "there is no timer running in this phase")
-            field_name = "ends_at" if "ends_at" in live.timer else "remaining"
-            live.timer = {**live.timer, field_name: live.timer[field_name] + seconds}
-            self._save_timer(live)
-            return [{"type": "timer", "extended": seconds}]
-        if command in ("add_bot", "remove_seat"):
-            seat = args.get("seat")
-            if isinstance(seat, bool) or not isinstance(seat, int) \
-                    or not 0 <= seat < live.record.seats:
-                raise BadRequest("bad_seat", f"seat must be 0 to {live.record.seats - 1}")
-            row = live.seats[seat]
-            if command == "add_bot":
-                if row.kind != "empty":
-                    raise BadRequest("seat_taken", "a bot can only take an empty seat")
-                self.store.update_seat(live.record.id, seat, kind="bot", name=f"Bot {seat + 1}",
-                                       token_hash=None)
-            else:
-                if row.kind == "empty":
-                    raise BadRequest("seat_empty", "that seat is already empty")
-                self.store.update_seat(live.record.id, seat, kind="empty", name=None,
-                                       token_hash=None)
-            live.seats = self.store.seats(live.record.id)
-            return [{"type": command, "seat": seat}, *self._after_change(live)]
-        if command == "set_timers":
-            timers = args.get("timers")
-            deck = self.library.get(live.record.deck)
-            clean = table_options(deck, {"timers": timers})["timers"]
-            options = {**live.record.options,
-                       "timers": {**live.record.options.get("timers", {}), **clean}}
-            self.store.set_options(live.record.id, options)
-            live.record = replace(live.record, options=options)
-            return [{"type": "timers_set"}]
-        raise BadRequest("unknown_command", f"unknown facilitator command {command!r}")
-
-    def _new_code(self, live: Live) -> None:
+    def renew_code(self, live: Live) -> None:
         """A fresh join code, so that someone the facilitator removed (or anyone the old
         code reached) cannot take a seat again; seated players keep their seats."""
         for _ in range(20):
@@ -783,44 +523,27 @@ class Tables:
             raise BadRequest("busy", "could not find a free join code; try again")
         live.record = replace(live.record, code=code)
 
-    def _advance(self, live: Live, stamp: dict | None = None, *,
+    def advance(self, live: Live, stamp: dict | None = None, *,
                  by: str = "facilitator") -> list[dict]:
         # The log says who moved on (the facilitator or the timer), for the players' notices.
         action = {"type": "advance", **(stamp or {}), attribution.STAMP: {"kind": by}}
         events = self._commit(live, action, None)
-        return events + self._after_change(live)
+        return events + self.after_change(live)
 
-    def _set_status(self, live: Live, status: str) -> None:
+    def set_status(self, live: Live, status: str) -> None:
         """The status and the timer (paused, resumed, cleared) in one write."""
         self.store.update_table(live.record.id, status=status, timer=live.timer)
         live.record = replace(live.record, status=status, timer=live.timer)
 
     # ---- timers ----------------------------------------------------------------------------
 
-    def timer_length(self, live: Live, phase: str) -> int:
-        timers = {**live.state.deck.settings.timers, **live.record.options.get("timers", {})}
-        return int(timers.get(phase, 0))
-
-    def _timer_for(self, live: Live, state: GameState, status: str) -> dict | None:
-        """The timer the table has once in `state`: the one running if the phase is the
-        same, else a fresh one for a timed phase (none when not playing)."""
-        key = {"round": state.round.number, "phase": state.phase}
-        if live.timer and {k: live.timer.get(k) for k in key} == key:
-            return live.timer
-        seconds = self.timer_length(live, state.phase) if state.phase in TIMED_PHASES else 0
-        if seconds and status == "playing":
-            return {**key, "ends_at": self.clock() + seconds, "length": seconds}
-        if seconds and status == "paused":
-            return {**key, "remaining": float(seconds), "length": seconds}
-        return None
-
     def _sync_timer(self, live: Live, *, save: bool = True) -> None:
         """Start a fresh timer when the table enters a new timed phase."""
-        live.timer = self._timer_for(live, live.state, live.record.status)
+        live.timer = timers.timer_for(live, live.state, live.record.status, self.clock())
         if save:
-            self._save_timer(live)
+            self.save_timer(live)
 
-    def _save_timer(self, live: Live) -> None:
+    def save_timer(self, live: Live) -> None:
         if live.timer != live.record.timer:
             self.store.update_table(live.record.id, timer=live.timer)
             live.record = replace(live.record, timer=live.timer)
@@ -851,37 +574,22 @@ class Tables:
         if live.unsettled:
             with live.lock:
                 self._refresh(live)
-                events = self._after_change(live)
+                events = self.after_change(live)
             if not live.unsettled:
                 self.publish(live, events)
-        t = live.timer
-        if not t or "ends_at" not in t or t["ends_at"] > now \
-                or live.record.status != "playing":
+        if not timers.due(live.timer, now) or live.record.status != "playing":
             return 0
         with live.lock:
             self._refresh(live)
             t = live.timer
-            if not t or "ends_at" not in t or t["ends_at"] > now \
-                    or live.record.status != "playing":
+            if t is None or not timers.due(t, now) or live.record.status != "playing":
                 return 0
             try:
-                events = self._advance(live, {"round": t["round"], "phase": t["phase"]},
-                                       by="timer")
+                events = self.advance(live, {"round": t["round"], "phase": t["phase"]},
+                                      by="timer")
             except BadRequest:  # another process advanced it first
                 live.timer = None
                 return 0
             events.insert(0, {"type": "timeout", "phase": t["phase"]})
         self.publish(live, events)
         return 1
-
-    def timer_view(self, live: Live) -> dict | None:
-        t = live.timer
-        if not t or t.get("stopped"):
-            return None
-        out = {"phase": t["phase"], "round": t["round"], "length": t.get("length")}
-        if "ends_at" in t:
-            out["remaining"] = max(0.0, round(t["ends_at"] - self.clock(), 1))
-        else:
-            out["remaining"] = round(t.get("remaining", 0.0), 1)
-            out["paused"] = True
-        return out

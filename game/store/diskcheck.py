@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from game.store.database import sqlite_path
+from game.store.connect import sqlite_path
 
 LOW_SPACE_BYTES = 16 * 1024 * 1024
 

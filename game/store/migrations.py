@@ -3,12 +3,12 @@ recorded in ``schema_migrations``.
 
 To change the schema, append a new Step to STEPS. Never edit a step that has shipped: databases
 in the field have already run it. Steps build their own Table objects instead of reusing the
-ones in ``game.store.database`` so that step 1 keeps creating the *original* schema after later
+ones in ``game.store.schema`` so that step 1 keeps creating the *original* schema after later
 steps have altered it.
 
 Concurrency: several processes (web workers) may start at once. On PostgreSQL each step holds a
 transaction-scoped advisory lock; on SQLite the engine passed in must begin transactions with
-``BEGIN IMMEDIATE`` (``game.store.database`` arranges that), which takes the database write
+``BEGIN IMMEDIATE`` (``game.store.connect`` arranges that), which takes the database write
 lock. Either way the second process waits, then sees the step recorded and skips it.
 """
 
@@ -158,7 +158,7 @@ def _step_3_option_columns(conn: sa.Connection) -> None:
 
 
 def _json(value: object) -> str:
-    # The text game.store.database writes (its _dumps), so a migrated row reads and compares
+    # The text game.store.schema writes (its dumps), so a migrated row reads and compares
     # the same.
     return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
 

@@ -1,0 +1,41 @@
+"""The decks a server offers: every valid deck under its cards folder, loaded once."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from game.decks.loader import check_deck
+from game.decks.model import Deck
+from game.errors import GameError
+
+log = logging.getLogger(__name__)
+DEFAULT_DECK = "good-governance"
+
+
+class DeckLibrary:
+    """Every valid deck under the cards folder, loaded once."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.decks: dict[str, Deck] = {}
+        self.problems: dict[str, list[str]] = {}
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            deck, problems = check_deck(folder)
+            if deck is None:
+                self.problems[folder.name] = [str(p) for p in problems]
+                log.warning("deck %s skipped: %d problems", folder.name, len(problems))
+            else:
+                self.decks[deck.id] = deck
+        # The default deck comes first, so pickers open on it.
+        if DEFAULT_DECK in self.decks:
+            self.decks = {DEFAULT_DECK: self.decks[DEFAULT_DECK],
+                          **{k: v for k, v in self.decks.items() if k != DEFAULT_DECK}}
+
+    def get(self, deck_id: object) -> Deck:
+        if not isinstance(deck_id, str) or deck_id not in self.decks:
+            raise GameError("unknown_deck", f"there is no deck {deck_id!r}; choose one of: "
+                             + ", ".join(self.decks))
+        return self.decks[deck_id]
+
+
