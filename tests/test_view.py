@@ -10,6 +10,7 @@ from fixtures.gamekit import good_governance, play, tiny
 
 from game.engine.actions import new_game, step
 from game.engine.attribution import STAMP, for_engine, note, stamp
+from game.engine.debrief import debrief
 from game.engine.view import view
 
 # Seed 2, pilot, 3 seats: roles convenor, treasurer, researcher.
@@ -134,6 +135,35 @@ def test_the_view_says_whom_the_table_waits_for_and_the_votes_needed():
     step(state, {"type": "pass", "seat": 1})
     assert view(state, None)["current"]["waiting"] == [0, 2]
     assert view(game(options={"decision": "consensus"}), None)["votes_needed"] == 3
+
+
+def test_the_view_says_what_each_seat_is_doing():
+    state = game()
+    step(state, {"type": "pass", "seat": 1})
+    assert view(state, None)["current"]["doing"] == [
+        {"done": False, "text": "choosing"}, {"done": True, "text": "has chosen"},
+        {"done": False, "text": "choosing"}]
+    to_vote(state := game())
+    step(state, {"type": "vote", "seat": 2, "approve": [0]})
+    assert [d["text"] for d in view(state, 0)["current"]["doing"]] == [
+        "deciding", "deciding", "voted"]
+
+
+def test_when_the_chair_decides_only_the_chair_has_a_part_in_the_vote():
+    state = game(options={"decision": "chair"})
+    to_vote(state)
+    chair = state.rounds[-1].chair
+    doing = view(state, None)["current"]["doing"]
+    assert doing[chair] == {"done": False, "text": "deciding"}
+    assert [d for s, d in enumerate(doing) if s != chair] == [None, None]
+
+
+def test_the_debrief_says_which_rounds_are_decided():
+    state = game()
+    to_vote(state)
+    assert [r["resolved"] for r in debrief(state)["rounds"]] == [False]
+    play(state, [{"type": "vote", "seat": s, "approve": [0]} for s in range(3)])
+    assert [r["resolved"] for r in debrief(state)["rounds"]] == [True]
 
 
 def test_every_criterion_change_says_its_points_on_the_weighted_total():

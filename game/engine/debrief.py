@@ -6,9 +6,12 @@ out. Seats change hands, so the seat's holder at the end is not who played each 
 
 from __future__ import annotations
 
-from game.engine.actions import GameState, event_card, outcome, score
+from typing import Any
+
+from game.engine.actions import GameState
 from game.engine.attribution import Acts, who
 from game.engine.coach import best_alternative
+from game.engine.results import event_card, outcome, score
 from game.engine.view import change_dict
 
 
@@ -16,12 +19,13 @@ def debrief(state: GameState, acts: Acts | None = None) -> dict:
     deck = state.deck
     sheet = score(state)
     acts = acts or {}
-    rounds = []
+    rounds: list[dict[str, Any]] = []
     for rnd in state.rounds:
         stage = deck.stages[rnd.stage]
         decided = bool(rnd.hands_at_decision)
         rounds.append({
             "number": rnd.number, "stage": rnd.stage, "stage_name": stage.name,
+            "resolved": decided,  # the table has voted (or the chair chosen) and it is scored
             "events": [event_card(deck.events[e]) for e in rnd.events],
             "proposals": [{"seat": s, "card": p.card if p else None,
                            "card_name": deck.interventions[p.card].name if p else None,

@@ -9,16 +9,9 @@ worth in points of the weighted total, and whether the table is on track to win.
 from __future__ import annotations
 
 from game.decks.rules import Change, Context
-from game.engine.actions import (
-    GameState,
-    Round,
-    action_types,
-    adopt_limit,
-    card_cost,
-    event_card,
-    outcome,
-)
+from game.engine.actions import GameState, Round, action_types, adopt_limit, card_cost
 from game.engine.attribution import Acts, same_holder, who
+from game.engine.results import event_card, outcome
 
 
 def proposals_hidden(state: GameState) -> bool:
@@ -50,6 +43,25 @@ def waiting_for(state: GameState, rnd: Round) -> list[int]:
             return [rnd.chair] if rnd.decided is None and rnd.chair is not None else []
         return [s for s in range(state.seats) if s not in rnd.votes]
     return []
+
+
+# What a seat is doing in each phase, as the players' and facilitator's screens say it:
+# (still to act, has acted).
+DOING = {"proposal": ("choosing", "has chosen"), "discussion": ("not ready yet", "ready"),
+         "vote": ("deciding", "voted"), "result": ("not ready yet", "ready")}
+
+
+def seat_doing(state: GameState, rnd: Round) -> list[dict | None]:
+    """Each seat's part in this phase: what it is doing and whether it has done it. None for
+    a seat with no part (all but the chair when the chair decides), and outside play."""
+    words = DOING.get(state.phase) if rnd is state.rounds[-1] else None
+    if words is None:
+        return [None] * state.seats
+    waiting = set(waiting_for(state, rnd))
+    chair_only = state.phase == "vote" and state.settings.decision == "chair"
+    return [None if chair_only and s != rnd.chair
+            else {"done": s not in waiting, "text": words[s not in waiting]}
+            for s in range(state.seats)]
 
 
 def votes_needed(state: GameState) -> int | None:
@@ -97,6 +109,7 @@ def _round_public(state: GameState, rnd: Round, viewer: int | None,
                          for m in rnd.mods.costs],
         "abilities": rnd.abilities,
         "waiting": waiting_for(state, rnd),
+        "doing": seat_doing(state, rnd),
     }
     if phase in ("result", "ended"):
         out["votes"] = {str(s): list(v) for s, v in rnd.votes.items()}

@@ -40,7 +40,7 @@ function byWhom(by, table, seat) {
 
 function show(d, table, deck) {
   const over = d.phase === "ended" || table.status === "ended";
-  const decided = d.rounds.filter((r, i) => i < d.rounds.length - 1 || ["result", "ended"].includes(d.phase));
+  const decided = d.rounds.filter((r) => r.resolved);  // the server says which rounds are decided
   // A round the facilitator ended before the vote still shows what was proposed.
   const shown = d.rounds.filter((r) => decided.includes(r) || r.proposals.some((p) => p.card));
   $("#title").textContent = `Debrief: ${d.scenario_name}`;

@@ -139,13 +139,10 @@ function renderControls() {
 function renderSeats() {
   const { table, game } = S;
   const cur = game.current;
-  const waiting = new Set(cur.waiting || []);
-  const DOING = { proposal: ["choosing", "\u2714 has chosen"], discussion: ["not ready", "\u2714 ready"],
-    vote: ["deciding", "\u2714 voted"], result: ["not ready", "\u2714 ready"] };
+  // What each seat is doing: the server says (game.current.doing).
   const doing = (s) => {
-    if (table.status !== "playing" || !DOING[game.phase]) return "";
-    if (game.phase === "vote" && game.decision === "chair" && s !== cur.chair) return "";
-    return DOING[game.phase][waiting.has(s) ? 0 : 1];
+    const d = table.status === "playing" && cur.doing && cur.doing[s];
+    return d ? `${d.done ? "\u2714 " : ""}${d.text}` : "";
   };
   return [
     h("h2", { id: "seats-h" }, "Seats"),

@@ -463,13 +463,10 @@ function renderScores() {
 
 function renderPeople() {
   const { game, table } = S;
-  const waiting = new Set(game.current.waiting || []);
-  const DOING = { proposal: ["choosing", "has chosen"], discussion: ["not ready yet", "ready"],
-    vote: ["deciding", "voted"], result: ["not ready yet", "ready"] };
+  // What each seat is doing: the server says (game.current.doing).
   const doing = (s) => {
-    if (table.status !== "playing" || !DOING[game.phase]) return "";
-    if (game.phase === "vote" && game.decision === "chair" && s !== game.current.chair) return "";
-    return DOING[game.phase][waiting.has(s) ? 0 : 1];
+    const d = table.status === "playing" && game.current.doing && game.current.doing[s];
+    return d ? d.text : "";
   };
   const lines = (table.bots_say || []).filter((b) => b.round === game.round).slice(-4);
   return [

@@ -129,13 +129,15 @@ function renderProposals() {
   if (game.phase === "result" || (game.phase === "ended" && cur.adopted)) return resultPanel(cur);
   if (game.phase === "ended") return null;
   if (game.phase === "proposal") {
-    const waiting = new Set(cur.waiting || []);
+    // What each seat is doing: the server says (game.current.doing).
+    const doing = (s) => (cur.doing && cur.doing[s]) || { done: false, text: "choosing" };
+    const chosen = table.seats.filter((s) => doing(s.seat).done).length;
     return [
-      h("h2", { id: "proposals-h" }, `Proposals: ${table.seats.length - waiting.size} of ${table.seats.length} in`),
+      h("h2", { id: "proposals-h" }, `Proposals: ${chosen} of ${table.seats.length} in`),
       h("p", { class: "detail" }, "Proposals are shown when everyone has chosen."),
       h("ul", { class: "who" }, table.seats.map((s) => h("li", null,
-        waiting.has(s.seat) ? "\u2026 " : "\u2714 ", h("strong", { class: "name" }, seatName(table, s.seat)),
-        waiting.has(s.seat) ? " is choosing" : " has chosen"))),
+        doing(s.seat).done ? "\u2714 " : "\u2026 ", h("strong", { class: "name" }, seatName(table, s.seat)),
+        doing(s.seat).done ? ` ${doing(s.seat).text}` : ` is ${doing(s.seat).text}`))),
     ];
   }
   const votes = game.phase === "vote" && game.decision !== "chair"
