@@ -1,4 +1,4 @@
-"""`python -m game ...`: validate, simulate and print decks from the command line."""
+"""`python -m game ...`: validate, simulate, balance and print decks from the command line."""
 
 from __future__ import annotations
 
@@ -51,6 +51,57 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         return 2
     json.dump(result, sys.stdout, indent=None if args.compact else 2, sort_keys=True)
     print()
+    return 0
+
+
+def _ids(text: str | None) -> list[str] | None:
+    return [t.strip() for t in text.split(",") if t.strip()] if text else None
+
+
+def cmd_balance(args: argparse.Namespace) -> int:
+    from game.engine.balance import BalanceError, make_plan, run_balance
+    from game.engine.balance_report import report_html, text_summary
+
+    deck, problems = check_deck(args.deck)
+    if problems or deck is None:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"cannot balance {args.deck}: fix the problems above first", file=sys.stderr)
+        return 1
+    try:
+        players = [int(p) for p in _ids(args.players) or []] or None
+    except ValueError:
+        print(f"--players must be whole numbers separated by commas, like 3,4,5; not "
+              f"{args.players!r}", file=sys.stderr)
+        return 2
+    try:
+        plan = make_plan(deck, args.games, players=players, scenarios=_ids(args.scenarios),
+                         bots=_ids(args.bots), seed=args.seed)
+    except BalanceError as exc:
+        print(f"cannot balance: {exc}", file=sys.stderr)
+        return 2
+    show = sys.stderr.isatty() and not args.quiet
+
+    def progress(done: int, total: int) -> None:
+        if show:
+            print(f"\r{done} of {total} games", end="", file=sys.stderr, flush=True)
+
+    report = run_balance(deck, plan, progress=progress)
+    if show:
+        print(file=sys.stderr)
+    if args.html:
+        try:
+            Path(args.html).write_text(report_html(report), encoding="utf-8")
+        except OSError as exc:
+            print(f"cannot write {args.html}: {exc.strerror}", file=sys.stderr)
+            return 1
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
+    else:
+        print(text_summary(report))
+        if args.html:
+            print(f"HTML report: {args.html}")
     return 0
 
 
@@ -110,6 +161,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--details", action="store_true", help="with --games, list every game too")
     p.add_argument("--compact", action="store_true", help="one line of JSON")
     p.set_defaults(func=cmd_simulate)
+    p = sub.add_parser("balance", help="play many bot games over every scenario and player "
+                       "count and report win rates, cards and end scores")
+    p.add_argument("deck", help="deck folder, e.g. cards/good-governance")
+    p.add_argument("--games", type=int, default=2000,
+                   help="games in all, shared evenly over scenarios and player counts "
+                   "(default 2000)")
+    p.add_argument("--players", help="player counts, comma separated (default: all the deck "
+                   "allows)")
+    p.add_argument("--scenarios", help="scenario ids, comma separated (default: all)")
+    p.add_argument("--bots", help=f"bot kinds, comma separated (default: {','.join(BOT_KINDS)})")
+    p.add_argument("--seed", type=int, default=1, help="seed of the first game (default 1)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--html", metavar="FILE", help="also write the report as an HTML page "
+                   "with its figures")
+    p.add_argument("--quiet", action="store_true", help="no progress on the terminal")
+    p.set_defaults(func=cmd_balance)
     p = sub.add_parser("decks", help="list the decks under a folder")
     p.add_argument("root", nargs="?", default="cards")
     p.set_defaults(func=cmd_decks)

@@ -6,11 +6,16 @@ import multiprocessing
 import os
 import statistics
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from game.decks.model import Deck
 from game.engine.actions import GameState, new_game
 from game.engine.bots import play_bots
 from game.engine.results import outcome
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def play_game(deck: Deck, scenario: str, players: int, seed: int, bots: list[str], *,
@@ -34,7 +39,32 @@ def game_summary(state: GameState) -> dict:
 
 
 GAMES_PER_WORKER = 500  # fewer games than this per core are not worth another process
-_job: tuple = ()  # what forked workers play: set just before the pool is made
+_shared: tuple = ()  # (deck, play): what forked workers use; set just before a pool is made
+
+
+def shared_map(deck: Deck, play: Callable[[Deck, T], R], tasks: Sequence[T],
+               workers: int) -> Iterator[R]:
+    """play(deck, task) for each task, yielded in order, shared over `workers` processes.
+
+    Workers are forked, so the deck and `play` need not pickle (only tasks and results do).
+    Closing the iterator early (a cancelled run) stops the workers at once."""
+    global _shared
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for task in tasks:
+            yield play(deck, task)
+        return
+    _shared = (deck, play)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # The pool forks here, so clearing _shared afterwards does not reach the workers.
+            yield from pool.imap(_run_shared, tasks)
+    finally:
+        _shared = ()
+
+
+def _run_shared(task: object) -> object:
+    deck, play = _shared
+    return play(deck, task)
 
 
 def simulate(deck: Deck, scenario: str, players: int, seed: int, games: int, bots: list[str],
@@ -46,28 +76,21 @@ def simulate(deck: Deck, scenario: str, players: int, seed: int, games: int, bot
     Games are independent, so a long run is shared out over the machine's cores (`workers`,
     by default one per core and per GAMES_PER_WORKER games) in ranges of seeds, and put back
     together in seed order: the result is the same as playing them one after the other."""
-    global _job
     if workers is None:
         workers = min(os.cpu_count() or 1, games // GAMES_PER_WORKER)
-    forking = "fork" in multiprocessing.get_all_start_methods()  # the deck need not pickle
     summaries: list[dict] = []
     proposed: Counter[str] = Counter()
     adopted: Counter[str] = Counter()
-    if workers > 1 and forking:
+    job = (scenario, players, bots, difficulty, options)
+    if workers > 1:
         # A scenario or option that cannot play fails here, not inside a worker.
         new_game(deck, scenario, players, seed, difficulty=difficulty, options=options)
         step = -(-games // (workers * 4))  # a few ranges per worker, to even out the load
-        ranges = [(seed + i, min(step, games - i)) for i in range(0, games, step)]
-        _job = (deck, scenario, players, bots, difficulty, options)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_play_range, ranges)
-        finally:
-            _job = ()
+        ranges = [(job, seed + i, min(step, games - i)) for i in range(0, games, step)]
     else:
-        parts = [_play_range((seed, games), (deck, scenario, players, bots, difficulty,
-                                             options))]
-    for part_summaries, part_proposed, part_adopted in parts:  # in seed order
+        ranges = [(job, seed, games)]
+    for part_summaries, part_proposed, part_adopted in shared_map(deck, _play_range, ranges,
+                                                                  workers):  # in seed order
         summaries += part_summaries
         proposed.update(part_proposed)
         adopted.update(part_adopted)
@@ -80,11 +103,10 @@ def simulate(deck: Deck, scenario: str, players: int, seed: int, games: int, bot
     return out
 
 
-def _play_range(first_count: tuple[int, int], job: tuple = ()) -> tuple[list, Counter, Counter]:
+def _play_range(deck: Deck, task: tuple) -> tuple[list, Counter, Counter]:
     """Play `count` games from seed `first`: their summaries and the cards proposed and
     adopted."""
-    deck, scenario, players, bots, difficulty, options = job or _job
-    first, count = first_count
+    (scenario, players, bots, difficulty, options), first, count = task
     summaries = []
     proposed: Counter[str] = Counter()
     adopted: Counter[str] = Counter()
