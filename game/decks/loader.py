@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from game.decks.fields import ID_RE, LIST_SECTIONS, MAX_NAME, DeckFields, suggest
+from game.decks.folder import deck_files
 from game.decks.model import (
     DEFAULT_CRITERIA,
     Ability,
@@ -107,8 +108,8 @@ class _Reader(DeckFields):
         if not self.path.is_dir():
             self.error(None, None, "no such deck: give a folder under cards/ or a .yaml file")
             return None
-        files = sorted(p for p in self.path.iterdir()
-                       if p.suffix in (".yaml", ".yml") and p.is_file())
+        files, refused = deck_files(self.path)
+        self.problems.extend(refused)  # and the files are still read, to report everything
         if not files:
             self.error(None, None, "the folder holds no .yaml files")
             return None

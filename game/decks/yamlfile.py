@@ -92,16 +92,33 @@ def load_yaml(path: Path, display: str | None = None) -> object:
             Problem(name, 1, f"file is {size // 1024} KB; a deck file may be at most "
                     f"{MAX_FILE_BYTES // 1024} KB: split it into several files")
         )
+    with path.open("rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)  # never more, should the file grow meanwhile
+    if len(data) > MAX_FILE_BYTES:
+        raise DeckFileError(Problem(name, 1, f"file is over {MAX_FILE_BYTES // 1024} KB; a deck "
+                                    "file may be at most that: split it into several files"))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DeckFileError(Problem(name, 1, f"file is not UTF-8 text ({exc.reason})")) from exc
+        raise DeckFileError(_not_utf8(name, data, exc)) from exc
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text did
     if _FastLoader is not None:
         try:
             return _parse(_FastLoader, text, name, set())
         except (_Alias, DeckFileError, yaml.YAMLError):
             pass  # say what is wrong as the pure-Python parser says it
     return _parse(_NoAliasLoader, text, name, None)
+
+
+def _not_utf8(name: str, data: bytes, exc: UnicodeDecodeError) -> Problem:
+    """Where the first byte that is not UTF-8 is: its line, and which byte it is."""
+    # What comes before is good UTF-8; count its lines as an editor does (\n, \r\n or \r).
+    before = data[:exc.start].decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    lines = before.split("\n")
+    line, column = len(lines), len(lines[-1]) + 1
+    return Problem(name, line, f"byte 0x{data[exc.start]:02X} (column {column}) is not UTF-8 "
+                   "text: save the file as UTF-8 (in most editors: Save as, Encoding); it may "
+                   "be a letter such as é typed in another encoding")
 
 
 def _parse(loader_class: type, text: str, name: str, seen: set[int] | None) -> object:
