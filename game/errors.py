@@ -50,6 +50,13 @@ CODES: dict[str, Code] = {
     "bad_options": Code(400, "a table option that is unknown or out of bounds"),
     "bad_variant": Code(400, "a solo variant that does not exist"),
     "bad_browser_id": Code(400, "a solo browser id that is not of the right form"),
+    "bad_games": Code(400, "a balance report's number of games that is not a whole number "
+                      "in bounds"),
+    "bad_players": Code(400, "a balance report's player counts that the deck is not for"),
+    "balance_running": Code(409, "a balance report for that deck is already running"),
+    "no_balance_job": Code(409, "no balance report is running for that deck"),
+    "not_your_job": Code(403, "a balance report may be cancelled only with the token its "
+                         "start returned"),
     "deck_changed": Code(409, "the table's deck changed so that its log no longer fits it"),
     # the state of the table
     "not_started": Code(409, "the game has not started"),
@@ -85,6 +92,7 @@ CODES: dict[str, Code] = {
     "too_many_attempts": Code(429, "too many wrong join codes from here"),
     "too_many_viewers": Code(429, "the table has as many spectators as it allows"),
     "too_many_connections": Code(429, "too many new connections from this address"),
+    "balance_full": Code(503, "the server runs as many balance reports at once as it allows"),
     "busy": Code(503, "no free join code could be drawn; try again"),
     "cannot_save": Code(503, "the database cannot save right now (full, read-only, "
                         "unreachable); nothing was applied"),

@@ -243,7 +243,7 @@ def report_fragment(report: dict) -> str:
     t = report["thresholds"]
     parts = ['<section class="balance-report" aria-labelledby="report-h" id="report" '
              'tabindex="-1">',
-             f'<h2 id="report-h">Balance report: {escape(report["deck_name"])}</h2>',
+             f'<h2 id="report-h">Report: {report["games"]} games</h2>',
              f"<p>{report['games']} bot games in {report['seconds']:.1f} seconds: "
              f"{len(plan['scenarios'])} scenarios, player counts "
              f"{escape(', '.join(map(str, plan['players'])))}, "
@@ -287,5 +287,6 @@ def report_html(report: dict) -> str:
             "<style>body { font-family: sans-serif; margin: 1rem; color: #1d2733; }"
             " .vh { position: absolute; width: 1px; height: 1px; overflow: hidden;"
             " clip: rect(0 0 0 0); white-space: nowrap; }"
-            f"{REPORT_CSS}</style></head><body><main>\n{report_fragment(report)}\n"
+            f"{REPORT_CSS}</style></head><body><main>\n"
+            f"<h1>Balance report: {escape(report['deck_name'])}</h1>\n{report_fragment(report)}\n"
             "</main></body></html>\n")

@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from game.decks.library import DeckLibrary
 from game.server import web
 from game.server.api import api
+from game.server.balance_pages import balance_blueprint
 from game.server.broadcast import Broadcast
 from game.server.config import ROOT, Config
 from game.server.drain import Drain
@@ -125,4 +126,5 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     web.install(app)
     app.register_blueprint(pages)
     app.register_blueprint(api)
+    app.register_blueprint(balance_blueprint())  # /decks/<deck>/balance: bot games, no tables
     return app, socketio
