@@ -191,7 +191,11 @@ def _table(caption: str, head: list[str], rows: list[list[str]], numeric: set[in
     ths = "".join(cell("th", i, h).replace("<th", '<th scope="col"', 1) for i, h in enumerate(head))
     trs = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>"
                   for r in rows)
-    return (f'<div class="table-wrap"><table><caption class="vh">{escape(caption)}</caption>'
+    # A region of its own that takes focus: on a phone the widest tables scroll sideways,
+    # and a keyboard must be able to scroll them too.
+    return (f'<div class="table-wrap" role="region" tabindex="0" '
+            f'aria-label="{escape(caption)}, table"><table>'
+            f'<caption class="vh">{escape(caption)}</caption>'
             f"<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table></div>")
 
 

@@ -3,8 +3,9 @@
 Each job is a worker process (game/server/balance_worker.py) at the lowest CPU priority
 (nice 19), so the tables do not wait for it. A job is watched by a thread (a greenlet under
 gevent) that reads the worker's progress lines. At most one job per deck runs at a time, at most
-MAX_RUNNING in all, and each plays at most MAX_GAMES games. The last finished job of each
-deck is kept, in this process's memory, for its page to show; a restart forgets it.
+MAX_RUNNING in all, and each plays at most MAX_GAMES games. The last job of each deck,
+and the last that made a report, are kept in this process's memory for its page to show; a
+restart forgets them.
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ def check_request(deck: Deck, games: object, players: object) -> tuple[int, list
             p = int(p)
         if not isinstance(p, int) or isinstance(p, bool) or p not in allowed:
             raise BadRequest("bad_players", f"player counts for this deck are "
-                             f"{', '.join(map(str, allowed))}; {json.dumps(p)[:20]} is not one of them")
+                             f"{', '.join(map(str, allowed))}; {json.dumps(p)[:20]} is not "
+                             "one of them")
         counts.append(p)
     counts = sorted(set(counts))
     cells = len(deck.scenarios) * len(counts)
@@ -101,11 +103,15 @@ class BalanceJobs:
     def __init__(self, *, max_running: int = MAX_RUNNING, python: str = sys.executable):
         self.max_running = max_running
         self.python = python
-        self.jobs: dict[str, Job] = {}  # deck id: its running or last finished job
+        self.jobs: dict[str, Job] = {}  # deck id: its running or last ended job
+        self.reports: dict[str, Job] = {}  # deck id: its last job that made a report
         self.lock = threading.Lock()
 
     def get(self, deck_id: str) -> Job | None:
         return self.jobs.get(deck_id)
+
+    def last_report(self, deck_id: str) -> Job | None:
+        return self.reports.get(deck_id)
 
     def start(self, deck: Deck, games: int, players: list[int]) -> Job:
         with self.lock:
@@ -185,6 +191,7 @@ class BalanceJobs:
         errors = proc.stderr.read() if proc.stderr else ""
         if job.report is not None:
             job.state = "done"
+            self.reports[job.deck] = job
         elif job.state != "cancelled":
             if code < 0:  # killed before it could say so
                 job.state = "cancelled"

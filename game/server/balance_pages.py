@@ -40,7 +40,8 @@ def balance_blueprint(jobs: BalanceJobs | None = None) -> Blueprint:
     def page(deck_id: str):
         deck = library().get(deck_id)
         job = jobs.get(deck.id)
-        report = job.report if job and job.state == "done" else None
+        done = jobs.last_report(deck.id)
+        report = done.report if done else None
         seats = list(range(deck.settings.seats_min, deck.settings.seats_max + 1))
         return render_template(
             "balance.html", deck=deck, job=job, seats=seats, min_games=MIN_GAMES,

@@ -139,3 +139,13 @@ def html_server(tmp_path_factory, chromium):
     srv = Server(work, cards_dir=html_deck(work)).start()
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def balance_server(tmp_path_factory, chromium):
+    """A server whose only deck is the small balance deck (tests/fixtures/decks/balance)."""
+    work = tmp_path_factory.mktemp("balance-deck")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "decks" / "balance", work / "cards" / "balance")
+    srv = Server(work, cards_dir=work / "cards").start()
+    yield srv
+    srv.stop()
