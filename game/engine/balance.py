@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from game.decks.model import Deck
-from game.engine.actions import outcome
-from game.engine.bots import BOT_KINDS
+from game.decks.options import BOT_KINDS
+from game.engine.results import outcome
 from game.engine.simulate import play_game, shared_map
 from game.engine.state import GameState
 
@@ -135,14 +135,14 @@ class Part:
         self.games += other.games
         self.won += other.won
         self.decided += other.decided
-        for mine, theirs in ((self.criteria, other.criteria), (self.tracks, other.tracks)):
+        for ours, theirs in ((self.criteria, other.criteria), (self.tracks, other.tracks)):
             for key, counts in theirs.items():
-                mine[key].update(counts)
+                ours[key].update(counts)
         self.totals.update(other.totals)
-        for card, counts in other.cards.items():
-            mine = self.cards[card]
-            for i, n in enumerate(counts):
-                mine[i] += n
+        for card, numbers in other.cards.items():
+            total = self.cards[card]
+            for i, n in enumerate(numbers):
+                total[i] += n
 
     def plain(self) -> Part:
         """Without the default factories (lambdas), so it can go back from a worker."""
@@ -262,8 +262,9 @@ def report(deck: Deck, plan: BalancePlan, parts: dict[tuple, Part], seconds: flo
     for key, part in parts.items():
         if key[3] in kinds_skilled:
             skilled.add(part)
-    difficulty_names = {None: "None (the deck's own settings)",
-                        **{d.id: d.name for d in deck.difficulties.values()}}
+    difficulty_names: dict[str | None, str] = {
+        None: "None (the deck's own settings)",
+        **{d.id: d.name for d in deck.difficulties.values()}}
     cards = []
     for card in deck.interventions.values():
         held, proposed, adopted = skilled.cards.get(card.id, [0, 0, 0])

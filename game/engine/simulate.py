@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import TypeVar
 
 from game.decks.model import Deck
@@ -43,7 +43,7 @@ _shared: tuple = ()  # (deck, play): what forked workers use; set just before a 
 
 
 def shared_map(deck: Deck, play: Callable[[Deck, T], R], tasks: Sequence[T],
-               workers: int) -> Iterator[R]:
+               workers: int) -> Generator[R, None, None]:
     """play(deck, task) for each task, yielded in order, shared over `workers` processes.
 
     Workers are forked, so the deck and `play` need not pickle (only tasks and results do).
