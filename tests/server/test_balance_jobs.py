@@ -171,3 +171,43 @@ def test_unknown_decks_and_bad_cancels(server: ServerProcess) -> None:
     r = requests.post(api(server, "balance", "/cancel"), data="not json", timeout=10)
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "bad_payload"
+
+
+def workers_of(cards: Path) -> list[int]:
+    """The balance workers (and the processes they forked) reading decks under `cards`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"game.server.balance_worker" in command and any(
+                arg.startswith(str(cards).encode()) for arg in command):
+            found.append(int(proc.name))
+    return found
+
+
+def wait_gone(cards: Path) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while workers_of(cards) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not workers_of(cards), "a balance worker outlived its server"
+
+
+@pytest.mark.parametrize("how", ["stop", "kill9"])
+def test_no_worker_outlives_the_server(tmp_path: Path, how: str) -> None:
+    cards = tmp_path / "cards"
+    shutil.copytree(FIXTURE, cards / "balance")
+    s = ServerProcess(tmp_path, env={"CARDS_DIR": str(cards)})
+    s.start()
+    try:
+        assert start(s, "balance", 20_000, [2, 3]).status_code == 202
+        wait_for(s, "balance", lambda st: st["done"] > 0)
+        assert workers_of(cards)  # the worker and its pool
+        if how == "stop":  # Ctrl+C: the server ends them as it exits
+            s.stop()
+        else:  # killed outright: they notice their input close and stop themselves
+            s.kill9()
+        wait_gone(cards)
+    finally:
+        s.stop()
