@@ -210,3 +210,15 @@ def test_cli_cannot_write_the_html(capsys, tmp_path):
                               str(tmp_path / "no" / "such" / "r.html"))
     assert code == 1
     assert "cannot write" in err
+
+
+def test_fewer_games_than_combinations_still_play_every_one(deck):
+    """2 scenarios x 2 player counts are 4 cells; 2 difficulties x 3 bot kinds 6
+    combinations: 12 games are fewer than the 24 of a full turn, yet each difficulty and each
+    bot kind plays, in as many games as the others."""
+    plan = make_plan(deck, 12)
+    games = {}
+    for (_scenario, _players, difficulty, bot), seeds in batches(plan):
+        games[difficulty, bot] = games.get((difficulty, bot), 0) + len(seeds)
+    assert games == {(d, b): 2 for d in (None, "rich") for b in ("random", "greedy",
+                                                                  "objective")}

@@ -8,13 +8,15 @@ each batch and can cancel between them.
 
 Which games a report plays is fixed by its plan and seed: game g (0, 1, ...) is played with
 seed `seed + g` at the (scenario, players) cell g % cells, by the (difficulty, bot kind)
-combination (g // cells) % combinations. Every cell gets the same number of games (give or
-take one) and, within a cell, the combinations take turns, so a win rate by one dimension is
-not skewed by another.
+combination (g + g // L) % combinations, L the least common multiple of the two counts.
+Every cell and every combination gets the same number of games, give or take one, and each
+pair of them comes round in turn, so a win rate by one dimension is not skewed by another
+(exactly so when the games are a multiple of cells x combinations).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections import Counter, defaultdict
@@ -111,8 +113,11 @@ def batches(plan: BalancePlan) -> list[tuple]:
     difficulty and bot kind: ((scenario, players, difficulty, bot), seeds)."""
     cells, combos = plan.cells, plan.combinations
     seeds: dict[tuple, list[int]] = defaultdict(list)
+    cycle = math.lcm(len(cells), len(combos))
     for g in range(plan.games):
-        key = (*cells[g % len(cells)], *combos[(g // len(cells)) % len(combos)])
+        # Cells and combinations each take turns, so any number of games plays them all as
+        # evenly as it can; the shift after each cycle pairs every cell with every combination.
+        key = (*cells[g % len(cells)], *combos[(g + g // cycle) % len(combos)])
         seeds[key].append(plan.seed + g)
     return [(key, tuple(some[i:i + BATCH]))
             for key, some in seeds.items() for i in range(0, len(some), BATCH)]
