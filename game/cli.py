@@ -86,7 +86,17 @@ def cmd_balance(args: argparse.Namespace) -> int:
         if show:
             print(f"\r{done} of {total} games", end="", file=sys.stderr, flush=True)
 
-    report = run_balance(deck, plan, progress=progress)
+    done = [0]
+
+    def progress_seen(n: int, total: int) -> None:
+        done[0] = n
+        progress(n, total)
+
+    try:
+        report = run_balance(deck, plan, progress=progress_seen)
+    except KeyboardInterrupt:  # Ctrl+C: the workers are stopped as the games unwind
+        print(f"\ncancelled after {done[0]} of {plan.games} games", file=sys.stderr)
+        return 130
     if show:
         print(file=sys.stderr)
     if args.html:

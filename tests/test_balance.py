@@ -222,3 +222,47 @@ def test_fewer_games_than_combinations_still_play_every_one(deck):
         games[difficulty, bot] = games.get((difficulty, bot), 0) + len(seeds)
     assert games == {(d, b): 2 for d in (None, "rich") for b in ("random", "greedy",
                                                                   "objective")}
+
+
+def test_ctrl_c_stops_the_games_and_says_how_far_they_got():
+    """Progress shows on a terminal; Ctrl+C (SIGINT) ends the run without a traceback and
+    leaves no worker behind."""
+    import os
+    import pty
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "game", "balance", str(DECK), "--games",
+                             "200000"], cwd=Path(__file__).resolve().parents[1],
+                            stdout=subprocess.PIPE, stderr=follower, start_new_session=True)
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 120
+    while b" of 200000 games" not in seen and time.monotonic() < deadline:
+        seen += os.read(leader, 1024)  # the progress line: the games are under way
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl+C does: the whole foreground group
+    try:
+        out, _ = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise AssertionError("Ctrl+C did not stop it") from None
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert proc.returncode == 130
+    assert out == b""
+    text = seen.decode()
+    assert re.search(r"cancelled after \d+ of 200000 games", text), text
+    assert "Traceback" not in text
+    with pytest.raises(ProcessLookupError):  # nothing of its process group is left
+        os.killpg(proc.pid, 0)

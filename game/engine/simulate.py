@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import statistics
 from collections import Counter
 from collections.abc import Callable, Generator, Sequence
@@ -55,11 +56,18 @@ def shared_map(deck: Deck, play: Callable[[Deck, T], R], tasks: Sequence[T],
         return
     _shared = (deck, play)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_ctrl_c) as pool:
             # The pool forks here, so clearing _shared afterwards does not reach the workers.
             yield from pool.imap(_run_shared, tasks)
     finally:
         _shared = ()
+
+
+def _ignore_ctrl_c() -> None:
+    """Ctrl+C reaches every process of the terminal's group. Only the parent should act on
+    it (it stops the pool); a worker that died of it could do so holding the pool's result
+    queue, and the parent would wait for it forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_shared(task: object) -> object:
