@@ -4,7 +4,13 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -227,13 +233,6 @@ def test_fewer_games_than_combinations_still_play_every_one(deck):
 def test_ctrl_c_stops_the_games_and_says_how_far_they_got():
     """Progress shows on a terminal; Ctrl+C (SIGINT) ends the run without a traceback and
     leaves no worker behind."""
-    import os
-    import pty
-    import signal
-    import subprocess
-    import sys
-    import time
-
     leader, follower = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "game", "balance", str(DECK), "--games",
                              "200000"], cwd=Path(__file__).resolve().parents[1],
