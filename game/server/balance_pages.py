@@ -18,8 +18,9 @@ import atexit
 from flask import Blueprint, Response, jsonify, render_template
 from markupsafe import Markup
 
+from game.decks.library import DeckLibrary
 from game.engine.balance_report import REPORT_CSS, report_fragment
-from game.server.balance_jobs import MAX_GAMES, MIN_GAMES, BalanceJobs, check_request
+from game.server.balance_jobs import MAX_GAMES, MIN_GAMES, BalanceJobs, Job, check_request
 from game.server.limits import BadRequest, check_payload
 from game.server.services import services
 from game.server.web import json_body
@@ -30,14 +31,14 @@ def balance_blueprint(jobs: BalanceJobs | None = None) -> Blueprint:
     atexit.register(jobs.stop_all)  # no worker outlives the server
     bp = Blueprint("balance", __name__)
 
-    def library():
+    def library() -> DeckLibrary:
         return services().library
 
-    def status(job) -> dict:
+    def status(job: Job | None) -> dict:
         return {"ok": True, **(job.public() if job else {"state": "none"})}
 
     @bp.get("/decks/<deck_id>/balance")
-    def page(deck_id: str):
+    def page(deck_id: str) -> str:
         deck = library().get(deck_id)
         job = jobs.get(deck.id)
         done = jobs.last_report(deck.id)
@@ -49,19 +50,19 @@ def balance_blueprint(jobs: BalanceJobs | None = None) -> Blueprint:
             report=Markup(report_fragment(report)) if report else None)  # escaped inside
 
     @bp.get("/decks/balance.css")
-    def css():
+    def css() -> Response:
         return Response(REPORT_CSS, mimetype="text/css",
                         headers={"Cache-Control": "public, max-age=3600"})
 
     @bp.get("/api/decks/<deck_id>/balance")
-    def job_status(deck_id: str):
+    def job_status(deck_id: str) -> Response:
         deck = library().get(deck_id)
         resp = jsonify(status(jobs.get(deck.id)))
         resp.headers["Cache-Control"] = "no-store"
         return resp
 
     @bp.post("/api/decks/<deck_id>/balance")
-    def start(deck_id: str):
+    def start(deck_id: str) -> tuple[Response, int]:
         deck = library().get(deck_id)
         data = json_body()
         if not isinstance(data, dict) or set(data) - {"games", "players"}:
@@ -72,7 +73,7 @@ def balance_blueprint(jobs: BalanceJobs | None = None) -> Blueprint:
         return jsonify({**status(job), "token": job.token}), 202
 
     @bp.post("/api/decks/<deck_id>/balance/cancel")
-    def cancel(deck_id: str):
+    def cancel(deck_id: str) -> Response:
         deck = library().get(deck_id)
         data = check_payload(json_body(), {"token": (str, True)}, "cancel")
         return jsonify(status(jobs.cancel(deck.id, data["token"])))
