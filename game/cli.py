@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from game.decks.loader import check_deck
-from game.decks.options import BOT_KINDS
+from game.decks.options import BOT_KINDS, bot_kind
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -36,8 +36,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         return 1
     level = deck.difficulties.get(args.difficulty or "")
-    # Without --bots, a difficulty's own bot kind plays (as in solo practice), else greedy.
-    bots = (args.bots or (level.bots if level else "greedy")).split(",")
+    bots = (args.bots or bot_kind(None, level)).split(",")
     bad = [b for b in bots if b not in BOT_KINDS]
     if bad:
         print(f"unknown bot kind {bad[0]!r}; choose from: {', '.join(BOT_KINDS)}",

@@ -68,7 +68,8 @@ def test_one_game_lists_its_result(capsys):
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (("--scenario", "nowhere"), "cannot simulate: the deck has no scenario 'nowhere'"),
+    (("--scenario", "nowhere"), "cannot simulate: deck tiny has no scenario 'nowhere'; choose "
+     "one of: pilot, short, odd"),
     (("--scenario", "pilot", "--players", "9"), "cannot simulate: this deck is for 2 to 4 "
      "seats, not 9"),
     (("--scenario", "pilot", "--bots", "greedy,clever"), "unknown bot kind 'clever'; choose "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from game.decks.model import Deck
+from game.decks.model import Deck, Difficulty
 from game.errors import GameError
 
 TIMED_PHASES = ("proposal", "discussion", "vote")
@@ -104,6 +104,13 @@ def check_table_options(deck: Deck, raw: object) -> dict:
             c.copies for c in deck.interventions.values()):
         raise _refuse("that hand size needs more cards than the deck has")
     return out
+
+
+def bot_kind(chosen: object, difficulty: Difficulty | None) -> str:
+    """Which bots play: the facilitator's choice, else the difficulty's, else greedy ones."""
+    if chosen in BOT_KINDS:
+        return str(chosen)
+    return difficulty.bots if difficulty else "greedy"
 
 
 def engine_options(options: dict) -> dict:

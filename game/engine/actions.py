@@ -15,7 +15,7 @@ from dataclasses import replace
 from itertools import combinations
 
 from game.decks.model import Deck, Settings
-from game.decks.options import TABLE_OPTIONS
+from game.decks.options import SEATS, TABLE_OPTIONS
 from game.decks.rules import Adoption
 from game.engine.chance import Chance
 from game.engine.effects import apply_effects, draw, draw_event
@@ -47,7 +47,6 @@ ACTION_KEYS = {
 }
 _ALLOWED_KEYS = {kind: frozenset(keys | {"type", "seat", "round", "phase"})
                  for kind, keys in ACTION_KEYS.items()}
-MAX_SEATS = 8
 
 
 class IllegalAction(GameError):
@@ -69,10 +68,12 @@ def table_settings(deck: Deck, options: dict | None) -> Settings:
 
 def new_game(deck: Deck, scenario: str, seats: int, seed: int, *,
              difficulty: str | None = None, options: dict | None = None) -> GameState:
-    if scenario not in deck.scenarios:
-        raise IllegalAction("unknown_scenario", f"the deck has no scenario '{scenario}'")
+    if not isinstance(scenario, str) or scenario not in deck.scenarios:
+        raise IllegalAction("unknown_scenario", f"deck {deck.id} has no scenario {scenario!r}; "
+                            "choose one of: " + ", ".join(deck.scenarios))
     settings = table_settings(deck, options)
-    if not settings.seats_min <= seats <= min(settings.seats_max, MAX_SEATS):
+    if isinstance(seats, bool) or not isinstance(seats, int) \
+            or not settings.seats_min <= seats <= min(settings.seats_max, SEATS.high):
         raise IllegalAction("bad_seats", f"this deck is for {settings.seats_min} to "
                             f"{settings.seats_max} seats, not {seats}")
     if difficulty is not None and difficulty not in deck.difficulties:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from game.decks.options import bot_kind
 from game.engine.actions import GameState
 from game.engine.coach import best_alternative
 from game.server.limits import BadRequest
@@ -20,7 +21,7 @@ VARIANTS = ("team", "captain")
 LEARNER = 0
 
 
-def start(tables: Tables, deck_id: object, scenario: object, difficulty: object,
+def start(tables: Tables, deck_id: object, scenario: str, difficulty: object,
           variant: object, browser_id: object) -> tuple[Live, str]:
     deck = tables.library.get(deck_id)
     if not isinstance(browser_id, str) or not BROWSER_ID.match(browser_id):
@@ -34,7 +35,7 @@ def start(tables: Tables, deck_id: object, scenario: object, difficulty: object,
                          + ", ".join(deck.difficulties))
     level = deck.difficulties.get(difficulty) if isinstance(difficulty, str) else None
     seats = min(max(deck.settings.seats_min, 4), deck.settings.seats_max)
-    options: dict = {"bots": level.bots if level else "greedy",
+    options: dict = {"bots": bot_kind(None, level),
                      "timers": {"proposal": 0, "discussion": 0, "vote": 0}}
     if level:
         options["difficulty"] = level.id

@@ -24,11 +24,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from game.decks.library import DeckLibrary
-from game.decks.options import (
-    BOT_KINDS,
-    check_table_options,
-    engine_options,
-)
+from game.decks.options import bot_kind, check_table_options, engine_options
 from game.engine import attribution
 from game.engine import bots as bot_players
 from game.engine.actions import IllegalAction, new_game, step
@@ -74,22 +70,15 @@ class Tables:
 
     # ---- opening and loading ---------------------------------------------------------------
 
-    def create(self, deck_id: object, scenario: object, seats: object, options: object = None,
+    def create(self, deck_id: object, scenario: str, seats: int, options: object = None,
                *, mode: str = "table", seed: int | None = None) -> tuple[Live, str]:
         """Open a table. Returns it and the facilitator key (shown once, stored hashed)."""
         deck = self.library.get(deck_id)
-        if not isinstance(scenario, str) or scenario not in deck.scenarios:
-            raise BadRequest("unknown_scenario", f"deck {deck.id} has no scenario {scenario!r}; "
-                             "choose one of: " + ", ".join(deck.scenarios))
-        s = deck.settings
-        if isinstance(seats, bool) or not isinstance(seats, int) \
-                or not s.seats_min <= seats <= s.seats_max:
-            raise BadRequest("bad_seats", f"this deck is for {s.seats_min} to {s.seats_max} "
-                             "seats")
         opts = check_table_options(deck, options)
         seed = secrets.randbits(48) if seed is None else seed
+        # The engine checks the scenario, the seats and the options, as for every game.
         new_game(deck, scenario, seats, seed, difficulty=opts.get("difficulty"),
-                 options=engine_options(opts))  # fails early if the options cannot play
+                 options=engine_options(opts))
         key = secrets.token_urlsafe(24)
         for _ in range(20):
             record = TableRecord(
@@ -462,11 +451,7 @@ class Tables:
         return events
 
     def bot_kind(self, live: Live) -> str:
-        kind = live.record.options.get("bots")
-        if kind in BOT_KINDS:
-            return kind
-        difficulty = live.state.difficulty
-        return difficulty.bots if difficulty else "greedy"
+        return bot_kind(live.record.options.get("bots"), live.state.difficulty)
 
     def _run_bots(self, live: Live, events: list[dict]) -> None:
         """Bots move until none has anything to do, adding what happened to `events` (kept
