@@ -35,6 +35,15 @@ CODES: dict[str, Code] = {
     "seat_lost": Code(403, "this connection's seat has been freed or taken by someone else"),
     "seat_removed": Code(403, "the facilitator freed this connection's seat at this table"),
     "not_ended": Code(403, "the debrief opens when the game ends (or with the key)"),
+    # facilitator accounts
+    "not_signed_in": Code(401, "only a signed-in facilitator may do that"),
+    "bad_csrf": Code(400, "a form or request that relies on the sign-in cookie came without "
+                     "this session's CSRF token (out of date, or sent from another site)"),
+    "bad_account": Code(400, "a sign-up field that is missing, too long or not allowed"),
+    "account_taken": Code(409, "another facilitator has that user name or e-mail"),
+    "bad_signin": Code(400, "a sign-in whose name and password match no account"),
+    "too_many_signins": Code(429, "too many wrong sign-ins for that account or from here"),
+    "too_many_signups": Code(429, "too many new accounts from this address in an hour"),
     # finding and joining a table
     "unknown_table": Code(404, "no table has that id"),
     "unknown_deck": Code(404, "no deck has that id"),

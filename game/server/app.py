@@ -19,7 +19,8 @@ from game.server import web
 from game.server.api import api
 from game.server.balance_pages import balance_blueprint
 from game.server.broadcast import Broadcast
-from game.server.config import ROOT, Config
+from game.server.accounts import init_accounts
+from game.server.config import ROOT, Config, secret_key
 from game.server.drain import Drain
 from game.server.limits import MAX_NAME, RateLimiter
 from game.server.pages import pages
@@ -46,13 +47,14 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     config = config or Config.from_env()
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
-    app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=64 * 1024,
+    app.config.update(SECRET_KEY=secret_key(config), MAX_CONTENT_LENGTH=64 * 1024,
                       JSON_SORT_KEYS=False, GAME=config)
     app.jinja_env.globals["MAX_NAME"] = MAX_NAME  # the join form's hint and maxlength
     if config.database_url.startswith("sqlite:///"):
         Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True,
                                                                           exist_ok=True)
     store = Store(config.database_url)
+    init_accounts(app, store, config)  # facilitators' sign-in, session cookies and CSRF
     library = DeckLibrary(config.cards_dir)
     # Routed by table (ROUTING=table), a table's connections all reach the process that owns
     # it, which plays it like a lone process: no views through Redis, presence counted here.

@@ -163,12 +163,36 @@ def _json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
+def _step_4_facilitators(conn: sa.Connection) -> None:
+    # Facilitator accounts (game.store.accounts). Unique in any case, like table codes: the
+    # indexes are on lower(), which is also what every look-up compares. Several rows may
+    # have no e-mail: NULLs never collide in a unique index, on either backend.
+    md = sa.MetaData()
+    facilitators = sa.Table(
+        "facilitators",
+        md,
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("user_name", sa.Text, nullable=False),
+        sa.Column("email", sa.Text, nullable=True),
+        sa.Column("display_name", sa.Text, nullable=False),
+        sa.Column("password_hash", sa.Text, nullable=False),
+        # Bumped by "sign out everywhere": a session made under an older one is refused.
+        sa.Column("session_generation", sa.Integer, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    sa.Index("ux_facilitators_user_name_lower", sa.func.lower(facilitators.c.user_name),
+             unique=True)
+    sa.Index("ux_facilitators_email_lower", sa.func.lower(facilitators.c.email), unique=True)
+    md.create_all(conn, checkfirst=True)
+
+
 STEPS: list[Step] = [
     Step(1, "create game_tables, seats, actions, solo_records", _step_1_create_tables),
     Step(2, "create health (the health check's write probe)", _step_2_create_health),
     Step(3, "move the timer and solo browser and variant out of options into columns, "
             "and drop the undo count",
          _step_3_option_columns),
+    Step(4, "create facilitators (accounts)", _step_4_facilitators),
 ]
 
 LATEST = STEPS[-1].version
