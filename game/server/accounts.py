@@ -92,10 +92,14 @@ class Accounts:
         prefix = f"{config.message_queue_channel or 'game'}:signin"
         window = config.signin_window_s
         # Counted in Redis when there is one, so that another process gives no more tries.
+        # Exact counts (a moving window): "5 wrong passwords" means 5, and the wait said is
+        # the wait there is.
         self.wrong_by_name = RateLimiter(config.signin_failures_per_name or 1, window,
-                                         config.message_queue, name=f"{prefix}-name")
+                                         config.message_queue, name=f"{prefix}-name",
+                                         exact=True)
         self.wrong_by_address = RateLimiter(config.signin_failures_per_address or 1, window,
-                                            config.message_queue, name=f"{prefix}-addr")
+                                            config.message_queue, name=f"{prefix}-addr",
+                                            exact=True)
         self.signups = RateLimiter(config.signups_per_hour or 1, 3600.0, config.message_queue,
                                    name=f"{prefix}-new")
         self.config = config

@@ -8,7 +8,7 @@ import unicodedata
 
 from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage, Storage, storage_from_string
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
 
 from game.errors import GameError
 
@@ -122,14 +122,20 @@ class RateLimiter:
     redis:// URL) so that several server processes share one count and a guesser gets no
     more tries by reaching another process. A sliding window keeps two counters per key,
     which expire on their own: a key nobody uses is forgotten (its moving-window strategy
-    keeps an empty list per key in memory for good)."""
+    keeps an empty list per key in memory for good).
+
+    `exact` counts each hit in a moving window instead: a sliding window's count is weighted
+    down when its hits straddle two windows, so "5 wrong passwords" could let a 6th through,
+    and a wait would end early. Worth an empty list per key where every hit matters and keys
+    are few (sign-ins, which the per-address cap keeps few)."""
 
     def __init__(self, limit: int, window: float, storage: str | Storage | None = None,
-                 name: str = "game"):
+                 name: str = "game", *, exact: bool = False):
         self.item = RateLimitItemPerSecond(limit, max(1, round(window)), namespace=name)
         store: Storage = (storage_from_string(storage) if isinstance(storage, str)  # type: ignore[assignment]
                           else storage or SweptMemoryStorage())
-        self.limiter = SlidingWindowCounterRateLimiter(store)
+        strategy = MovingWindowRateLimiter if exact else SlidingWindowCounterRateLimiter
+        self.limiter: MovingWindowRateLimiter | SlidingWindowCounterRateLimiter = strategy(store)
 
     def blocked_for(self, *key: str) -> float:
         """Seconds until `key` may try again (0 if it may now). Does not count a hit."""
