@@ -74,8 +74,8 @@ def email(value: str, errors: Errors) -> str | None:
 def new_password(value: str, name: str, errors: Errors) -> str:
     # Never stripped or changed: the password is exactly what was typed.
     if len(value) < PASSWORD_MIN:
-        errors["password"] = GameError("bad_account", f"use at least {PASSWORD_MIN} characters; "
-                                       "a few words in a row are easy to remember")
+        errors["password"] = GameError("bad_account", f"that is {len(value)} characters; use "
+                                       f"at least {PASSWORD_MIN}")
     elif len(value) > PASSWORD_MAX:
         errors["password"] = GameError("bad_account", f"that password is {len(value)} "
                                        f"characters; use at most {PASSWORD_MAX}")
