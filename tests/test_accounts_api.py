@@ -1,12 +1,13 @@
 """The accounts API the deck studio and workshops build on (game.server.accounts), used as
 their code will use it: a page and JSON routes behind @facilitator_required, a script
 sending the CSRF token in a header, and a Socket.IO handler asking who opened its
-connection. In-process (tests/fixtures/inprocess.py); the forms themselves are tested
-through a real server in tests/server/test_accounts.py."""
+connection; and the kept secret key. In-process (tests/fixtures/inprocess.py); the forms
+themselves are tested through a real server in tests/server/test_accounts.py."""
 
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from game.server.accounts import (
     facilitator_required,
     require_facilitator,
 )
+from game.server.config import persistent_secret
 
 PASSWORD = "a long enough passphrase"
 
@@ -93,3 +95,12 @@ def test_a_socket_handler_knows_who_opened_the_connection_until_they_sign_out_ev
     assert out.status_code == 303
     # The connection stays open, but its handshake's cookie no longer names anyone.
     assert mine.emit("whoami-example", {}, callback=True)["user"] is None
+
+
+def test_processes_starting_together_agree_on_one_kept_key(tmp_path):
+    folder = tmp_path / "instance"
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _i: persistent_secret(folder), range(16)))
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [p.name for p in folder.iterdir()] == ["secret_key"]  # no half-made files left
+    assert (folder / "secret_key").stat().st_mode & 0o777 == 0o600
