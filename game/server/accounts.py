@@ -8,8 +8,8 @@ studio) and workshops. This module is their shared foundation. Its public API:
   which a JSON route answers as 401 ``{"ok": false, "error": {...}}`` (the app's error
   handler) and a Socket.IO handler answers like any other refusal.
 - ``@facilitator_required``: for a view. A page sends the visitor to /signin?next=<this
-  page> and back after signing in; a JSON route (its path starts with /api/, or the
-  request sent JSON) answers 401 ``not_signed_in``.
+  page> and back after signing in (a form's POST, to /signin alone); a JSON route (its
+  path starts with /api/, or the request sent JSON) answers 401 ``not_signed_in``.
 - ``facilitator_for(app, environ) -> Facilitator | None``: for Socket.IO handlers. The
   browser sends the session cookie with the Socket.IO handshake; the handlers of
   game.server.sockets are registered on the python-socketio server itself, without a Flask
@@ -156,6 +156,10 @@ def facilitator_required(view: F) -> F:
         if current_facilitator() is None:
             if _wants_json():
                 require_facilitator()  # raises not_signed_in: 401 through the app's handler
+            if request.method not in ("GET", "HEAD"):
+                # Coming back here after signing in would be a GET, which a form's
+                # target does not answer: start again from the account page.
+                return redirect("/signin", 303)
             query = urlencode({"next": request.full_path.rstrip("?")})
             return redirect(f"/signin?{query}", 303)
         return view(*args, **kwargs)
