@@ -48,6 +48,7 @@ from flask import (
     request,
     session,
 )
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from game.errors import GameError
@@ -220,7 +221,7 @@ def init_accounts(app: Flask, store: Store, config: Config) -> Accounts:
             csrf.protect()  # only POST, PUT, PATCH and DELETE; raises CSRFError
 
     @app.errorhandler(CSRFError)
-    def refused(exc: CSRFError):
+    def refused(exc: CSRFError) -> ResponseReturnValue:
         error = GameError("bad_csrf", "this form was out of date or did not come from this "
                           "site, so nothing was changed: reload the page and try again")
         if _wants_json():
@@ -251,7 +252,7 @@ def _form() -> dict[str, str]:
     return {k: v for k, v in request.form.items() if isinstance(v, str)}
 
 
-def _page(template: str, status: int = 200, **context: Any):
+def _page(template: str, status: int = 200, **context: Any) -> ResponseReturnValue:
     errors: dict[str, GameError] = context.get("errors", {})
     first = next(iter(errors), None)
     return render_template(template, first_error=first, limits=accountfields,
@@ -259,7 +260,7 @@ def _page(template: str, status: int = 200, **context: Any):
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-def signup():
+def signup() -> ResponseReturnValue:
     nxt = safe_next(request.values.get("next"))
     if current_facilitator() is not None and request.method == "GET":
         return redirect(nxt, 303)
@@ -307,7 +308,7 @@ def _minutes(seconds: float) -> str:
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-def signin():
+def signin() -> ResponseReturnValue:
     nxt = safe_next(request.values.get("next"))
     if request.method == "GET":
         if current_facilitator() is not None:
@@ -363,19 +364,19 @@ def signin():
 
 
 @bp.get("/signout")
-def signout_page():
+def signout_page() -> ResponseReturnValue:
     return redirect(HOME_OF_SIGNED_IN, 303)
 
 
 @bp.post("/signout")
-def signout():
+def signout() -> ResponseReturnValue:
     session.clear()
     return redirect("/signin?signed_out=here", 303)
 
 
 @bp.post("/signout-everywhere")
 @facilitator_required
-def signout_everywhere():
+def signout_everywhere() -> ResponseReturnValue:
     facilitator = require_facilitator()
     _accounts().facilitators.end_sessions(facilitator.id)
     session.clear()
@@ -384,5 +385,5 @@ def signout_everywhere():
 
 @bp.get("/account")
 @facilitator_required
-def account():
+def account() -> ResponseReturnValue:
     return _page("account.html", facilitator=require_facilitator())

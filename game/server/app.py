@@ -16,10 +16,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from game.decks.library import DeckLibrary
 from game.server import web
+from game.server.accounts import init_accounts
 from game.server.api import api
 from game.server.balance_pages import balance_blueprint
 from game.server.broadcast import Broadcast
-from game.server.accounts import init_accounts
 from game.server.config import ROOT, Config, secret_key
 from game.server.drain import Drain
 from game.server.limits import MAX_NAME, RateLimiter

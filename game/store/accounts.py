@@ -17,7 +17,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from game.store.database import Store, UTCDateTime, _now
+from game.store.database import Store
+from game.store.schema import UTCDateTime, now
 
 __all__ = ["Facilitator", "Facilitators"]
 
@@ -62,7 +63,7 @@ class Facilitators:
         the caller checks the values first (lengths, characters)."""
         record = Facilitator(id=uuid.uuid4().hex, user_name=user_name, email=email or None,
                              display_name=display_name, password_hash=password_hash,
-                             session_generation=0, created_at=_now())
+                             session_generation=0, created_at=now())
         with self._store._tx(conflict="that user name or e-mail is taken") as conn:
             conn.execute(facilitators_table.insert(), record.__dict__)
         return record
