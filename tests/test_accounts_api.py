@@ -15,6 +15,7 @@ from fixtures.inprocess import Game
 from flask import jsonify
 
 from game.server.accounts import (
+    TOKEN_ROUTES,
     current_facilitator,
     facilitator_for,
     facilitator_required,
@@ -104,3 +105,23 @@ def test_processes_starting_together_agree_on_one_kept_key(tmp_path):
     assert len(keys) == 1 and len(keys.pop()) == 64
     assert [p.name for p in folder.iterdir()] == ["secret_key"]  # no half-made files left
     assert (folder / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_every_route_that_changes_something_needs_the_token_or_is_listed_as_not_needing_it(
+        game):
+    """Every route that changes something, in any blueprint, refuses a request without the
+    CSRF token unless TOKEN_ROUTES lists it (with the reason it needs none); and every rule
+    listed still exists, so a renamed route is noticed here rather than by its callers."""
+    sign_up(game)  # with the cookie, as a facilitator's browser sends it
+    changing = [r for r in game.app.url_map.iter_rules()
+                if set(r.methods or ()) & {"POST", "PUT", "PATCH", "DELETE"}
+                and r.rule not in TOKEN_ROUTES and not r.rule.startswith("/socket.io")]
+    assert {r.rule for r in changing} >= {"/signup", "/signin", "/signout",
+                                          "/signout-everywhere", "/api/studio-example"}
+    for rule in changing:
+        path = re.sub(r"<[^>]+>", "x", rule.rule)
+        method = sorted(set(rule.methods or ()) & {"POST", "PUT", "PATCH", "DELETE"})[0]
+        answer = game.http.open(path, method=method, json={})
+        assert answer.status_code == 400 and answer.json["error"]["code"] == "bad_csrf", path
+    for rule in TOKEN_ROUTES:  # still there, under the same rule
+        assert rule in {r.rule for r in game.app.url_map.iter_rules()}, rule

@@ -68,12 +68,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 # what the request itself carries (nothing, or a key or token in its body or headers), so a
 # page on another site that makes a browser send them gains nothing it could not do itself,
 # and programs that call them have no CSRF token to send. A route that reads the session
-# (current_facilitator) must not be listed. Paths, not view names: they are the protocol
+# (current_facilitator) must not be listed. Route rules, not view names: they are the protocol
 # (docs/protocol.md), and stay put when the code behind them moves. Socket.IO needs no token
 # either: its events carry their own keys and tokens, and Engine.IO refuses a handshake from
 # a page of another origin (cors_allowed_origins is left at its same-origin default), so a
 # foreign page cannot open a connection that carries the facilitator's cookie.
-TOKEN_ROUTES = frozenset({"/api/tables", "/api/solo"})
+TOKEN_ROUTES = frozenset({
+    "/api/tables", "/api/solo",  # open a table or a solo game: anyone may
+    # A balance report of a shipped deck (anyone may start one); its cancel carries the
+    # job's token in the body.
+    "/api/decks/<deck_id>/balance", "/api/decks/<deck_id>/balance/cancel",
+})
 
 SESSION_ID, SESSION_GENERATION = "facilitator", "generation"
 HOME_OF_SIGNED_IN = "/account"
