@@ -18,7 +18,7 @@ if (given) {
   store.set(`seat.${tableId}`, seat);
 }
 
-const S = { table: null, game: null, deck: null, phaseKey: "", lost: false,
+const S = { table: null, game: null, deck: null, phaseKey: "", turnKey: "", lost: false,
   ui: { group: {}, votes: new Set(), passAsk: false } };
 if (seat && seat.deck) loadDeck(seat.deck).catch(() => {}); // start early, alongside the connection
 const timer = new Timer($("#timer"));
@@ -100,11 +100,15 @@ function render() {
   $("#noseat").hidden = true;
   const key = `${game.round}:${game.phase}:${table.status}`;
   const moved = key !== S.phaseKey;
-  if (moved) {
+  // A new round or phase deals with new cards and choices: start them afresh. Starting,
+  // pausing or resuming the game does not, so a card opened in the lobby stays open.
+  const turn = `${game.round}:${game.phase}`;
+  if (turn !== S.turnKey) {
     closeCards();
     S.ui.votes = new Set();
     S.ui.group = {};
     S.ui.passAsk = false;
+    S.turnKey = turn;
   }
   // What to do now comes first; while choosing a card the hand follows, else the event.
   const order = table.status === "lobby" ? ["act", "role", "hand", "event"]
