@@ -187,3 +187,32 @@ def test_every_shipped_deck_validates(folder, capsys):
 def test_the_fixture_decks_validate():
     for path in (FIXTURES / "tiny", FIXTURES / "minimal.yaml"):
         assert check_deck(path)[1] == []
+
+
+def test_a_criterion_the_deck_writes_must_define_itself(tmp_path):
+    """Players open a criterion's definition wherever its score shows: a deck that writes
+    its own criteria must give each a description; the question and example are optional."""
+    text = (FIXTURES / "minimal.yaml").read_text() + (
+        "criteria:\n"
+        "  - {id: voice, name: Voice, description: People are heard., question: Who spoke?,"
+        " example: A jury.}\n"
+        "  - {id: power, name: Power}\n")
+    text = text.replace("ratings: {collective: 3, democratic: 4, participatory: 3, "
+                        "deliberative: 4, powerful: 4}", "ratings: {voice: 3, power: 4}")
+    path = tmp_path / "deck.yaml"
+    path.write_text(text)
+    deck, problems = check_deck(path)
+    assert [p.message for p in problems] == [
+        "criterion 'power': missing 'description', its definition: players read it wherever "
+        "the criterion's score shows"]
+    path.write_text(text.replace("{id: power, name: Power}",
+                                 "{id: power, name: Power, description: It changes things.}"))
+    deck = load_deck(path)
+    assert (deck.criteria["voice"].question, deck.criteria["voice"].example) == ("Who spoke?",
+                                                                                 "A jury.")
+    assert deck.criteria["power"].question == ""
+
+
+def test_the_default_criteria_come_with_definitions_and_questions():
+    deck = load_deck(FIXTURES / "minimal.yaml")
+    assert all(c.description and c.question for c in deck.criteria.values())

@@ -46,6 +46,7 @@ from game.decks.vocabulary import condition, effects
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_yaml
 
 MAX_FILES = 40
+MAX_DEFINITION = 400  # a criterion's definition or example: read on a phone, mid-game
 MAX_ITEMS = 400
 
 MAP_SECTIONS = ("deck", "settings")
@@ -229,19 +230,27 @@ class _Reader(DeckFields):
             seen[ident] = item
     def _items(self, section: str, allowed: tuple[str, ...], required: tuple[str, ...]):
         for ident, m in self.ids[section].items():
-            self.keys(m, allowed, required, f"{section.rstrip('s')} '{ident}'")
+            one = "criterion" if section == "criteria" else section.rstrip("s")
+            self.keys(m, allowed, required, f"{one} '{ident}'")
             yield ident, m
 
     def _criteria(self) -> None:
         if not self.ids["criteria"]:
-            self.criteria = {i: Criterion(i, n, d) for i, n, d in DEFAULT_CRITERIA}
+            self.criteria = {i: Criterion(i, n, d, q) for i, n, d, q in DEFAULT_CRITERIA}
             self.ids["criteria"] = dict.fromkeys(self.criteria, Map())
             return
-        for i, m in self._items("criteria", ("id", "name", "description"), ("id", "name")):
-            self.criteria[i] = Criterion(i, self.text(m, "name", f"criterion '{i}'",
-                                                      limit=MAX_NAME),
-                                         self.text(m, "description", f"criterion '{i}'",
-                                                   required=False))
+        # The description is the criterion's definition: players open it wherever a score
+        # appears, so a deck that writes its own criteria must define each one.
+        for i, m in self._items("criteria", ("id", "name", "description", "question", "example"),
+                                ("id", "name")):
+            what = f"criterion '{i}'"
+            if "description" not in m:
+                self.error(m, None, f"{what}: missing 'description', its definition: players "
+                           "read it wherever the criterion's score shows")
+            self.criteria[i] = Criterion(i, self.text(m, "name", what, limit=MAX_NAME),
+                                         self.text(m, "description", what, limit=MAX_DEFINITION),
+                                         self.text(m, "question", what, limit=MAX_NAME * 2),
+                                         self.text(m, "example", what, limit=MAX_DEFINITION))
         clash = set(self.criteria) & set(self.ids["tracks"])
         for name in clash:
             self.error(self.ids["tracks"][name], "id",

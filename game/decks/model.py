@@ -7,25 +7,37 @@ from dataclasses import dataclass, field
 from game.decks.cards import Intervention
 from game.decks.rules import Condition, Effect, Rule
 
-DEFAULT_CRITERIA: tuple[tuple[str, str, str], ...] = (
+# id, name, definition, and the question a player can ask of a plan to judge it.
+DEFAULT_CRITERIA: tuple[tuple[str, str, str, str], ...] = (
     ("collective", "Collective",
-     "Treats data as shaping groups and communities, not only one person's consent at a time."),
+     "Treats data as shaping groups and communities, not only one person's consent at a time.",
+     "Does it treat the data as the concern of a whole group, not one person at a time?"),
     ("democratic", "Democratic",
-     "Gives the people affected a fair and equal say, with decision makers answerable to them."),
+     "Gives the people affected a fair and equal say, with decision makers answerable to them.",
+     "Do the people affected get an equal say, and must those in charge answer to them?"),
     ("participatory", "Participatory",
-     "Has affected people take an active part, at more than one stage."),
+     "Has affected people take an active part, at more than one stage.",
+     "Do the people affected do the work themselves, at more than one stage?"),
     ("deliberative", "Deliberative",
-     "Gives people information, time and a varied room to weigh trade-offs together."),
+     "Gives people information, time and a varied room to weigh trade-offs together.",
+     "Do people get the facts, the time and each other's views before they decide?"),
     ("powerful", "Powerful",
-     "Lets people's input change decisions: binding outcomes, oversight, a veto, resources."),
+     "Lets people's input change decisions: binding outcomes, oversight, a veto, resources.",
+     "If they say no, does anything change?"),
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
+    """A criterion plans are scored on. `description` is its definition, shown wherever a
+    rating, score or target appears; `question` (what to ask of a plan) and `example` (a plan
+    that meets it) are optional teaching aids."""
+
     id: str
     name: str
     description: str
+    question: str = ""
+    example: str = ""
 
 
 @dataclass(frozen=True, slots=True)

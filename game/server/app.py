@@ -23,6 +23,7 @@ from game.server.broadcast import Broadcast
 from game.server.config import ROOT, Config, secret_key
 from game.server.drain import Drain
 from game.server.limits import MAX_NAME, RateLimiter
+from game.server.learn import learn
 from game.server.pages import pages
 from game.server.presence import Presence, SharedPresence
 from game.server.services import Services
@@ -127,6 +128,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
         create_limit=RateLimiter(config.tables_per_minute, 60.0), start_clock=start_clock)
     web.install(app)
     app.register_blueprint(pages)
+    app.register_blueprint(learn)
     app.register_blueprint(api)
     app.register_blueprint(balance_blueprint())  # /decks/<deck>/balance: bot games, no tables
     return app, socketio

@@ -9,7 +9,8 @@ def deck_catalogue(deck: Deck) -> dict:
     """Everything public about a deck (no secret objectives, no rules' internals)."""
     return {
         "id": deck.id, "name": deck.name, "description": deck.description,
-        "criteria": [{"id": c.id, "name": c.name, "description": c.description}
+        "criteria": [{"id": c.id, "name": c.name, "description": c.description,
+                      "question": c.question, "example": c.example}
                      for c in deck.criteria.values()],
         "groups": [{"id": g.id, "name": g.name, "description": g.description}
                    for g in deck.groups.values()],

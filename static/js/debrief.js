@@ -3,7 +3,7 @@
 // objectives, win or loss, and exports. Prints as a short summary.
 import { $, fill, h, s, signed, store } from "./dom.js";
 import { loadDeck, nm } from "./deck.js";
-import { altView, changeList, eventView, targetName } from "./game.js";
+import { altView, changeList, critButton, criteriaKey, eventView, scoringLink, targetName } from "./game.js";
 
 const tableId = $("main").dataset.table;
 const id = encodeURIComponent(tableId);
@@ -52,6 +52,7 @@ function show(d, table, deck) {
   fill(box,
     h("p", { class: "lead" }, `${t.date ? `${t.date} \u00b7 ` : ""}Table ${t.code || tableId} \u00b7 ${deck.name} (version ${d.deck_version}) \u00b7 ${d.seats} seats \u00b7 ${decided.length} of ${d.rounds_total || d.rounds.length} rounds played`),
     outcome(d, table, over),
+    h("div", { class: "no-print" }, criteriaKey(deck), scoringLink(deck)),
     h("div", { class: "no-print controls" },
       h("a", { class: "button secondary", href: `/api/tables/${id}/export.json${keyQuery}`, download: `${stem}.json` }, "Download JSON"),
       h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.csv${keyQuery}`, download: `${stem}.csv` }, "Download CSV"),
@@ -124,7 +125,7 @@ function criteriaTable(d, deck) {
     h("tbody", null, deck.criteria.map((c) => {
       const v = d.criteria[c.id];
       const met = v.target ? (v.score >= v.target ? "\u2714 met" : `\u2718 ${v.target - v.score} short`) : "";
-      return h("tr", null, h("th", { scope: "row" }, c.name), h("td", null, String(v.score)),
+      return h("tr", null, h("th", { scope: "row" }, critButton(deck, c.id)), h("td", null, String(v.score)),
         h("td", null, v.target ? `${v.target} ` : "\u2013", met ? h("span", { class: "small" }, met) : null),
         h("td", null, `\u00d7${v.weight}`),
         h("td", null, String(Math.round(v.weighted * 100) / 100)));

@@ -3,7 +3,7 @@
 import { $, fromFragment, h, store, update } from "./dom.js";
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
-import { eventView, phaseName, seatName, stageLine, Timer, waitingText, planSoFar } from "./game.js";
+import { criteriaKey, eventView, phaseName, scoringLink, seatName, stageLine, Timer, waitingText, planSoFar } from "./game.js";
 
 const tableId = $("main").dataset.table;
 const S = { table: null, game: null, deck: null, confirm: null, busy: false };
@@ -176,6 +176,7 @@ function renderRound() {
   const plan = planSoFar(game);
   return [
     h("h2", { id: "round-h" }, table.status === "lobby" ? "First round" : `Round ${game.round}: ${nm(deck.stage, cur.stage)}`),
+    criteriaKey(deck), scoringLink(deck),
     cur.events.map((ev) => eventView(ev, "fev")),
     game.phase !== "proposal" && cur.proposals.length ? [h("h3", null, "Proposals"),
       h("ul", null, cur.proposals.map((p) => h("li", null,

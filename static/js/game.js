@@ -39,6 +39,57 @@ export function waitingText(game, table, me) {
   return `Waiting for ${list(names)}.`;
 }
 
+// ---- the criteria, one tap away --------------------------------------------------------------
+
+// Wherever a rating, score or target shows a criterion, its name is a button that opens one
+// shared dialog with the deck's definition (and its question and example, if the deck has
+// them). A modal dialog: focus goes in, Escape closes it, focus comes back to the button.
+export const scoringHref = (deck) => `/decks/${encodeURIComponent(deck.id)}/scoring`;
+
+export function scoringLink(deck, cls = "small") {
+  return h("p", { class: `${cls} scoring-link` }, h("a", { href: scoringHref(deck), target: "_blank", rel: "noopener" },
+    "How scoring works", h("span", { class: "vh" }, " (opens in a new tab)")));
+}
+
+let critDialog = null;
+export function showCriterion(deck, id, from) {
+  const c = deck.criterion[id];
+  if (!c) return;
+  if (!critDialog) {
+    critDialog = h("dialog", { id: "criterion-dialog", class: "crit-dialog", "aria-labelledby": "criterion-dialog-h" });
+    critDialog.addEventListener("close", () => critDialog.opener?.focus({ preventScroll: true }));
+    // A tap on the backdrop (outside the box) closes it too.
+    critDialog.addEventListener("click", (e) => { if (e.target === critDialog) critDialog.close(); });
+    document.body.append(critDialog);
+  }
+  critDialog.opener = from || null;
+  critDialog.replaceChildren(
+    h("h2", { id: "criterion-dialog-h" }, c.name),
+    h("p", { class: "crit-def" }, c.description || "This deck does not define it."),
+    c.question ? h("p", null, h("strong", null, "Ask: "), c.question) : null,
+    c.example ? h("p", null, h("strong", null, "For example: "), c.example) : null,
+    scoringLink(deck),
+    h("button", { type: "button", class: "button", id: "criterion-dialog-close", onclick: () => critDialog.close() }, "Close"));
+  if (!critDialog.open) critDialog.showModal();
+  critDialog.querySelector("#criterion-dialog-close").focus();
+}
+
+// A criterion's name as the button that opens its definition. `label` is what shows (the
+// name by default); `extra` is read after it by screen readers only (for example "3 of 5").
+export function critButton(deck, id, { label, extra, cls = "crit-btn" } = {}) {
+  const c = deck.criterion[id];
+  if (!c) return label ?? String(id);
+  return h("button", { type: "button", class: cls, "aria-haspopup": "dialog", "data-criterion": id,
+    onclick: (e) => { e.stopPropagation(); showCriterion(deck, id, e.currentTarget); } },
+  label ?? c.name, extra ? h("span", { class: "vh" }, extra) : null);
+}
+
+// Every criterion, each a button to its definition: for pages that use the names in prose.
+export function criteriaKey(deck, lead = "What the criteria mean: ") {
+  return h("p", { class: "crit-key small" }, lead,
+    deck.criteria.map((c, i) => [i ? " " : "", critButton(deck, c.id)]));
+}
+
 // ---- cards -----------------------------------------------------------------------------------
 
 export function ratings(card, deck) {
@@ -47,7 +98,7 @@ export function ratings(card, deck) {
       const v = card.ratings[c.id] ?? 0;
       const bar = h("span", { class: "bar", "aria-hidden": "true" }, h("span"));
       bar.firstChild.style.width = `${v * 20}%`;
-      return h("li", null, h("span", { class: "rname" }, c.name), bar,
+      return h("li", null, h("span", { class: "rname" }, critButton(deck, c.id)), bar,
         h("span", { class: "rval" }, `${v}/5`));
     }));
 }
@@ -104,11 +155,13 @@ export function pips(card, deck) {
   return h("ul", { class: "pips", "aria-label": "Ratings out of 5" },
     deck.criteria.map((c) => {
       const v = card.ratings[c.id] ?? 0;
-      return h("li", { title: `${c.name} ${v} of 5` },
+      // The whole pip is the button to the criterion's definition; its name is the full
+      // criterion and the rating, which starts with the letters shown.
+      return h("li", null, critButton(deck, c.id, { cls: "crit-btn pip-btn", label: [
         h("span", { class: "pip-name", "aria-hidden": "true" }, c.name.slice(0, 4)),
         h("span", { class: "pip-dots", "aria-hidden": "true" },
           [1, 2, 3, 4, 5].map((n) => h("span", { class: n <= v ? "on" : "off" }))),
-        h("span", { class: "vh" }, `${c.name} ${v} of 5`));
+        h("span", { class: "vh" }, `${c.name} ${v} of 5`)] }));
     }));
 }
 
@@ -165,7 +218,8 @@ export function changeList(changes, deck) {
     const weighted = pts != null && c.weight != null && c.weight !== 1;
     return h("li", { class: (pts ?? c.amount) < 0 ? "down" : "up" },
       h("span", { class: "amt" }, signed(pts ?? c.amount)),
-      h("span", null, h("strong", null, label, weighted ? ` ${signed(c.amount)} \u00d7${c.weight}` : ""), ": ", c.why));
+      h("span", null, h("strong", null, deck.criterion[c.target] ? critButton(deck, c.target) : label,
+        weighted ? ` ${signed(c.amount)} \u00d7${c.weight}` : ""), ": ", c.why));
   };
   const crit = changes.filter((c) => c.points != null);
   const tracks = changes.filter((c) => c.points == null);
@@ -251,7 +305,7 @@ export function criteriaBars(game, deck) {
       bar.append(mark);
     }
     return h("li", null,
-      h("span", { class: "rname" }, c.name, w !== 1 ? h("span", { class: "weight" }, ` \u00d7${w}`) : null),
+      h("span", { class: "rname" }, critButton(deck, c.id), w !== 1 ? h("span", { class: "weight" }, ` \u00d7${w}`) : null),
       bar,
       h("span", { class: "rval" }, String(v), t ? h("span", { class: "of" }, ` / ${t}`) : null),
       w !== 1 ? h("span", { class: "vh" }, `, counts ${w === 2 ? "double" : `\u00d7${w}`}`) : null,

@@ -6,7 +6,7 @@ import { $, fill, fromFragment, h, say, signed, slug, store, update } from "./do
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
-  altView, closeCards, coachNotes, criteriaBars, eventView, miniCard, outlookView, phaseName, pips, resultView,
+  altView, closeCards, coachNotes, criteriaBars, criteriaKey, scoringLink, eventView, miniCard, outlookView, phaseName, pips, resultView,
   seatName, stageLine, Timer, tagList, trackHelp, tracksView, waitingText, whyDetails,
 } from "./game.js";
 
@@ -456,8 +456,9 @@ function renderScores() {
     h("h2", { id: "scores-h" }, "How the plan scores"),
     h("p", { class: "total" }, h("strong", null, `Weighted total: ${game.total}`)),
     outlookView(game, deck),
-    h("p", { class: "small" }, "Each criterion's points, against the scenario's targets. \u00d72 counts double in the total."),
+    h("p", { class: "small" }, "Each criterion's points, against the scenario's targets. \u00d72 counts double in the total. Tap a criterion for what it means."),
     criteriaBars(game, deck),
+    scoringLink(deck),
     h("h3", null, "Tracks"),
     h("p", { class: "small" }, "Tracks are not part of the total, but the win needs them."),
     tracksView(game, deck),

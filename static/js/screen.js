@@ -6,7 +6,7 @@ import { $, fromFragment, h, signed, store, update } from "./dom.js";
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
-  criteriaBars, OUTLOOK, phaseName, pips, planSoFar, seatName, stageLine, Timer, tracksView, waitingText, KINDS,
+  criteriaBars, OUTLOOK, scoringLink, phaseName, pips, planSoFar, seatName, stageLine, Timer, tracksView, waitingText, KINDS,
 } from "./game.js";
 
 const tableId = $("main").dataset.table;
@@ -206,6 +206,7 @@ function renderCriteria() {
         .map((t) => `${t.name} ${o.projected.tracks[t.id]}`).join(", ")}.`) : null,
     o && o.win ? h("p", { class: "detail win-line" }, h("strong", null, "Win line: "), o.win) : null,
     h("div", { class: "bars" }, criteriaBars(game, deck), tracksView(game, deck)),
+    scoringLink(deck, "detail"),
   ];
 }
 

@@ -1,0 +1,87 @@
+"""What a learner on a phone needs to learn from the screen: each criterion's definition one
+tap away wherever a rating or score shows, a "how scoring works" page, and a coach that
+speaks in sentences first, with its ledger folded away."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+import pytest
+import yaml
+from browser_helpers import PHONE, ROOT, axe, new_page, no_trouble, play_solo_round
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+DECK = yaml.safe_load((ROOT / "cards" / "good-governance" / "deck.yaml").read_text())
+CRITERIA = {c["name"]: c for c in DECK["criteria"]}
+
+
+def solo(base: str, browser_id: str) -> str:
+    body = json.dumps({"deck": "good-governance", "scenario": "council-chatbot",
+                       "browser_id": browser_id, "variant": "team",
+                       "difficulty": "gentle"}).encode()
+    req = urllib.request.Request(f"{base}/api/solo", data=body,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as res:
+        return json.load(res)["resume_url"]
+
+
+def no_sideways_scroll(page: Page) -> None:
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= PHONE["width"], f"{page.url} is {wide} px wide on a {PHONE['width']} px phone"
+
+
+def definition_opens(page: Page, button, name: str) -> None:
+    """One tap on `button` shows `name`'s definition from the deck; Escape closes it and the
+    keyboard is back on the button."""
+    button.click()
+    dialog = page.get_by_role("dialog", name=name)
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(CRITERIA[name]["description"])
+    expect(dialog).to_contain_text(CRITERIA[name]["question"])
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(button).to_be_focused()
+
+
+def test_each_criterion_is_one_tap_from_cards_scores_and_results(browser, server):
+    page = new_page(browser, PHONE)
+    page.goto(solo(server.url, "teaching-test-0001"))
+    hand = page.get_by_role("region", name=re.compile(r"^Your hand"))
+    # On a closed card in the hand: the pip "Powe" names the whole criterion and the rating.
+    pip = hand.get_by_role("button", name=re.compile(r"^Powerful \d of 5$")).first
+    expect(pip).to_have_attribute("aria-haspopup", "dialog")
+    definition_opens(page, pip, "Powerful")
+    # The score panel: every criterion's name opens its definition.
+    scores = page.get_by_role("region", name="How the plan scores")
+    definition_opens(page, scores.get_by_role("button", name="Democratic", exact=True),
+                     "Democratic")
+    play_solo_round(page, 1)
+    # The round's result: a criterion named in a score change opens its definition.
+    act = page.get_by_role("region", name=re.compile("^Your move"))
+    button = act.locator("button[data-criterion]").first
+    name = button.inner_text().strip()
+    definition_opens(page, button, name)
+    no_sideways_scroll(page)
+    axe(page, "teaching-definitions")
+    no_trouble(page)
+
+
+def test_how_scoring_works_is_linked_from_the_game_and_defines_every_criterion(browser, server):
+    page = new_page(browser, PHONE)
+    page.goto(solo(server.url, "teaching-test-0002"))
+    link = page.get_by_role("link", name=re.compile("^How scoring works")).first
+    expect(link).to_have_attribute("href", "/decks/good-governance/scoring")
+    page.goto(f"{server.url}/decks/good-governance/scoring")
+    expect(page.get_by_role("heading", name="How scoring works")).to_be_visible()
+    for c in DECK["criteria"]:
+        expect(page.get_by_text(c["description"], exact=True)).to_be_visible()
+        expect(page.get_by_text(c["example"])).to_be_visible()
+    # The weights the scenarios set show, so "x2" on the score panel can be looked up.
+    expect(page.get_by_text(re.compile(r"Democratic ×2")).first).to_be_visible()
+    no_sideways_scroll(page)
+    axe(page, "scoring-page")
+    no_trouble(page)
