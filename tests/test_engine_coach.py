@@ -112,9 +112,9 @@ def test_a_worked_example():
     assert alt["points_gain"] == 12
     assert alt["summary"] == (
         "Round 1 (Plan): with 5 budget left and room for 2 adoptions, the table adopted Survey "
-        "with experts (seat 1's card, cost 1), adding 1 point to the weighted total. The best "
-        "plan the cards in its hands allowed was Oversight board with public (seat 1's card, "
-        "cost 4) and Audit with experts (seat 2's card, cost 1), adding 13 points: 12 more. It "
+        "with experts (cost 1), adding 1 point to the weighted total. The best "
+        "plan the cards in its hands allowed was Oversight board with public (cost 4) and "
+        "Audit with experts (cost 1), adding 13 points: 12 more. It "
         "would have meant 2 more voice (+2 points); 5 more power (+10 points, \u00d72); 4 less "
         "budget; 3 more trust. To rank plans the coach also counts the tracks the table needs: "
         "each point of trust like 1 point.")

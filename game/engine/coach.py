@@ -136,8 +136,9 @@ def _plan(state: GameState, adopted: Sequence[Adoption], value: float,
 def _plan_words(plan: dict) -> str:
     if not plan["plan"]:
         return "nothing"
-    parts = [f"{p['name']} with {p['group_name'].lower()} (seat {p['seat'] + 1}'s card, "
-             f"cost {p['cost']})" for p in plan["plan"]]
+    # No seat numbers: the page names whose card each was, by name, beside the summary.
+    parts = [f"{p['name']} with {p['group_name'].lower()} (cost {p['cost']})"
+             for p in plan["plan"]]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 

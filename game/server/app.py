@@ -22,8 +22,8 @@ from game.server.balance_pages import balance_blueprint
 from game.server.broadcast import Broadcast
 from game.server.config import ROOT, Config, secret_key
 from game.server.drain import Drain
-from game.server.limits import MAX_NAME, RateLimiter
 from game.server.learn import learn
+from game.server.limits import MAX_NAME, RateLimiter
 from game.server.pages import pages
 from game.server.presence import Presence, SharedPresence
 from game.server.services import Services

@@ -8,10 +8,12 @@ says, in plain words, what the learner's round did and what would have done bett
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from game.decks.options import bot_kind
 from game.engine.actions import GameState
 from game.engine.coach import best_alternative
+from game.engine.teach import teach
 from game.server.limits import BadRequest
 from game.server.live import Live
 from game.server.tables import Tables
@@ -63,16 +65,19 @@ def records(tables: Tables, browser_id: object) -> dict:
     return {"records": rows, "best": best}
 
 
-def coach(state: GameState, seat: int = LEARNER) -> list[dict]:
-    """What the coach says about every finished round, newest last."""
+def coach(state: GameState, seat: int = LEARNER,
+          names: Sequence[str] | None = None) -> list[dict]:
+    """What the coach says about every finished round, newest last. `names` are the seats'
+    names, so the coach names people rather than seat numbers."""
     out = []
+    names = tuple(names or ())
     for index, rnd in enumerate(state.rounds):
         if not rnd.hands_at_decision:  # the round has not been decided yet
             continue
-        key = ("coach", seat)
+        key = ("coach", seat, names)
         said = rnd.cache.get(key)  # a decided round never changes: search its best plan once
         if said is None:
-            said = rnd.cache[key] = coach_round(state, index, seat)
+            said = rnd.cache[key] = coach_round(state, index, seat, names)
         out.append(said)
     return out
 
@@ -97,7 +102,8 @@ def _sum(changes) -> dict[str, int]:
     return total
 
 
-def coach_round(state: GameState, index: int, seat: int = LEARNER) -> dict:
+def coach_round(state: GameState, index: int, seat: int = LEARNER,
+                names: Sequence[str] | None = None) -> dict:
     deck = state.deck
     rnd = state.rounds[index]
     mine = rnd.proposals.get(seat)
@@ -129,6 +135,7 @@ def coach_round(state: GameState, index: int, seat: int = LEARNER) -> dict:
     round_rules = [c for c in rnd.changes if c.card is None]
     alternative = best_alternative(state, index)
     return {"round": rnd.number, "stage": rnd.stage, "stage_name": deck.stages[rnd.stage].name,
+            "teach": teach(state, index, seat, names),
             "lines": lines, "adopted": adopted,
             "round_effects": [f"{c.why} ({_name(state, c.target)} {c.amount:+d})"
                               for c in round_rules],

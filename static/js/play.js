@@ -2,7 +2,7 @@
 // page goes back to it whenever the table moves on, whoever moved it; a sticky bar says the
 // phase, the time left and what is expected. Then the hand (compact cards, one tap to open),
 // the event, the role card, the scores and who is at the table.
-import { $, fill, fromFragment, h, say, signed, slug, store, update } from "./dom.js";
+import { $, disclose, fill, fromFragment, h, say, signed, slug, store, update } from "./dom.js";
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
@@ -494,15 +494,28 @@ function renderCoach() {
   const { game, deck } = S;
   const c = game.coach[game.coach.length - 1];
   const alt = c.alternative;
+  const t = c.teach || {};
+  const planList = (plan) => h("ul", { class: "coach-plan" }, plan.map((p) => h("li", null,
+    h("strong", null, p.name), ` with ${p.group_name.toLowerCase()} (${p.whose} card, cost ${p.cost}): ${signed(p.points)} points`)));
+  const idp = `coach${c.round}`;
+  // Sentences first; every number is in points of the weighted total. The full ledger,
+  // every point with its reason, is one tap further.
   return [
     h("h2", { id: "coach-h" }, `Coach: round ${c.round}, ${c.stage_name || nm(deck.stage, c.stage)}`),
-    (c.lines || []).map((l) => h("p", null, l)),
-    (c.adopted || []).length ? h("ul", null, c.adopted.map((a) => h("li", null, a.summary,
-      a.reasons && a.reasons.length ? h("ul", { class: "small" }, a.reasons.map((r) => h("li", null, r))) : null))) : null,
-    (c.round_effects || []).length ? h("ul", { class: "small" }, c.round_effects.map((r) => h("li", null, r))) : null,
+    (t.said || c.lines || []).map((l) => h("p", { class: "coach-said" }, l)),
+    t.yours ? [h("h3", null, "Your proposal"), h("p", { id: `${idp}-yours` }, t.yours.text)] : null,
+    t.visible || t.visible_text ? [h("h3", null, "A better plan from cards you could see"),
+      t.visible ? [h("p", null, t.visible.text), planList(t.visible.plan)] : h("p", null, t.visible_text)] : null,
+    t.hidden ? h("div", { class: "coach-hidden", role: "note", "aria-labelledby": `${idp}-hidden-h` },
+      h("h3", { id: `${idp}-hidden-h` }, "A teammate's hidden card (you could not see it)"),
+      h("p", null, t.hidden.text), planList(t.hidden.plan)) : null,
     (c.notes || []).map((n) => h("p", { class: "coach-note" }, h("strong", null, `${n.tag}: `), n.text)),
-    alt ? altView(alt, deck, { level: "h3", who: (seat) => seatName(S.table, seat) }) : null,
+    criteriaKey(deck),
+    scoringLink(deck),
+    disclose(`${idp}-ledger`, "The full ledger: every point and its reason", "ledger",
+      (c.adopted || []).length ? h("ul", null, c.adopted.map((a) => h("li", null, a.summary,
+        a.reasons && a.reasons.length ? h("ul", { class: "small" }, a.reasons.map((r) => h("li", null, r))) : null))) : null,
+      (c.round_effects || []).length ? h("ul", { class: "small" }, c.round_effects.map((r) => h("li", null, r))) : null,
+      alt ? altView(alt, deck, { level: "h3", who: (seat) => seatName(S.table, seat) }) : null),
   ];
 }
-
-

@@ -85,3 +85,34 @@ def test_how_scoring_works_is_linked_from_the_game_and_defines_every_criterion(b
     no_sideways_scroll(page)
     axe(page, "scoring-page")
     no_trouble(page)
+
+
+def test_the_coach_speaks_in_sentences_first_and_folds_its_ledger(browser, server):
+    page = new_page(browser, PHONE)
+    page.goto(solo(server.url, "teaching-test-0003"))
+    play_solo_round(page, 1)
+    coach = page.get_by_role("region", name=re.compile(r"^Coach: round 1"))
+    # Plain sentences first: the plan, what it did most for, with the criterion's question.
+    expect(coach.get_by_text(re.compile(r"^The table adopted "))).to_be_visible()
+    expect(coach.get_by_text(re.compile(r"^It did most for "))).to_be_visible()
+    expect(coach.get_by_text(re.compile(r"^Your proposal, "))).to_be_visible()
+    expect(coach.get_by_role("heading", name="A better plan from cards you could see")) \
+        .to_be_visible()
+    assert not re.search(r"\bseat \d", coach.inner_text(), re.I), "names, never seat numbers"
+    # The ledger is folded: one button, closed, and its reasons out of sight.
+    ledger = coach.get_by_role("button", name="The full ledger: every point and its reason")
+    expect(ledger).to_have_attribute("aria-expanded", "false")
+    reasons = coach.get_by_text(re.compile(r"^Paid \d+ for ")).first
+    expect(reasons).to_be_hidden()
+    folded = coach.bounding_box()["height"]
+    ledger.click()
+    expect(ledger).to_have_attribute("aria-expanded", "true")
+    expect(reasons).to_be_visible()
+    assert coach.bounding_box()["height"] > folded
+    print(f"coach at 360 px: {folded:.0f} px folded, "
+          f"{coach.bounding_box()['height']:.0f} px with the ledger open")
+    # A criterion named by the coach is one tap from its definition.
+    definition_opens(page, coach.get_by_role("button", name="Powerful", exact=True), "Powerful")
+    no_sideways_scroll(page)
+    axe(page, "teaching-coach")
+    no_trouble(page)
