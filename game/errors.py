@@ -90,7 +90,9 @@ CODES: dict[str, Code] = {
     "not_in_hand": Code(400, "a card the seat does not hold"),
     "bad_group": Code(400, "a group the card cannot reach"),
     "bad_proposal": Code(400, "a vote or decision naming a proposal that is not there"),
-    "over_budget": Code(409, "the plan costs more than the budget left"),
+    "over_budget": Code(409, "the plan, or a proposal a vote backs, costs more than the "
+                        "budget left"),
+    "cannot_afford": Code(409, "a proposal that costs more than the budget left"),
     "over_limit": Code(409, "more interventions than the round may adopt"),
     "not_chair": Code(403, "only the chair decides"),
     "chair_decides": Code(409, "the chair decides this table's plan: there is no vote"),

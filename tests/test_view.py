@@ -59,8 +59,12 @@ def test_the_table_view_holds_no_hand_and_no_objective():
 def test_costs_in_hand_follow_the_round():
     state = game()
     assert view(state, 0)["you"]["hand"][2] == {"card": "board",
-                                               "costs": {"public": 4, "staff": 3}}
+                                               "costs": {"public": 4, "staff": 3},
+                                               "over_budget": []}
     assert view(state, 0)["you"]["legal"] == ["pass", "propose"]
+    # The view, not the browser, says which groups the budget left cannot pay for.
+    state.tracks["budget"] = 3
+    assert view(state, 0)["you"]["hand"][2]["over_budget"] == ["public"]
     assert view(state, 1)["you"]["legal"] == ["ability", "pass", "propose"]
 
 

@@ -17,6 +17,7 @@ from itertools import combinations
 from game.decks.model import Deck, Settings
 from game.decks.options import SEATS, TABLE_OPTIONS
 from game.decks.rules import Adoption
+from game.engine.budget import affordable, backing_refusal, proposal_refusal
 from game.engine.chance import Chance
 from game.engine.effects import apply_effects, draw, draw_event
 from game.engine.greedy import greedy_proposal
@@ -157,7 +158,9 @@ def action_types(state: GameState, seat: int | None) -> frozenset[str]:
         return _ADVANCE
     rnd = state.rounds[-1]
     if phase == "proposal":
-        types = _NOTHING if seat in rnd.proposals else _PROPOSE if state.hands[seat] else _PASS
+        types = _NOTHING if seat in rnd.proposals else _PROPOSE if any(
+            affordable(state, c, g, seat) for c in state.hands[seat]
+            for g in state.deck.interventions[c].reach) else _PASS
     elif phase == "vote":
         # Adopting nothing is always within the budget and the limit, so there is always a
         # vote (or, for the chair, a decision) to give.
@@ -184,7 +187,8 @@ def legal_actions(state: GameState, seat: int | None) -> list[dict]:
     if phase == "proposal" and seat not in rnd.proposals:
         for card in dict.fromkeys(state.hands[seat]):
             for group in state.deck.interventions[card].reach:
-                out.append({"type": "propose", "seat": seat, "card": card, "group": group})
+                if affordable(state, card, group, seat):
+                    out.append({"type": "propose", "seat": seat, "card": card, "group": group})
         out.append({"type": "pass", "seat": seat})
     elif phase in ("discussion", "result") and seat not in rnd.ready:
         out.append({"type": "ready", "seat": seat})
@@ -201,7 +205,8 @@ def legal_actions(state: GameState, seat: int | None) -> list[dict]:
         elif seat not in rnd.votes:
             for size in range(len(ids) + 1):
                 for combo in combinations(ids, size):
-                    out.append({"type": "vote", "seat": seat, "approve": list(combo)})
+                    if backing_refusal(state, combo) is None:
+                        out.append({"type": "vote", "seat": seat, "approve": list(combo)})
     if _ability_ok(state, seat):
         out.append({"type": "ability", "seat": seat})
     return out
@@ -298,6 +303,8 @@ def _check_propose(state: GameState, seat: int, action: dict) -> None:
         names = ", ".join(reach)
         raise IllegalAction("bad_group", f"{state.deck.interventions[card].name} cannot reach "
                             f"{_quote(group)}; it can reach: {names}")
+    if (why := proposal_refusal(state, seat, card, group)) is not None:
+        raise IllegalAction("cannot_afford", why)
 
 
 def _do_propose(state: GameState, seat: int, action: dict, events: list) -> None:
@@ -348,7 +355,9 @@ def _check_vote(state: GameState, seat: int, action: dict) -> None:
         raise IllegalAction("chair_decides", "at this table the chair decides: no vote")
     if seat in state.rounds[-1].votes:
         raise IllegalAction("already_voted", "you have already voted this round")
-    _check_seat_list(state, action["approve"], "approve")
+    approve = _check_seat_list(state, action["approve"], "approve")
+    if (why := backing_refusal(state, approve)) is not None:
+        raise IllegalAction("over_budget", why)
 
 
 def _check_seat_list(state: GameState, value: object, key: str) -> list[int]:

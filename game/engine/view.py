@@ -11,6 +11,7 @@ from __future__ import annotations
 from game.decks.rules import Change, Context
 from game.engine.actions import GameState, Round, action_types, adopt_limit, card_cost
 from game.engine.attribution import Acts, same_holder, who
+from game.engine.budget import affordable, hand_over_budget
 from game.engine.results import event_card, outcome
 
 
@@ -92,6 +93,8 @@ def _round_public(state: GameState, rnd: Round, viewer: int | None,
             entry = {"seat": seat, "card": p.card, "group": p.group,
                      "cost": card_cost(state, p.card, p.group, seat)
                      if rnd is state.rounds[-1] else None}
+            if current and not affordable(state, p.card, p.group, seat):
+                entry["over_budget"] = True  # costs events changed since: it cannot be paid
         if by is not None and "hidden" not in entry:  # a hidden proposal says nothing more
             entry["by"] = by
         proposals.append(entry)
@@ -156,10 +159,12 @@ def view(state: GameState, seat: int | None, public: dict | None = None, *,
         out["current"] = _round_public(state, rnd, seat, acts)
     deck = state.deck
     role = deck.roles.get(state.roles[seat] or "")
+    over = hand_over_budget(state, seat)  # the groups each card cannot be paid for
     me: dict = {
         "seat": seat,
         "hand": [{"card": c, "costs": {g: card_cost(state, c, g, seat)
-                                       for g in deck.interventions[c].reach}}
+                                       for g in deck.interventions[c].reach},
+                  "over_budget": over.get(c, [])}
                  for c in state.hands[seat]],
         "legal": sorted(action_types(state, seat)),
     }

@@ -175,9 +175,12 @@ function hint() {
   if (table.status === "paused") return "The facilitator has paused the game.";
   if (table.status === "ended" || game.phase === "ended") return "See how the table did.";
   const waiting = waitingText(game, table, me());
-  if (game.phase === "proposal") return can("propose")
-    ? "Open a card below to read it, choose the group it involves and propose it. Or pass."
-    : `Proposals are shown when everyone has chosen. ${waiting}`;
+  if (game.phase === "proposal") {
+    if (can("propose")) return "Open a card below to read it, choose the group it involves and propose it. Or pass.";
+    // The server offers only what the budget can pay for: with nothing, passing is the move.
+    if (can("pass")) return "Nothing in your hand fits the budget left this round, so pass.";
+    return `Proposals are shown when everyone has chosen. ${waiting}`;
+  }
   if (game.phase === "discussion") return can("ready")
     ? "Talk the proposals through, then say you are ready to vote."
     : `You are ready to vote. ${waiting}`;
@@ -294,7 +297,8 @@ function proposalItem(p, extra, compact = false) {
   return h("li", { class: "proposal" },
     h("h3", { id: `${idp}-h` }, h("span", { class: "name" }, who), `: ${nm(deck.card, p.card)}`),
     h("p", { class: "small" }, role ? `${role.name} \u00b7 ` : "", `with ${nm(deck.group, p.group)}`,
-      p.cost != null ? ` \u00b7 cost ${p.cost}` : ""),
+      p.cost != null ? ` \u00b7 cost ${p.cost}` : "",
+      p.over_budget ? ` \u00b7 \u2718 more than the ${game.budget_left} left: it cannot be adopted` : ""),
     card ? [pips(card, deck), compact ? null : [tagList(card, deck), coachNotes(card, deck, idp), whyDetails(card, deck, idp)]] : null,
     extra);
 }
@@ -411,11 +415,13 @@ function proposeControls(entry, i) {
       groups.map((g) => {
         const id = `${fsId}-${slug(g)}`;
         const cost = entry.costs[g];
-        const over = game.budget_left != null && cost > game.budget_left;
+        // The server says which groups the budget cannot pay for; proposing one is refused.
+        const over = (entry.over_budget || []).includes(g);
         return h("div", { class: "radio" },
           h("input", { type: "radio", name: fsId, id, value: g, checked: S.ui.group[i] === g,
             onchange: () => { S.ui.group[i] = g; note.textContent = ""; } }),
-          h("label", { for: id }, `${nm(deck.group, g)}, cost ${cost}`, over ? " (more than the budget left)" : ""));
+          h("label", { for: id }, `${nm(deck.group, g)}, cost ${cost}`,
+            over ? ` (\u2718 more than the ${game.budget_left} left)` : ""));
       })),
     note,
     h("button", { class: "button", type: "button", id: `h${i}-go`, onclick: (e) => {

@@ -112,11 +112,19 @@ def open_card(page: Page) -> None:
 
 def play_solo_round(page: Page, number: int) -> None:
     """A learner's round of solo practice: propose the first card to its first group, say
-    ready, back every proposal and vote; the coach then speaks about round `number`."""
-    open_card(page)
-    page.get_by_role("group", name="Involve which group?").first \
-        .get_by_role("radio").first.check()
-    page.get_by_role("button", name=re.compile("^Propose ")).first.click()
+    ready, back every proposal and vote; the coach then speaks about round `number`. When
+    nothing in the hand fits the budget left, the game offers only a pass: take it."""
+    act = page.get_by_role("region", name=re.compile("^Your move"))
+    expect(act.get_by_text(re.compile(r"^(Open a card below|Nothing in your hand fits)"))) \
+        .to_be_visible()
+    if act.get_by_text(re.compile(r"^Nothing in your hand fits")).is_visible():
+        act.get_by_role("button", name="Pass this round\u2026").click()
+        page.get_by_role("button", name="Yes, pass").click()
+    else:
+        open_card(page)
+        page.get_by_role("group", name="Involve which group?").first \
+            .get_by_role("radio").first.check()
+        page.get_by_role("button", name=re.compile("^Propose ")).first.click()
     page.get_by_role("button", name="I'm ready to vote").click()
     for box in page.get_by_role("checkbox", name=re.compile("^Back ")).all():
         box.check()

@@ -36,14 +36,23 @@ def propose(page: Page, keyboard: bool = False, passing: bool = False) -> None:
         use(page, page.get_by_role("button", name="Pass this round…"), keyboard)
         use(page, page.get_by_role("button", name="Yes, pass"), keyboard)
         expect(page.get_by_text("You passed this round.").or_(
-            page.get_by_role("heading", name="Your move: Discussion"))).to_be_visible()
+            page.get_by_role("heading", name=re.compile("^Your move: (Discussion|Results)"))
+        )).to_be_visible()
         return
-    # Each card in the hand opens with one tap on its name.
+    act = page.get_by_role("region", name=re.compile("^Your move"))
+    if act.get_by_text(re.compile(r"^Nothing in your hand fits")).is_visible():
+        return propose(page, keyboard, passing=True)  # the budget pays for none of them
+    # Each card in the hand opens with one tap on its name; the first group the budget can
+    # pay for is chosen (a group it cannot is labelled so, and refused).
     hand = page.get_by_role("region", name=re.compile(r"^Your hand"))
-    use(page, hand.get_by_role("button", expanded=False).first, keyboard)
-    choose = page.get_by_role("group", name="Involve which group?")
-    card = page.get_by_role("listitem").filter(has=choose).first
-    radio = card.get_by_role("group", name="Involve which group?").get_by_role("radio").first
+    fits = re.compile(r", cost \d+$")
+    cards = hand.get_by_role("article")
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        use(page, card.get_by_role("button", expanded=False).first, keyboard)
+        if card.get_by_role("radio", name=fits).count():
+            break
+    radio = card.get_by_role("radio", name=fits).first
     if keyboard:
         press(page, radio, "Space")
     else:
@@ -177,7 +186,16 @@ def test_a_table_plays_a_whole_game_to_the_debrief(browser, server, tmp_path):
             if rnd == 2 and i == 0:
                 p.reload()
                 expect(p.get_by_text(re.compile(r"^✔ You proposed "))).to_be_visible()
-        # Discussion: everyone's proposals are revealed.
+        # Discussion: everyone's proposals are revealed. When the budget pays for nothing
+        # anyone holds, everyone passes and the round goes straight to its result.
+        discussion = players[0].get_by_role("heading", name="Your move: Discussion")
+        results = players[0].get_by_role("heading", name="Your move: Results")
+        expect(discussion.or_(results)).to_be_visible()
+        if results.is_visible():
+            assert rnd == 5, "the budget ran out before the last round"
+            for p in players:
+                p.get_by_role("button", name="Ready to finish").click()
+            break
         for p in players:
             expect(p.get_by_role("heading", name="Your move: Discussion")).to_be_visible()
         expect(players[0].get_by_role("heading", name=re.compile(r"^Bot 5: ")).or_(

@@ -10,11 +10,12 @@ import urllib.request
 
 import pytest
 import yaml
-from browser_helpers import PHONE, ROOT, axe, new_page, no_trouble, play_solo_round
+from browser_helpers import ARTIFACTS, PHONE, ROOT, axe, new_page, no_trouble, play_solo_round
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
+ARTIFACTS_DIR = ARTIFACTS
 DECK = yaml.safe_load((ROOT / "cards" / "good-governance" / "deck.yaml").read_text())
 CRITERIA = {c["name"]: c for c in DECK["criteria"]}
 
@@ -105,6 +106,7 @@ def test_the_coach_speaks_in_sentences_first_and_folds_its_ledger(browser, serve
     reasons = coach.get_by_text(re.compile(r"^Paid \d+ for ")).first
     expect(reasons).to_be_hidden()
     folded = coach.bounding_box()["height"]
+    coach.screenshot(path=str(ARTIFACTS_DIR / "coach-folded-phone.png"))
     ledger.click()
     expect(ledger).to_have_attribute("aria-expanded", "true")
     expect(reasons).to_be_visible()
