@@ -93,6 +93,7 @@ CODES: dict[str, Code] = {
     "over_budget": Code(409, "the plan, or a proposal a vote backs, costs more than the "
                         "budget left"),
     "cannot_afford": Code(409, "a proposal that costs more than the budget left"),
+    "bad_reason": Code(400, "a case for a proposal naming no criterion or track of the deck"),
     "over_limit": Code(409, "more interventions than the round may adopt"),
     "not_chair": Code(403, "only the chair decides"),
     "chair_decides": Code(409, "the chair decides this table's plan: there is no vote"),

@@ -442,7 +442,8 @@ def test_an_event_can_cut_costs_and_raise_the_adopt_limit():
     assert card_cost(state, "survey", "public") == 0
     assert card_cost(state, "board", "public") == 4
     assert view(state, 2)["you"]["hand"][0] == {"card": "survey",
-                                               "costs": {"public": 0, "experts": 0}}
+                                               "costs": {"public": 0, "experts": 0},
+                                               "over_budget": []}
 
 
 def test_a_lull_skips_the_next_event():

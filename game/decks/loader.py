@@ -466,7 +466,8 @@ class _Reader(DeckFields):
 
     def _difficulties(self) -> dict[str, Difficulty]:
         out = {}
-        allowed = ("id", "name", "description", "tracks", "max_severity", "bots")
+        allowed = ("id", "name", "description", "tracks", "max_severity", "bots",
+                   "persuadable", "disagree")
         for i, m in self._items("difficulties", allowed, ("id", "name")):
             what = f"difficulty '{i}'"
             out[i] = Difficulty(
@@ -475,7 +476,9 @@ class _Reader(DeckFields):
                 self.id_map(m, "tracks", "tracks", what,
                             lambda v, n, k, w: self.int_value(v, n, k, w, -50, 50)),
                 self.integer(m, "max_severity", what, 1, 3, 3),
-                self.choice(m, "bots", what, BOT_KINDS, "greedy"))
+                self.choice(m, "bots", what, BOT_KINDS, "greedy"),
+                self.integer(m, "persuadable", what, 0, 100, 60),
+                self.integer(m, "disagree", what, 0, 100, 20))
         return out
 
     # ---- whole-deck checks -----------------------------------------------------------------

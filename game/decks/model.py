@@ -130,6 +130,11 @@ class Difficulty:
     tracks: dict[str, int]
     max_severity: int
     bots: str
+    # In the discussion, how likely (in %) a bot is to back a proposal a teammate made the
+    # case for, when the case is true of the card; and how often a bot breaks from the best
+    # plan it sees to vote its own way, so the others' votes can decide.
+    persuadable: int = 60
+    disagree: int = 20
 
 
 @dataclass(frozen=True, slots=True)

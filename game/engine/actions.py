@@ -21,6 +21,7 @@ from game.engine.budget import affordable, backing_refusal, proposal_refusal
 from game.engine.chance import Chance
 from game.engine.effects import apply_effects, draw, draw_event
 from game.engine.greedy import greedy_proposal
+from game.engine.persuade import check_case, record_case
 from game.engine.scoring import score_round
 
 # The state and what anyone may ask of it live in game.engine.state, below this module and the
@@ -48,6 +49,8 @@ ACTION_KEYS = {
 }
 _ALLOWED_KEYS = {kind: frozenset(keys | {"type", "seat", "round", "phase"})
                  for kind, keys in ACTION_KEYS.items()}
+# In the discussion, ready may back a proposal with a reason (game/engine/persuade.py).
+_ALLOWED_KEYS["ready"] |= {"back", "reason"}
 
 
 class IllegalAction(GameError):
@@ -340,9 +343,14 @@ def _check_ready(state: GameState, seat: int, action: dict) -> None:
     _need_phase(state, "discussion", "result")
     if seat in state.rounds[-1].ready:
         raise IllegalAction("already_ready", "you have already said you are ready")
+    try:
+        check_case(state, seat, action)
+    except GameError as exc:
+        raise IllegalAction(exc.code, exc.message) from None
 
 
 def _do_ready(state: GameState, seat: int, action: dict, events: list) -> None:
+    record_case(state, seat, action)
     state.rounds[-1].ready.add(seat)
     events.append({"type": "ready", "seat": seat})
     if len(state.rounds[-1].ready) == state.seats:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from game.decks.rules import Adoption
+from game.engine import persuade
 from game.engine.actions import action_types, legal_actions, step
 from game.engine.chance import Chance
 from game.engine.greedy import greedy_pick, option_values, situation
@@ -87,7 +88,11 @@ def choose(state: GameState, seat: int, kind: str = "greedy") -> Choice | None:
 
 def _choose(state: GameState, seat: int, kind: str, types: frozenset[str]) -> Choice | None:
     if kind == "random":
-        return _choose_random(state, seat, legal_actions(state, seat))
+        choice = _choose_random(state, seat, legal_actions(state, seat))
+        if choice.action["type"] == "vote" and state.difficulty is not None:
+            approve, said = persuade.weigh(state, seat, choice.action["approve"])
+            return Choice({**choice.action, "approve": approve}, " ".join([*said, "My choice."]))
+        return choice
     phase = state.phase
     if "ability" in types and state.rounds[-1].number >= 2 and phase == "proposal":
         role = state.deck.roles[state.roles[seat]]  # type: ignore[index]
@@ -110,26 +115,39 @@ def _choose(state: GameState, seat: int, kind: str, types: frozenset[str]) -> Ch
         return Choice({"type": "propose", "seat": seat, "card": card, "group": group},
                       proposal_reason)
     if "ready" in types:
+        if phase == "discussion":  # say which proposals it will back, and why
+            return Choice({"type": "ready", "seat": seat},
+                          lambda: persuade.discussion_line(state, _planned(state, seat, kind)))
         return Choice({"type": "ready", "seat": seat}, "Ready.")
     if "vote" not in types and "decide" not in types:
         return None
     plan = _plan(state)
-    chosen = [a.seat for a in plan.adopted]
-    if kind == "objective":
-        bias = _objective_bias(state, seat)
-        if bias:
-            for s, p in state.rounds[-1].proposals.items():
-                if p is not None and s not in chosen and bias(p.card, p.group, s) > 0:
-                    chosen.append(s)
     names = ", ".join(state.deck.interventions[a.card.id].name for a in plan.adopted) or "nothing"
     if "decide" in types:
         plan_seats = [a.seat for a in plan.adopted]
         return Choice({"type": "decide", "seat": seat, "adopt": plan_seats},
                       f"As chair I adopt {names}.")
     if "vote" in types:
-        return Choice({"type": "vote", "seat": seat, "approve": sorted(set(chosen))},
-                      f"I back {names}: the best this round for the budget.")
+        # The discussion may have moved it: cases made for other proposals, or its own mind.
+        approve, said = persuade.weigh(state, seat, _planned(state, seat, kind))
+        backed = ", ".join(persuade.card_name(state, s) for s in approve) or "nothing"
+        line = " ".join([*said, f"I back {backed}."]) if said else \
+            f"I back {names}: the best this round for the budget."
+        return Choice({"type": "vote", "seat": seat, "approve": approve}, line)
     return None
+
+
+def _planned(state: GameState, seat: int, kind: str) -> list[int]:
+    """The proposals a greedy or objective bot means to back: the best plan on the table, and
+    for an objective bot also what serves its secret objective."""
+    chosen = [a.seat for a in _plan(state).adopted]
+    if kind == "objective":
+        bias = _objective_bias(state, seat)
+        if bias:
+            for s, p in state.rounds[-1].proposals.items():
+                if p is not None and s not in chosen and bias(p.card, p.group, s) > 0:
+                    chosen.append(s)
+    return sorted(set(chosen))
 
 
 def _choose_random(state: GameState, seat: int, legal: list[dict]) -> Choice:

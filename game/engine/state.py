@@ -35,6 +35,9 @@ class Round:
     refused: list[tuple[int, str]] = field(default_factory=list)  # (seat, why not adopted)
     changes: list[Change] = field(default_factory=list)
     abilities: list[int] = field(default_factory=list)  # seats that used theirs this round
+    # The cases made in the discussion: seat -> (the proposal's seat, the criterion or track
+    # it serves), which bots weigh when they vote (game/engine/persuade.py).
+    cases: dict[int, tuple[int, str]] = field(default_factory=dict)
     # What the table held when it decided, for the coach's "best alternative".
     hands_at_decision: list[tuple[str, ...]] = field(default_factory=list)
     tracks_before: dict[str, int] = field(default_factory=dict)
@@ -47,7 +50,7 @@ class Round:
                                self.mods.skip_next_event),
                      dict(self.proposals), set(self.ready), dict(self.votes), self.decided,
                      list(self.adopted), list(self.refused), list(self.changes),
-                     list(self.abilities), list(self.hands_at_decision),
+                     list(self.abilities), dict(self.cases), list(self.hands_at_decision),
                      dict(self.tracks_before), dict(self.scores_before), {})
 
 

@@ -12,6 +12,7 @@ from game.decks.rules import Change, Context
 from game.engine.actions import GameState, Round, action_types, adopt_limit, card_cost
 from game.engine.attribution import Acts, same_holder, who
 from game.engine.budget import affordable, hand_over_budget
+from game.engine.persuade import reasons
 from game.engine.results import event_card, outcome
 
 
@@ -161,6 +162,8 @@ def view(state: GameState, seat: int | None, public: dict | None = None, *,
     role = deck.roles.get(state.roles[seat] or "")
     over = hand_over_budget(state, seat)  # the groups each card cannot be paid for
     me: dict = {
+        # What a case for a proposal may name, in the discussion (game/engine/persuade.py).
+        "case_reasons": reasons(state) if state.phase == "discussion" else [],
         "seat": seat,
         "hand": [{"card": c, "costs": {g: card_cost(state, c, g, seat)
                                        for g in deck.interventions[c].reach},

@@ -109,6 +109,8 @@ function render() {
     S.ui.group = {};
     S.ui.passAsk = false;
     S.turnKey = turn;
+    S.ui.caseBack = "";
+    S.ui.caseReason = "";
   }
   // What to do now comes first; while choosing a card the hand follows, else the event.
   const order = table.status === "lobby" ? ["act", "role", "hand", "event"]
@@ -133,7 +135,7 @@ function render() {
   const cur = game.current;
   update($("#event"), [cur.events, cur.cost_changes, cur.abilities, game.stages, table.seats], renderEvent);
   update($("#act"), [game.phase, game.round, table.status, cur, game.you.legal, game.you.proposal, game.you.notices,
-    game.budget_left, game.adopt_limit, table.seats, game.outcome, S.ui.passAsk, mine.name], renderAct);
+    game.budget_left, game.adopt_limit, table.seats, game.outcome, S.ui.passAsk, mine.name, table.bots_say], renderAct);
   update($("#hand"), [game.you.hand, game.you.legal, table.status, game.budget_left, game.phase, S.ui.passAsk], renderHand);
   update($("#role"), [game.seats[me()], game.you.objective, game.you.legal, table.status], renderRole);
   update($("#scores"), [game.scores, game.tracks, game.total, game.outlook], renderScores);
@@ -303,12 +305,49 @@ function proposalItem(p, extra, compact = false) {
     extra);
 }
 
+// What the bots said this round in one phase ("ready" in the discussion, "vote" after it).
+function botLines(type, title) {
+  const { table, game } = S;
+  const lines = (table.bots_say || []).filter((b) => b.round === game.round && b.type === type);
+  if (!lines.length) return null;
+  return [h("h3", null, title), h("ul", { class: "bot-lines" }, lines.map((b) =>
+    h("li", null, h("strong", { class: "name" }, `${seatName(table, b.seat)}: `), b.says)))];
+}
+
+// Ready, optionally backing one proposal with the criterion or track it serves; bots weigh
+// the case when they vote. What a case may name comes from the server (you.case_reasons).
+function caseControls() {
+  const { game, deck } = S;
+  const real = game.current.proposals.filter((p) => p.card);
+  const why = game.you.case_reasons || [];
+  if (!real.length || !why.length) return null;
+  const who = (p) => (proposer(p) === "You" ? "your" : `${proposer(p)}'s`);
+  return h("fieldset", { class: "case" },
+    h("legend", null, "Make the case (optional)"),
+    h("p", { class: "small" }, "Back one proposal with the criterion or track it serves. The bots weigh your case when they vote."),
+    h("label", { for: "case-back" }, "Back"),
+    // Choices survive a re-render (a bot speaking redraws this panel).
+    h("select", { id: "case-back", onchange: (e) => { S.ui.caseBack = e.target.value; } },
+      h("option", { value: "" }, "No case: just ready"),
+      real.map((p) => h("option", { value: String(p.seat), selected: S.ui.caseBack === String(p.seat) },
+        `${who(p)} ${nm(deck.card, p.card)}`))),
+    h("label", { for: "case-reason" }, "because it serves"),
+    h("select", { id: "case-reason", onchange: (e) => { S.ui.caseReason = e.target.value; } },
+      why.map((r) => h("option", { value: r, selected: S.ui.caseReason === r },
+        deck.criterion[r] ? deck.criterion[r].name : nm(deck.track, r)))));
+}
+
 function discussionPanel() {
   const { game } = S;
   const cur = game.current;
+  const ready = (e) => {
+    const back = $("#case-back")?.value;
+    act(back ? { type: "ready", back: Number(back), reason: $("#case-reason").value } : { type: "ready" }, e.currentTarget);
+  };
   return [
-    can("ready") ? h("button", { class: "button", type: "button", id: "act-ready", onclick: (e) => act({ type: "ready" }, e.currentTarget) },
-      "I'm ready to vote") : h("p", { class: "done" }, h("span", { class: "mark" }, "\u2714 "), "You are ready."),
+    can("ready") ? [caseControls(), h("button", { class: "button", type: "button", id: "act-ready", onclick: ready },
+      "I'm ready to vote")] : h("p", { class: "done" }, h("span", { class: "mark" }, "\u2714 "), "You are ready."),
+    botLines("ready", "What the bots say"),
     h("ul", { class: "proposals" }, cur.proposals.map((p) => proposalItem(p))),
     budgetLine(),
   ];
@@ -361,6 +400,7 @@ function resultPanel() {
     can("ready") ? h("button", { class: "button", type: "button", id: "act-next", onclick: (e) => act({ type: "ready" }, e.currentTarget) },
       last ? "Ready to finish" : "Ready for the next round") : h("p", { class: "done" }, h("span", { class: "mark" }, "\u2714 "), "You are ready."),
     resultView(cur, game, table, deck),
+    botLines("vote", "How the bots voted"),
   ];
 }
 
