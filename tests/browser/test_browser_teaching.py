@@ -10,7 +10,16 @@ import urllib.request
 
 import pytest
 import yaml
-from browser_helpers import ARTIFACTS, PHONE, ROOT, axe, new_page, no_trouble, play_solo_round
+from browser_helpers import (
+    ARTIFACTS,
+    PHONE,
+    ROOT,
+    axe,
+    new_page,
+    no_trouble,
+    play_solo_round,
+    propose_affordable,
+)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -117,4 +126,32 @@ def test_the_coach_speaks_in_sentences_first_and_folds_its_ledger(browser, serve
     definition_opens(page, coach.get_by_role("button", name="Powerful", exact=True), "Powerful")
     no_sideways_scroll(page)
     axe(page, "teaching-coach")
+    no_trouble(page)
+
+
+def test_bots_say_what_they_back_and_answer_the_learners_case(browser, server):
+    page = new_page(browser, PHONE)
+    page.goto(solo(server.url, "teaching-test-0004"))
+    act = page.get_by_role("region", name=re.compile("^Your move"))
+    expect(act.get_by_text(re.compile(r"^(Open a card below|Nothing in your hand fits)"))) \
+        .to_be_visible()
+    if act.get_by_text(re.compile(r"^Nothing in your hand fits")).is_visible():
+        pytest.fail("gentle practice starts with a budget that pays for something")
+    propose_affordable(page)
+    expect(page.get_by_role("heading", name="What the bots say")).to_be_visible()
+    expect(act.get_by_text(re.compile(r"I will back |I see nothing")).first).to_be_visible()
+    case = page.get_by_role("group", name="Make the case (optional)")
+    back = case.get_by_label("Back")
+    options = back.locator("option").all_inner_texts()
+    other = next((o for o in options[1:] if not o.startswith("your ")), options[1])
+    back.select_option(label=other)
+    case.get_by_label("because it serves").select_option(label="Democratic")
+    no_sideways_scroll(page)
+    axe(page, "teaching-case")
+    page.get_by_role("button", name="I'm ready to vote").click()
+    for box in page.get_by_role("checkbox", name=re.compile("^Back ")).all():
+        box.check()
+    page.get_by_role("button", name="Cast my vote").click()
+    expect(page.get_by_role("heading", name="How the bots voted")).to_be_visible()
+    expect(act.get_by_text(re.compile(r"I back ")).first).to_be_visible()
     no_trouble(page)
