@@ -29,6 +29,7 @@ test: setup
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m game validate cards/*
+	$(PY) -m game lessons cards/*
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -114,6 +114,32 @@ def cmd_balance(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lessons(args: argparse.Namespace) -> int:
+    from game.engine.lessons import check_lessons, words
+
+    failed = False
+    report = []
+    for path in args.paths:
+        deck, problems = check_deck(path)
+        if problems or deck is None:
+            for p in problems:
+                print(p, file=sys.stderr)
+            return 1
+        results = check_lessons(deck, deals=args.deals, seats=args.seats)
+        failed = failed or not all(r["held"] for r in results)
+        if args.json:
+            report.append({"deck": str(path), "lessons": results})
+            continue
+        if not results:
+            print(f"{path}: no lessons (add a 'lessons:' section: docs/decks.md#lessons)")
+        for line in words(deck, results):
+            print(f"{path}: {line}")
+    if args.json:
+        json.dump(report, sys.stdout, indent=2, sort_keys=True)
+        print()
+    return 1 if failed else 0
+
+
 def cmd_decks(args: argparse.Namespace) -> int:
     failed = False
     for folder in sorted(Path(args.root).iterdir()):
@@ -186,6 +212,13 @@ def main(argv: list[str] | None = None) -> int:
                    "with its figures")
     p.add_argument("--quiet", action="store_true", help="no progress on the terminal")
     p.set_defaults(func=cmd_balance)
+    p = sub.add_parser("lessons", help="check what decks mean to teach, over many deals")
+    p.add_argument("paths", nargs="+", help="deck folders, e.g. cards/good-governance")
+    p.add_argument("--deals", type=int, default=20,
+                   help="games dealt per scenario (seeds 1..deals; default 20)")
+    p.add_argument("--seats", type=int, default=4, help="seats at the table (default 4)")
+    p.add_argument("--json", action="store_true", help="the results as JSON")
+    p.set_defaults(func=cmd_lessons)
     p = sub.add_parser("decks", help="list the decks under a folder")
     p.add_argument("root", nargs="?", default="cards")
     p.set_defaults(func=cmd_decks)

@@ -25,8 +25,8 @@ from game.engine.scoring import RoundSetting, change_value, plan_worth, score_ro
 DECK = """\
 deck: {{id: words, name: Words}}
 criteria:
-  - {{id: voice, name: Voice}}
-  - {{id: power, name: Power}}
+  - {{id: voice, name: Voice, description: People are heard.}}
+  - {{id: power, name: Power, description: What people say changes what happens.}}
 groups:
   - {{id: public, name: Public}}
   - {{id: staff, name: Staff}}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from game.decks.fields import ID_RE, LIST_SECTIONS, MAX_NAME, DeckFields, suggest
 from game.decks.folder import deck_files
+from game.decks.lessons import read_lessons
 from game.decks.model import (
     DEFAULT_CRITERIA,
     Ability,
@@ -41,6 +42,7 @@ from game.decks.options import (
     SEATS,
     TIMER,
 )
+from game.decks.reach import merged, read_reach
 from game.decks.rules import Rule
 from game.decks.vocabulary import condition, effects
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_yaml
@@ -178,6 +180,7 @@ class _Reader(DeckFields):
         self._tracks()
         before = len(self.problems)
         settings = self._settings(merged.get("settings"))
+        self.settings_reach = settings.reach
         settings_ok = len(self.problems) == before
         stages = self._stages()
         interventions = self._interventions()
@@ -185,6 +188,7 @@ class _Reader(DeckFields):
         roles = self._roles()
         scenarios = self._scenarios(events)
         difficulties = self._difficulties()
+        lessons = read_lessons(self)
         for section in ("groups", "stages", "interventions", "scenarios"):
             if not self.ids[section]:
                 self.error(head, None, f"the deck has no {section}: add at least one")
@@ -205,7 +209,7 @@ class _Reader(DeckFields):
             version=self.integer(head, "version", "deck", 1, 10_000, 1), path=str(self.path),
             criteria=self.criteria, groups=self.groups, tags=self.tags, tracks=self.tracks,
             settings=settings, stages=stages, interventions=interventions, events=events,
-            roles=roles, scenarios=scenarios, difficulties=difficulties,
+            roles=roles, scenarios=scenarios, difficulties=difficulties, lessons=lessons,
         )
 
     def _collect_ids(self, section: str, items: object) -> None:
@@ -278,7 +282,7 @@ class _Reader(DeckFields):
         assert isinstance(m, Map)
         allowed = ("seats", "hand_size", "deal", "refill", "discard", "decision", "chair",
                    "adopt_limit", "budget_track", "debt", "events_per_round", "base_scoring",
-                   "track_values", "timers", "on_timeout", "win")
+                   "track_values", "timers", "on_timeout", "win", "reach")
         self.keys(m, allowed, (), "settings")
         s = "settings"
         seats_min, seats_max = 3, 6
@@ -340,7 +344,7 @@ class _Reader(DeckFields):
                                           EVENTS_PER_ROUND.high, 1),
             base_scoring=self.choice(m, "base_scoring", s, BASE_SCORING.values, "ratings"),
             track_values=track_values, timers=timers, on_timeout=on_timeout,
-            win=win, win_text=win.text if win else "",
+            win=win, win_text=win.text if win else "", reach=read_reach(self, m, s),
         )
 
     def _stages(self) -> dict[str, Stage]:
@@ -442,7 +446,8 @@ class _Reader(DeckFields):
     def _scenarios(self, events: dict[str, Event]) -> dict[str, Scenario]:
         out = {}
         allowed = ("id", "name", "context", "affected", "tracks", "weights", "targets", "stages",
-                   "events", "rules")
+                   "events", "rules", "reach")
+        default_reach = self.settings_reach
         for i, m in self._items("scenarios", allowed, ("id", "name", "context")):
             what = f"scenario '{i}'"
             tracks = self.id_map(m, "tracks", "tracks", what,
@@ -453,11 +458,13 @@ class _Reader(DeckFields):
                                   lambda v, n, k, w: self.int_value(v, n, k, w, 0, 200))
             stages = self.ref_list(m, "stages", "stages", what) or tuple(self.ids["stages"])
             chosen = self.ref_list(m, "events", "events", what, allow_empty=True)
+            affected = frozenset(self.ref_list(m, "affected", "groups", what) or ())
             out[i] = Scenario(
                 i, self.text(m, "name", what, limit=MAX_NAME), self.text(m, "context", what),
-                frozenset(self.ref_list(m, "affected", "groups", what) or ()), tracks,
+                affected, tracks,
                 weights, targets, stages, tuple(events) if chosen is None else chosen,
-                self.rules(m, what, f"scenario {i}"))
+                self.rules(m, what, f"scenario {i}"),
+                merged(default_reach, read_reach(self, m, what), affected, self.groups))
         return out
 
     def _track_start(self, value: object, node: Map, key: str, what: str) -> int:

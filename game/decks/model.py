@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from game.decks.cards import Intervention
+from game.decks.lessons import Lesson
 from game.decks.rules import Condition, Effect, Rule
 
 # id, name, definition, and the question a player can ask of a plan to judge it.
@@ -120,6 +121,9 @@ class Scenario:
     stages: tuple[str, ...]
     events: tuple[str, ...]
     rules: tuple[Rule, ...]
+    # How much engaging each group counts: {group: {criterion: per cent of the card's
+    # ratings}}, for the groups that do not count in full (game/decks/reach.py).
+    reach: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,7 @@ class Settings:
         default_factory=lambda: {"proposal": "pass", "vote": "abstain"})
     win: Condition | None = None
     win_text: str = ""
+    reach: dict[str, dict[str, int]] = field(default_factory=dict)  # every scenario's default
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +184,7 @@ class Deck:
     roles: dict[str, Role]
     scenarios: dict[str, Scenario]
     difficulties: dict[str, Difficulty]
+    lessons: tuple[Lesson, ...] = ()  # what the deck means to teach, as checks
     # Facts worked out from the deck while playing it (such as what adopting each card adds),
     # kept so they are worked out once. Never part of the deck's meaning.
     derived: dict = field(default_factory=dict, compare=False, repr=False)

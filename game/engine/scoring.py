@@ -14,6 +14,7 @@ from typing import Any
 
 from game.decks.cards import Intervention
 from game.decks.model import Deck, Event, Scenario, Settings
+from game.decks.reach import share_of
 from game.decks.rules import Adoption, Change, Context, CostMod, Rule
 
 
@@ -95,7 +96,8 @@ def score_round(rs: RoundSetting, adopted: Sequence[Adoption]) -> list[Change]:
         if budget and a.cost:
             group = deck.groups[a.group].name
             add(budget, -a.cost, f"Paid {a.cost} for {card.name} with {group}", "cost", card.id)
-        for target, amount, why, source in _card_reasons(deck, card, ratings):
+        shares = rs.scenario.reach.get(a.group)
+        for target, amount, why, source in _card_reasons(deck, card, ratings, a.group, shares):
             add(target, amount, why, source, card.id)
 
     ctx = Context(rs.stage, adopted, [*rs.earlier, *adopted], tracks, scores, rs.weights,
@@ -115,20 +117,26 @@ def score_round(rs: RoundSetting, adopted: Sequence[Adoption]) -> list[Change]:
     return changes
 
 
-def _card_reasons(deck: Deck, card: Intervention,
-                  ratings: bool) -> tuple[tuple[str, int, str, str], ...]:
+def _card_reasons(deck: Deck, card: Intervention, ratings: bool, group: str = "",
+                  shares: dict[str, int] | None = None) -> tuple[tuple[str, int, str, str], ...]:
     """What adopting `card` adds besides its cost, with the reasons: its ratings (when the
-    deck scores them) and its track moves. The same for every game of the deck, so kept."""
+    deck scores them, each counted at the share the scenario gives the group it reaches) and
+    its track moves. The same for every game of the deck, so kept."""
     memo = deck.derived.setdefault("card_reasons", {})
-    key = (card.id, ratings)
+    key = (card.id, ratings, group if shares else "", _shares_key(shares))
     out = memo.get(key)
     if out is None:
         items = []
         if ratings:
             for crit, stars in card.ratings.items():
-                if stars:
-                    items.append((crit, stars, f"{card.name} is rated {stars} for "
-                                  f"{deck.criteria[crit].name.lower()}", "rating"))
+                share = shares.get(crit, 100) if shares else 100
+                points = share_of(stars, share)
+                if points:
+                    why = f"{card.name} is rated {stars} for {deck.criteria[crit].name.lower()}"
+                    if share != 100:
+                        why += (f"; engaging {deck.groups[group].name.lower()} counts "
+                                f"{share}% of it")
+                    items.append((crit, points, why, "rating"))
         for track, amount in card.tracks.items():
             items.append((track, amount, f"{card.name} moves {deck.tracks[track].name.lower()}",
                           "intervention"))
@@ -210,7 +218,8 @@ def _trace(rs: RoundSetting, adopted: Sequence[Adoption]) -> tuple[float, tuple]
     Tracks are left out of the context, since no rule reads them."""
     info, rules, _, budget, ratings, lump, _ = rs.prepared or _prepare(rs)
     a = adopted[0] if adopted else None
-    seq = list(_card_adds(a.card, a.cost, budget, ratings)) if a else []
+    seq = list(_card_adds(a.card, a.cost, budget, ratings,
+                          rs.scenario.reach.get(a.group))) if a else []
     ctx = Context(rs.stage, adopted, list(adopted), {}, {}, rs.weights, rs.scenario.affected)
     for per_round, test, fixed, rule_adds in rules:
         if not per_round and a is None:
@@ -226,14 +235,22 @@ def _trace(rs: RoundSetting, adopted: Sequence[Adoption]) -> tuple[float, tuple]
     return 0.0, tuple(seq)
 
 
-def _card_adds(card: Intervention, cost: int, budget: str | None,
-               ratings: bool) -> tuple[tuple[str, int], ...]:
-    """The additions adopting `card` at `cost` makes before any rule, in score_round's order."""
+def _shares_key(shares: dict[str, int] | None) -> tuple:
+    return tuple(sorted(shares.items())) if shares else ()
+
+
+def _card_adds(card: Intervention, cost: int, budget: str | None, ratings: bool,
+               shares: dict[str, int] | None = None) -> tuple[tuple[str, int], ...]:
+    """The additions adopting `card` at `cost` makes before any rule, in score_round's order
+    (ratings counted at the `shares` of the group it reaches, as score_round counts them)."""
     out = []
     if budget and cost:
         out.append((budget, -cost))
     if ratings:
-        out.extend((crit, stars) for crit, stars in card.ratings.items() if stars)
+        for crit, stars in card.ratings.items():
+            points = share_of(stars, shares.get(crit, 100)) if shares else stars
+            if points:
+                out.append((crit, points))
     out.extend(card.tracks.items())
     return tuple(out)
 
@@ -300,11 +317,13 @@ def plan_worth(rs: RoundSetting, adopted: Sequence[Adoption]) -> float:
     scores = rs.scores if lump else dict(rs.scores)
     total = 0.0
     adds: Any  # (criteria worth, track moves) when lumped, else [(target, amount), ...]
+    reach = rs.scenario.reach
     for a in adopted:
-        key = (a.card.id, a.cost)
+        shares = reach.get(a.group)
+        key = (a.card.id, a.cost, _shares_key(shares))
         adds = memo.get(key)
         if adds is None:
-            adds = _card_adds(a.card, a.cost, budget, ratings)
+            adds = _card_adds(a.card, a.cost, budget, ratings, shares)
             if lump:  # (criteria worth in one number, the track moves in order)
                 adds = (sum(info[t][2] * n for t, n in adds if info[t][1] is None),
                         tuple((t, n) for t, n in adds if info[t][1] is not None))

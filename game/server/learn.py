@@ -17,13 +17,23 @@ def scoring_facts(deck: Deck) -> dict:
         weights = {deck.criteria[c].name: w for c, w in s.weights.items() if w != 1}
         targets = {deck.criteria[c].name: t for c, t in s.targets.items()}
         affected = [deck.groups[g].name for g in sorted(s.affected)]
+        # Who you reach matters: each group's share of a card's ratings, when not in full.
+        reach = [(deck.groups[g].name, _share_words(deck, shares))
+                 for g, shares in s.reach.items()]
         scenarios.append({"name": s.name, "weights": weights, "targets": targets,
-                          "affected": affected})
+                          "affected": affected, "reach": reach})
     budget = deck.tracks.get(deck.settings.budget_track or "")
     return {"scenarios": scenarios, "budget": budget,
             "other_tracks": [t for t in deck.tracks.values() if t is not budget],
             "ratings": deck.settings.base_scoring == "ratings",
             "win": deck.settings.win_text}
+
+
+def _share_words(deck: Deck, shares: dict[str, int]) -> str:
+    values = set(shares.values())
+    if len(values) == 1:
+        return f"{values.pop()}%"
+    return ", ".join(f"{deck.criteria[c].name} {v}%" for c, v in shares.items())
 
 
 learn = Blueprint("learn", __name__)
