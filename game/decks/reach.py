@@ -54,6 +54,7 @@ def merged(default: dict[str, dict[str, int]], own: dict[str, dict[str, int]],
     given = {**default, **own}
     out = {}
     for g in groups:
+        shares: dict[str, int] | None
         if g in affected and "affected" in given:
             shares = given["affected"]
         else:

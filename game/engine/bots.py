@@ -140,7 +140,7 @@ def _choose(state: GameState, seat: int, kind: str, types: frozenset[str]) -> Ch
 def _planned(state: GameState, seat: int, kind: str) -> list[int]:
     """The proposals a greedy or objective bot means to back: the best plan on the table, and
     for an objective bot also what serves its secret objective."""
-    chosen = [a.seat for a in _plan(state).adopted]
+    chosen = [a.seat for a in _plan(state).adopted if a.seat is not None]
     if kind == "objective":
         bias = _objective_bias(state, seat)
         if bias:

@@ -14,6 +14,7 @@ Pure, like the engine: it builds its own games and changes no deck.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any, cast
 
 from game.decks.lessons import Lesson
 from game.decks.model import Deck
@@ -96,7 +97,7 @@ def _check_round(lesson: Lesson, state: GameState, options: list[Adoption],
         could = [o for o in options if o.group != lesson.value and (budget is None or
                                                                     o.cost <= budget)]
         if could and plan.adopted and all(a.group == lesson.value for a in plan.adopted):
-            return (f"the best plan reaches only {state.deck.groups[lesson.value].name}, "
+            return (f"the best plan reaches only {state.deck.groups[str(lesson.value)].name}, "
                     f"though {len(could)} affordable choices would have reached others")
         return None
     return None
@@ -128,8 +129,9 @@ def cards_differ(deck: Deck) -> str | None:
 def check_lessons(deck: Deck, deals: int = 20, seats: int = 4) -> list[dict]:
     """Every lesson of `deck`, held or broken, with a counter-example when broken."""
     lessons = list(deck.lessons)
-    results = {lesson.id: {"id": lesson.id, "text": lesson.text, "check": lesson.kind,
-                           "checked": 0, "broken": 0, "example": None} for lesson in lessons}
+    results: dict[str, dict[str, Any]] = {
+        lesson.id: {"id": lesson.id, "text": lesson.text, "check": lesson.kind,
+                    "checked": 0, "broken": 0, "example": None} for lesson in lessons}
     games: Counter[str] = Counter()  # games played per scenario
     adopted_in: dict[str, Counter[str]] = {}  # scenario -> card -> games it was adopted in
     seats = min(max(seats, deck.settings.seats_min), deck.settings.seats_max)
@@ -142,8 +144,8 @@ def check_lessons(deck: Deck, deals: int = 20, seats: int = 4) -> list[dict]:
             _play(state, [lesson for lesson in lessons if lesson.kind in ROUND_KINDS
                           and _applies(lesson, scenario)], results)
             games[scenario] += 1
-            for card in {a.card.id for r in state.rounds for a in r.adopted}:
-                adopted_in[scenario][card] += 1
+            for ident in {a.card.id for r in state.rounds for a in r.adopted}:
+                adopted_in[scenario][ident] += 1
     for lesson in lessons:
         r = results[lesson.id]
         if lesson.kind == "best_cards_differ":
@@ -152,7 +154,7 @@ def check_lessons(deck: Deck, deals: int = 20, seats: int = 4) -> list[dict]:
             if why:
                 r["broken"], r["example"] = 1, {"why": why}
         elif lesson.kind == "adopted":
-            low, high = lesson.value  # type: ignore[misc]
+            low, high = cast(tuple[int, int], lesson.value)
             total = sum(games[s] for s in scenarios if _applies(lesson, s))
             counts: Counter[str] = Counter()
             for s in scenarios:

@@ -74,7 +74,7 @@ class Broadcast:
         game = view(live.state, seat, public, acts=live.acts,
                     holder=attribution.stamp(row.kind, row.name, seat, row.token_hash))
         if live.record.mode == "solo":
-            game["coach"] = solo.coach(live.state, seat, [s.name for s in live.seats])
+            game["coach"] = solo.coach(live.state, seat, [s.name or "" for s in live.seats])
         return game
 
     def publish(self, live: Live, events: list[dict]) -> None:
