@@ -112,14 +112,14 @@ function render() {
     S.ui.caseBack = "";
     S.ui.caseReason = "";
   }
-  // What to do now comes first; while choosing a card the hand follows, else the event.
+  // What to do now comes first; while choosing a card the hand follows, else the event; after
+  // a round the coach. The score panel comes next, near the top, never below everything.
+  const result = game.phase === "result" || game.phase === "ended";
   const order = table.status === "lobby" ? ["act", "role", "hand", "event"]
-    : can("propose") ? ["act", "hand", "event"] : ["act", "event", "hand"];
-  const after = game.phase === "result" || game.phase === "ended" ? ["coach"] : [];
-  const rest = ["act", "role", "hand", "event", "coach", "scores", "people"]
-    .filter((id) => !order.includes(id) && !after.includes(id));
-  const wanted = [...order, ...after, ...(after.length || table.status === "lobby" ? [] : ["coach", "role"]), ...rest];
-  const ids = [...new Set(wanted)];
+    : result ? ["act", "coach", "scores", "event", "hand"]
+      : can("propose") ? ["act", "hand", "scores", "event"] : ["act", "event", "scores", "hand"];
+  const rest = ["coach", "role", "hand", "event", "scores", "people"].filter((id) => !order.includes(id));
+  const ids = [...order, ...rest];
   // Move sections only when the order changes: moving a node takes focus away from it.
   if ([...box.children].map((el) => el.id).join() !== ids.join()) {
     for (const id of ids) box.append($(`#${id}`));

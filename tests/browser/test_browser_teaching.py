@@ -155,3 +155,28 @@ def test_bots_say_what_they_back_and_answer_the_learners_case(browser, server):
     expect(page.get_by_role("heading", name="How the bots voted")).to_be_visible()
     expect(act.get_by_text(re.compile(r"I back ")).first).to_be_visible()
     no_trouble(page)
+
+
+def test_a_whole_game_reads_at_360_px_with_the_scores_near_the_top(browser, server):
+    page = new_page(browser, PHONE)
+    page.goto(solo(server.url, "teaching-test-0005"))
+    for number in range(1, 6):
+        play_solo_round(page, number)
+        # After a round the coach, then the score panel, come straight after the move.
+        order = page.evaluate("[...document.querySelectorAll('#game > section')]"
+                              ".filter(s => !s.hidden).map(s => s.id)")
+        assert order[:3] == ["act", "coach", "scores"], order
+        no_sideways_scroll(page)
+        if number < 5:
+            page.get_by_role("button", name="Ready for the next round").click()
+    page.get_by_role("button", name="Ready to finish").click()
+    page.get_by_role("link", name="See the debrief").click()
+    expect(page.get_by_role("heading", name="The five criteria")).to_be_visible()
+    no_sideways_scroll(page)
+    # The criteria, one tap from their definitions, come before the rounds.
+    key = page.get_by_text(re.compile(r"^What the criteria mean:"))
+    timeline = page.get_by_role("heading", name="Round by round")
+    assert key.bounding_box()["y"] < timeline.bounding_box()["y"]
+    definition_opens(page, key.get_by_role("button", name="Collective"), "Collective")
+    axe(page, "teaching-debrief")
+    no_trouble(page)
