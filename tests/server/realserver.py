@@ -352,6 +352,18 @@ def hand(client: Client) -> list[dict]:
     return client.last_view()["game"]["you"]["hand"]
 
 
+def cheapest_move(you: dict) -> dict:
+    """The cheapest proposal the budget can pay for in this hand (so the table's money lasts
+    all game), or a pass when it can pay for none: the game refuses the rest at once."""
+    options = [(cost, card["card"], group) for card in you["hand"]
+               for group, cost in card["costs"].items()
+               if group not in card.get("over_budget", [])]
+    if not options:
+        return {"type": "pass"}
+    _, card, group = min(options)
+    return {"type": "propose", "card": card, "group": group}
+
+
 def propose_first(client: Client, **stamp: object) -> dict:
     """Propose the first card of the hand to the first group it reaches."""
     card = hand(client)[0]
@@ -378,12 +390,11 @@ def play_round(table: Table, *, vote_for: Callable[[int, list[int]], list[int]] 
         for p in players:
             p.wait_version(version)
 
-    def propose(seat: int) -> dict:
-        card = hand(players[seat])[0]
-        return {"type": "propose", "card": card["card"], "group": next(iter(card["costs"]))}
-
-    act_all(propose)
+    act_all(lambda seat: cheapest_move(players[seat].last_view()["game"]["you"]))
     phase = players[0].last_view()["game"]["phase"]
+    if phase == "result":  # nobody could pay for anything: the round went straight on
+        act_all(lambda s: {"type": "ready"})
+        return done
     assert phase == "discussion", phase
     act_all(lambda s: {"type": "ready"})
     assert players[0].last_view()["game"]["phase"] == "vote"

@@ -23,8 +23,8 @@ from realserver import (
     Client,
     ServerProcess,
     Table,
+    cheapest_move,
     free_port,
-    hand,
     need_service,
     open_table,
     play_round,
@@ -137,8 +137,7 @@ def test_a_process_killed_mid_game_loses_nothing_acknowledged(routed, clients):
     # Mid-round on every table: the first seat proposes (acknowledged), the rest have not.
     for t in tables:
         p = t.players[0]
-        card = hand(p)[0]
-        action = {"type": "propose", "card": card["card"], "group": next(iter(card["costs"]))}
+        action = cheapest_move(p.last_view()["game"]["you"])
         assert p.act(action)["ok"]
         acked[t.id].append((p.seat, action))
 
@@ -166,8 +165,7 @@ def test_a_process_killed_mid_game_loses_nothing_acknowledged(routed, clients):
     # Play on: the round under way, then every round to the end, on every table.
     for t in tables:
         for p in t.players[1:]:
-            card = hand(p)[0]
-            action = {"type": "propose", "card": card["card"], "group": next(iter(card["costs"]))}
+            action = cheapest_move(p.last_view()["game"]["you"])
             answer = p.act(action)
             assert answer["ok"], answer
             acked[t.id].append((p.seat, action))
