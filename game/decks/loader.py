@@ -485,7 +485,7 @@ class _Reader(DeckFields):
                 self.integer(m, "max_severity", what, 1, 3, 3),
                 self.choice(m, "bots", what, BOT_KINDS, "greedy"),
                 self.integer(m, "persuadable", what, 0, 100, 60),
-                self.integer(m, "disagree", what, 0, 100, 20))
+                self.integer(m, "disagree", what, 0, 100, 0))
         return out
 
     # ---- whole-deck checks -----------------------------------------------------------------

@@ -138,7 +138,7 @@ class Difficulty:
     # case for, when the case is true of the card; and how often a bot breaks from the best
     # plan it sees to vote its own way, so the others' votes can decide.
     persuadable: int = 60
-    disagree: int = 20
+    disagree: int = 0  # off unless the deck asks: bots then vote as the best plan says
 
 
 @dataclass(frozen=True, slots=True)

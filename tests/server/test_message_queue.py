@@ -196,7 +196,10 @@ def tear(seat: int, game: dict) -> str | None:
         return f"legal {legal} after the end" if legal else None
     if phase == "proposal":
         proposed = seat in {p["seat"] for p in current["proposals"]}
-        if ("propose" in legal) == proposed:
+        # A seat that has not proposed may propose, or only pass when its hand (in the same
+        # message) holds nothing the budget can pay for.
+        can_pay = any(set(c["costs"]) - set(c.get("over_budget", [])) for c in me["hand"])
+        if ("pass" in legal) == proposed or ("propose" in legal) != (can_pay and not proposed):
             return f"proposal phase, proposed={proposed}, legal {legal}"
     elif phase in ("discussion", "result"):
         if ("ready" in legal) == (seat in current["ready"]):
