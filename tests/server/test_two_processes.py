@@ -143,7 +143,12 @@ def test_simultaneous_actions_on_both_processes_are_each_applied_once(pair, clie
     logged = sorted((r["seat"], sorted(r["action"].items())) for r in log)
     told = sorted((seat, sorted({**action, "seat": seat}.items())) for seat, action in acked)
     assert logged == told  # nothing lost, nothing twice, nothing unacknowledged
-    assert len(acked) == rounds * 4 * 5
+    # Five seats act in each phase of each round; a round where all five passed (the purse
+    # was empty) skips its discussion and vote.
+    passed_rounds = {a["round"] for _, a in acked if a["type"] == "pass"
+                     and sum(1 for _, b in acked if b["type"] == "pass"
+                             and b["round"] == a["round"]) == 5}
+    assert len(acked) == (rounds * 4 - 2 * len(passed_rounds)) * 5
     for s in pair:
         assert s.public(table.id)["table"]["status"] == "ended"
     for p in table.players:
