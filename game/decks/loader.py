@@ -7,10 +7,11 @@ in words a facilitator can act on. The server uses this same code, so a deck tha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from game.decks.fields import ID_RE, LIST_SECTIONS, MAX_NAME, DeckFields, suggest
-from game.decks.folder import deck_files
+from game.decks.folder import SUFFIXES, deck_files
 from game.decks.lessons import read_lessons
 from game.decks.model import (
     DEFAULT_CRITERIA,
@@ -45,7 +46,7 @@ from game.decks.options import (
 from game.decks.reach import merged, read_reach
 from game.decks.rules import Rule
 from game.decks.vocabulary import condition, effects
-from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_yaml
+from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes, load_yaml
 
 MAX_FILES = 40
 MAX_DEFINITION = 400  # a criterion's definition or example: read on a phone, mid-game
@@ -74,9 +75,32 @@ def check_deck(path: str | Path) -> tuple[Deck | None, list[Problem]]:
     return _Reader(Path(path)).read()
 
 
+def check_texts(files: Mapping[str, str | bytes], folder: str | None = None
+                ) -> tuple[Deck | None, list[Problem]]:
+    """The same checks as `check_deck`, with the same limits, on a deck held in memory (a
+    deck in the studio, an upload): `files` maps each file's name (as in a deck folder, no
+    slashes) to its text. `folder`, if given, is the folder name the deck's id must match
+    (a studio deck has no folder: its id is what its `deck:` section says). Messages name
+    each file as `files` does, so they read as `python -m game validate` says them of a
+    folder of those files, less the folder's path."""
+    return _Reader(Path(folder or "deck"), files, folder is not None).read()
+
+
 
 class _Reader(DeckFields):
+    def __init__(self, path: Path, texts: Mapping[str, str | bytes] | None = None,
+                 named: bool = True):
+        super().__init__(path)
+        self.texts = texts  # a deck in memory, read instead of the folder at `path`
+        self.named = named  # whether the deck's id must be `path`'s name
+
     # ---- reading files ---------------------------------------------------------------------
+
+    def _load(self, file: Path, display: str) -> object:
+        if self.texts is None:
+            return load_yaml(file, display)
+        text = self.texts[file.name]
+        return load_bytes(text.encode("utf-8") if isinstance(text, str) else text, display)
 
     def read(self) -> tuple[Deck | None, list[Problem]]:
         files = self._files()
@@ -84,9 +108,9 @@ class _Reader(DeckFields):
             return None, self.problems
         merged: dict[str, object] = {}
         for file in files:
-            display = str(file)
+            display = str(file) if self.texts is None else file.name
             try:
-                data = load_yaml(file, display)
+                data = self._load(file, display)
             except DeckFileError as exc:
                 self.problems.append(exc.problem)
                 continue
@@ -106,6 +130,8 @@ class _Reader(DeckFields):
         return (None if self.problems else deck), self.problems
 
     def _files(self) -> list[Path] | None:
+        if self.texts is not None:
+            return self._memory_files(self.texts)
         if self.path.is_file():
             return [self.path]
         if not self.path.is_dir():
@@ -118,6 +144,28 @@ class _Reader(DeckFields):
             return None
         if len(files) > MAX_FILES:
             self.error(None, None, f"a deck may have at most {MAX_FILES} files")
+            return None
+        return files
+
+    def _memory_files(self, texts: Mapping[str, str | bytes]) -> list[Path] | None:
+        """The files of a deck in memory, in name order, refusing what a folder would."""
+        if len(texts) > MAX_FILES:
+            self.error(None, None, f"a deck may have at most {MAX_FILES} files")
+            return None
+        files = []
+        for name in sorted(texts):
+            if "/" in name or "\\" in name or name in ("", ".", ".."):
+                self.problems.append(Problem(name, 1, "a file in a subfolder: a deck reads only "
+                                             "the .yaml files directly in its folder"))
+            elif name.startswith("."):
+                continue
+            elif not name.endswith(SUFFIXES):
+                self.problems.append(Problem(name, 1, "not a deck file: a deck file's name ends "
+                                             "in .yaml"))
+            else:
+                files.append(self.path / name)
+        if not files:
+            self.error(None, None, "the folder holds no .yaml files")
             return None
         return files
 
@@ -163,7 +211,8 @@ class _Reader(DeckFields):
         deck_id = head.get("id")
         if not isinstance(deck_id, str) or not ID_RE.match(deck_id):
             self.error(head, "id", "deck: 'id' must be lower-case letters, digits and hyphens")
-        elif self.path.is_dir() and deck_id != self.path.name:
+        elif (self.named and (self.texts is not None or self.path.is_dir())
+              and deck_id != self.path.name):
             self.error(head, "id", f"deck: id '{deck_id}' must match its folder name "
                        f"'{self.path.name}'")
 

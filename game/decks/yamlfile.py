@@ -94,9 +94,16 @@ def load_yaml(path: Path, display: str | None = None) -> object:
         )
     with path.open("rb") as f:
         data = f.read(MAX_FILE_BYTES + 1)  # never more, should the file grow meanwhile
+    return load_bytes(data, name)
+
+
+def load_bytes(data: bytes, name: str) -> object:
+    """Parse the bytes of one deck file held in memory (an upload, a stored revision) with
+    the same limits and messages as a file on disk. Raises DeckFileError."""
     if len(data) > MAX_FILE_BYTES:
-        raise DeckFileError(Problem(name, 1, f"file is over {MAX_FILE_BYTES // 1024} KB; a deck "
-                                    "file may be at most that: split it into several files"))
+        raise DeckFileError(Problem(name, 1, f"file is {len(data) // 1024} KB; a deck file may "
+                                    f"be at most {MAX_FILE_BYTES // 1024} KB: split it into "
+                                    "several files"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

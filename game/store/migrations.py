@@ -186,6 +186,50 @@ def _step_4_facilitators(conn: sa.Connection) -> None:
     md.create_all(conn, checkfirst=True)
 
 
+def _step_5_studio_decks(conn: sa.Connection) -> None:
+    # Facilitators' own decks (game.store.decks): a deck row, its append-only revisions (the
+    # YAML files as JSON text) and who it is shared with. A deck's slug is unique per owner.
+    md = sa.MetaData()
+    decks = sa.Table(
+        "studio_decks",
+        md,
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("owner_id", sa.Text, sa.ForeignKey("facilitators.id"), nullable=False),
+        sa.Column("slug", sa.Text, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("visibility", sa.Text, nullable=False),
+        sa.Column("forked_from", sa.Text, nullable=True),
+        sa.Column("latest", sa.Integer, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    sa.Index("ux_studio_decks_owner_slug", decks.c.owner_id, decks.c.slug, unique=True)
+    sa.Table(
+        "studio_deck_revisions",
+        md,
+        sa.Column("deck_id", sa.Text, sa.ForeignKey("studio_decks.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("files", sa.Text, nullable=False),
+        sa.Column("author_id", sa.Text, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    )
+    shares = sa.Table(
+        "studio_deck_shares",
+        md,
+        sa.Column("deck_id", sa.Text, sa.ForeignKey("studio_decks.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("facilitator_id", sa.Text, sa.ForeignKey("facilitators.id"),
+                  primary_key=True),
+    )
+    sa.Index("ix_studio_deck_shares_facilitator", shares.c.facilitator_id)
+    sa.Table("facilitators", md, sa.Column("id", sa.Text, primary_key=True))
+    md.create_all(conn, checkfirst=True)
+    # A table made with a studio deck plays one revision of it for good: the deck column
+    # names the studio deck's id, this one its revision (NULL for a shipped deck).
+    conn.execute(sa.text("ALTER TABLE game_tables ADD COLUMN deck_revision INTEGER"))
+
+
 STEPS: list[Step] = [
     Step(1, "create game_tables, seats, actions, solo_records", _step_1_create_tables),
     Step(2, "create health (the health check's write probe)", _step_2_create_health),
@@ -193,6 +237,8 @@ STEPS: list[Step] = [
             "and drop the undo count",
          _step_3_option_columns),
     Step(4, "create facilitators (accounts)", _step_4_facilitators),
+    Step(5, "create studio_decks, studio_deck_revisions, studio_deck_shares; "
+            "game_tables.deck_revision", _step_5_studio_decks),
 ]
 
 LATEST = STEPS[-1].version
