@@ -66,6 +66,19 @@ CODES: dict[str, Code] = {
     "no_balance_job": Code(409, "no balance report is running for that deck"),
     "not_your_job": Code(403, "a balance report may be cancelled only with the token its "
                          "start returned"),
+    "not_your_deck": Code(403, "a studio deck shared with you or published: only its owner "
+                          "may change it"),
+    "unknown_revision": Code(404, "the studio deck has no revision with that number"),
+    "deck_invalid": Code(400, "a studio deck that does not pass the deck check; `problems` "
+                         "lists each with file and line"),
+    "bad_deck_files": Code(400, "a studio deck's files, id or name that are not of the right "
+                           "form"),
+    "bad_note": Code(400, "a revision's note that is not text or is too long"),
+    "bad_sharing": Code(400, "a visibility that does not exist, or a user name no "
+                        "facilitator has"),
+    "deck_taken": Code(409, "the facilitator already has a studio deck with that id"),
+    "bad_upload": Code(400, "an uploaded deck (zip or CSV) that cannot be read; the message "
+                       "says what to fix"),
     "deck_changed": Code(409, "the table's deck changed so that its log no longer fits it"),
     # the state of the table
     "not_started": Code(409, "the game has not started"),
@@ -117,10 +130,11 @@ CODES: dict[str, Code] = {
 class GameError(Exception):
     """A refusal: `code` (a key of CODES) for programs, `message` for the person."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, **details: object):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.details = details  # more for programs, such as a deck's problems with their lines
 
     @property
     def status(self) -> int:
@@ -128,4 +142,4 @@ class GameError(Exception):
         return known.status if known else 400
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
+        return {"code": self.code, "message": self.message, **self.details}

@@ -28,6 +28,8 @@ from game.server.pages import pages
 from game.server.presence import Presence, SharedPresence
 from game.server.services import Services
 from game.server.sockets import register
+from game.server.studio import Studio
+from game.server.studio_api import init_studio
 from game.server.tables import Tables
 from game.server.transport import (
     TextPacket,
@@ -57,6 +59,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     store = Store(config.database_url)
     init_accounts(app, store, config)  # facilitators' sign-in, session cookies and CSRF
     library = DeckLibrary(config.cards_dir)
+    studio = Studio(store, library)
     # Routed by table (ROUTING=table), a table's connections all reach the process that owns
     # it, which plays it like a lone process: no views through Redis, presence counted here.
     # Redis, if given, then only shares the rate limits between processes.
@@ -131,4 +134,5 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     app.register_blueprint(learn)
     app.register_blueprint(api)
     app.register_blueprint(balance_blueprint())  # /decks/<deck>/balance: bot games, no tables
+    init_studio(app, studio)  # /api/studio: facilitators' own decks
     return app, socketio

@@ -1,0 +1,183 @@
+"""The deck studio's JSON routes (/api/studio/...): a signed-in facilitator's own decks, their
+revisions, compares, restores and sharing. What each may do is decided in game.server.studio;
+every route here asks it, with the signed-in facilitator, before anything else. The routes
+are listed in docs/protocol.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+
+from game.server.accounts import facilitator_required, require_facilitator
+from game.server.limits import BadRequest
+from game.server.studio import (
+    MAX_DECK_BYTES,
+    Studio,
+    deck_files_from,
+    note_from,
+    problems_json,
+)
+from game.server.web import json_body
+from game.store.decks import DeckRecord, RevisionRecord
+
+studio_api = Blueprint("studio_api", __name__, url_prefix="/api/studio")
+
+
+def studio() -> Studio:
+    found: Studio = current_app.extensions["studio"]
+    return found
+
+
+def init_studio(app: Flask, studio_service: Studio) -> None:
+    app.extensions["studio"] = studio_service
+    app.register_blueprint(studio_api)
+
+
+@studio_api.before_request
+def larger_bodies() -> None:
+    # A whole deck is larger than the app's 64 KB for other requests (JSON escapes included).
+    request.max_content_length = MAX_DECK_BYTES * 2
+
+
+@studio_api.after_request
+def private(resp: Response) -> Response:
+    resp.headers["Cache-Control"] = "no-store"  # a private deck on a shared computer
+    return resp
+
+
+def _body() -> dict[str, Any]:
+    payload = json_body()
+    if not isinstance(payload, dict):
+        raise BadRequest("bad_payload", "send a JSON object")
+    return payload
+
+
+def deck_json(record: DeckRecord, who_id: str) -> dict[str, Any]:
+    mine = record.owner_id == who_id
+    out: dict[str, Any] = {
+        "id": record.id, "deck_id": record.slug, "name": record.name,
+        "visibility": record.visibility, "latest": record.latest, "mine": mine,
+        "forked_from": record.forked_from, "created_at": record.created_at.isoformat(),
+    }
+    owner = studio().people.get(record.owner_id)
+    out["owner"] = owner.user_name if owner else None
+    if mine:
+        out["shared_with"] = studio().user_names(record.shared_with)
+    return out
+
+
+def revision_json(revision: RevisionRecord, files: bool) -> dict[str, Any]:
+    author = studio().people.get(revision.author_id)
+    out: dict[str, Any] = {"number": revision.number, "note": revision.note,
+                           "author": author.user_name if author else None,
+                           "at": revision.at.isoformat()}
+    if files:
+        out["files"] = revision.files
+    return out
+
+
+@studio_api.get("/decks")
+@facilitator_required
+def list_decks() -> Response:
+    who = require_facilitator()
+    return jsonify(ok=True, decks=[deck_json(d, who.id) for d in studio().decks.visible_to(who.id)],
+                   shipped=[{"id": d.id, "name": d.name} for d in studio().library.decks.values()])
+
+
+@studio_api.post("/decks")
+@facilitator_required
+def create_deck() -> tuple[Response, int]:
+    """{"fork": shipped deck id} or {"fork_studio": studio deck id} or {"id", "name"}."""
+    who = require_facilitator()
+    body = _body()
+    if isinstance(body.get("fork"), str):
+        record = studio().fork(who, body["fork"], studio=False)
+    elif isinstance(body.get("fork_studio"), str):
+        record = studio().fork(who, body["fork_studio"], studio=True)
+    else:
+        record = studio().start(who, body.get("id"), body.get("name"))
+    return jsonify(ok=True, deck=deck_json(record, who.id)), 201
+
+
+@studio_api.get("/decks/<deck_id>")
+@facilitator_required
+def get_deck(deck_id: str) -> Response:
+    who = require_facilitator()
+    record = studio().readable(deck_id, who)
+    latest = studio().revision(record, record.latest)
+    return jsonify(ok=True, deck=deck_json(record, who.id), revision=revision_json(latest, True))
+
+
+@studio_api.get("/decks/<deck_id>/revisions")
+@facilitator_required
+def list_revisions(deck_id: str) -> Response:
+    who = require_facilitator()
+    record = studio().readable(deck_id, who)
+    return jsonify(ok=True, revisions=[revision_json(r, False)
+                                       for r in studio().decks.revisions(record.id)])
+
+
+@studio_api.get("/decks/<deck_id>/revisions/<int:number>")
+@facilitator_required
+def get_revision(deck_id: str, number: int) -> Response:
+    who = require_facilitator()
+    record = studio().readable(deck_id, who)
+    return jsonify(ok=True, revision=revision_json(studio().revision(record, number), True))
+
+
+@studio_api.post("/decks/<deck_id>/revisions")
+@facilitator_required
+def save_revision(deck_id: str) -> tuple[Response, int]:
+    who = require_facilitator()
+    studio().writable(deck_id, who)  # before looking at the body: nothing is checked for others
+    body = _body()
+    revision = studio().save(who, deck_id, deck_files_from(body.get("files")),
+                             note_from(body.get("note")))
+    return jsonify(ok=True, revision=revision_json(revision, False)), 201
+
+
+@studio_api.post("/decks/<deck_id>/restore")
+@facilitator_required
+def restore_revision(deck_id: str) -> tuple[Response, int]:
+    who = require_facilitator()
+    studio().writable(deck_id, who)
+    revision = studio().restore(who, deck_id, _body().get("revision"))
+    return jsonify(ok=True, revision=revision_json(revision, False)), 201
+
+
+@studio_api.get("/decks/<deck_id>/compare")
+@facilitator_required
+def compare_revisions(deck_id: str) -> Response:
+    who = require_facilitator()
+    record = studio().readable(deck_id, who)
+    numbers = []
+    for key in ("from", "to"):
+        value = request.args.get(key, "")
+        numbers.append(int(value) if value.isdigit() else value)
+    changes = studio().compare(who, record.id, *numbers)
+    return jsonify(ok=True, changes=[c.as_json() for c in changes])
+
+
+@studio_api.post("/decks/<deck_id>/sharing")
+@facilitator_required
+def share_deck(deck_id: str) -> Response:
+    who = require_facilitator()
+    studio().writable(deck_id, who)
+    body = _body()
+    record = studio().share(who, deck_id, body.get("visibility"), body.get("shared_with"))
+    return jsonify(ok=True, deck=deck_json(record, who.id))
+
+
+@studio_api.post("/check")
+@facilitator_required
+def check() -> Response:
+    """The loader's problems for a deck being edited, without saving it."""
+    require_facilitator()
+    deck, problems = studio().check(deck_files_from(_body().get("files")))
+    summary = None
+    if deck is not None:
+        summary = {"id": deck.id, "name": deck.name,
+                   "interventions": len(deck.interventions), "scenarios": len(deck.scenarios)}
+    return jsonify(ok=True, valid=deck is not None, problems=problems_json(problems),
+                   deck=summary)

@@ -1,0 +1,241 @@
+"""The deck studio's JSON routes through a real server, as the studio page uses them: a
+signed-in facilitator's cookie kept by requests.Session and the CSRF token from a page in an
+X-CSRFToken header. Forking, saving revisions (checked as `validate` checks a folder),
+compare, restore, sharing, and who may reach what: every route is tried by the owner, a
+facilitator it is shared with, another facilitator and a signed-out visitor."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+import requests
+from realserver import ServerProcess
+
+PASSWORD = "purple tulip orbit 42"
+
+
+class Facilitator:
+    def __init__(self, server: ServerProcess, name: str | None = None):
+        self.url = server.url
+        self.http = requests.Session()
+        self.name = name
+        # Signed out, still a token (from the sign-in page): what is refused is the visitor,
+        # not a missing token.
+        page = self.http.get(self.url + "/signin", timeout=10)
+        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+        if name:
+            page = self.http.get(self.url + "/signup", timeout=10)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+            done = self.http.post(self.url + "/signup", allow_redirects=False, timeout=30,
+                                  data={"csrf_token": token, "user_name": name,
+                                        "display_name": name.title(), "password": PASSWORD})
+            assert done.status_code == 303, done.text[:300]
+            page = self.http.get(self.url + "/account", timeout=10)
+            self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+
+    def get(self, path: str) -> requests.Response:
+        return self.http.get(self.url + path, timeout=30, allow_redirects=False)
+
+    def post(self, path: str, body: dict | None = None, **kw: object) -> requests.Response:
+        return self.http.post(self.url + path, json=body or {}, timeout=60,
+                              headers={"X-CSRFToken": self.csrf}, allow_redirects=False, **kw)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{os.urandom(3).hex()}"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    s = ServerProcess(tmp_path_factory.mktemp("studio"), name="studio",
+                      env={"SIGNUPS_PER_HOUR": "0"})
+    s.start()
+    yield s
+    s.stop()
+    assert not s.errors(), s.log_tail(80)
+
+
+@pytest.fixture
+def people(server: ServerProcess) -> dict[str, Facilitator]:
+    return {"owner": Facilitator(server, unique("ana")),
+            "shared": Facilitator(server, unique("bo")),
+            "other": Facilitator(server, unique("cy")),
+            "signed_out": Facilitator(server)}
+
+
+def fork(owner: Facilitator) -> dict:
+    made = owner.post("/api/studio/decks", {"fork": "good-governance"})
+    assert made.status_code == 201, made.text[:500]
+    return made.json()["deck"]
+
+
+def files_of(who: Facilitator, deck: str) -> dict[str, str]:
+    answer = who.get(f"/api/studio/decks/{deck}")
+    assert answer.status_code == 200, answer.text[:300]
+    return answer.json()["revision"]["files"]
+
+
+def test_fork_save_list_compare_restore(people):
+    ana = people["owner"]
+    deck = fork(ana)
+    assert deck["deck_id"] == "good-governance" and deck["latest"] == 1
+    assert deck["visibility"] == "private" and deck["mine"]
+    again = fork(ana)  # a second fork gets an id of its own
+    assert again["deck_id"] == "good-governance-2"
+    assert "id: good-governance-2" in files_of(ana, again["id"])["deck.yaml"]
+
+    files = files_of(ana, deck["id"])
+    edited = dict(files)
+    edited["scenarios.yaml"] = files["scenarios.yaml"].replace(
+        "name: ", "name: Renamed ", 1)
+    saved = ana.post(f"/api/studio/decks/{deck['id']}/revisions",
+                     {"files": edited, "note": "renamed a scenario"})
+    assert saved.status_code == 201, saved.text[:500]
+    assert saved.json()["revision"]["number"] == 2
+
+    listed = ana.get(f"/api/studio/decks/{deck['id']}/revisions").json()["revisions"]
+    assert [(r["number"], r["note"], r["author"]) for r in listed] == [
+        (2, "renamed a scenario", ana.name), (1, "forked from good-governance", ana.name)]
+
+    changes = ana.get(f"/api/studio/decks/{deck['id']}/compare?from=1&to=2").json()["changes"]
+    assert len(changes) == 1
+    assert changes[0]["section"] == "scenarios" and changes[0]["kind"] == "changed"
+    assert changes[0]["fields"] == ["name"]
+
+    restored = ana.post(f"/api/studio/decks/{deck['id']}/restore", {"revision": 1})
+    assert restored.status_code == 201 and restored.json()["revision"]["number"] == 3
+    assert files_of(ana, deck["id"]) == files
+    assert ana.get(f"/api/studio/decks/{deck['id']}/compare?from=1&to=3").json()[
+        "changes"] == []
+    assert ana.get(f"/api/studio/decks/{deck['id']}/revisions/2").json()["revision"][
+        "files"] == edited
+
+
+def test_a_deck_with_problems_is_refused_with_every_problem_and_its_line(people):
+    ana = people["owner"]
+    deck = fork(ana)
+    files = files_of(ana, deck["id"])
+    broken = {**files, "interventions.yaml": files["interventions.yaml"].replace(
+        "reach:", "reech:", 1)}
+    checked = ana.post("/api/studio/check", {"files": broken}).json()
+    assert checked["valid"] is False
+    first = checked["problems"][0]
+    assert first["file"] == "interventions.yaml" and first["line"] > 1
+    assert "unknown key 'reech' (did you mean 'reach'?)" in first["message"]
+    refused = ana.post(f"/api/studio/decks/{deck['id']}/revisions", {"files": broken})
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["code"] == "deck_invalid" and error["problems"] == checked["problems"]
+    assert ana.get(f"/api/studio/decks/{deck['id']}").json()["deck"]["latest"] == 1
+    fine = ana.post("/api/studio/check", {"files": files}).json()
+    assert fine["valid"] is True and fine["problems"] == []
+
+
+@pytest.mark.parametrize("files", [
+    [], "text", {"../deck.yaml": "x"}, {"/etc/passwd.yaml": "x"}, {"deck.yaml": 3},
+    {"Deck.YAML": "x"}, {f"f{i}.yaml": "" for i in range(41)},
+    {"deck.yaml": "x" * (2 * 1024 * 1024 + 1)}])
+def test_files_that_could_not_be_a_deck_folder_are_refused(people, files):
+    ana = people["owner"]
+    answer = ana.post("/api/studio/check", {"files": files})
+    assert answer.status_code in (400, 413), answer.text[:300]
+    if answer.status_code == 400:
+        assert answer.json()["error"]["code"] == "bad_deck_files"
+
+
+def test_a_new_deck_from_the_template_validates_and_names_are_text(people):
+    ana = people["owner"]
+    made = ana.post("/api/studio/decks", {"id": "my-deck", "name": '<b>Mine</b> "x"'})
+    assert made.status_code == 201, made.text[:500]
+    assert made.json()["deck"]["name"] == "<b>Mine</b> 'x'"
+    taken = ana.post("/api/studio/decks", {"id": "my-deck", "name": "Again"})
+    assert taken.status_code == 409 and taken.json()["error"]["code"] == "deck_taken"
+    bad = ana.post("/api/studio/decks", {"id": "My Deck!", "name": "x"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_deck_files"
+
+
+def test_sharing_by_user_name_and_publishing(people):
+    ana, bo, cy = people["owner"], people["shared"], people["other"]
+    deck = fork(ana)
+    assert all(d["id"] != deck["id"] for d in bo.get("/api/studio/decks").json()["decks"])
+    unknown = ana.post(f"/api/studio/decks/{deck['id']}/sharing",
+                       {"visibility": "shared", "shared_with": ["nobody-at-all"]})
+    assert unknown.status_code == 400 and "'nobody-at-all'" in unknown.json()["error"]["message"]
+    shared = ana.post(f"/api/studio/decks/{deck['id']}/sharing",
+                      {"visibility": "shared", "shared_with": [bo.name.upper()]})
+    assert shared.status_code == 200 and shared.json()["deck"]["shared_with"] == [bo.name]
+    seen = [d for d in bo.get("/api/studio/decks").json()["decks"] if d["id"] == deck["id"]]
+    assert seen and not seen[0]["mine"] and seen[0]["owner"] == ana.name
+    assert "shared_with" not in seen[0]  # who else it is shared with is the owner's business
+    assert all(d["id"] != deck["id"] for d in cy.get("/api/studio/decks").json()["decks"])
+    ana.post(f"/api/studio/decks/{deck['id']}/sharing", {"visibility": "published"})
+    assert any(d["id"] == deck["id"] for d in cy.get("/api/studio/decks").json()["decks"])
+    # A reader may fork it into a deck of their own.
+    copy = cy.post("/api/studio/decks", {"fork_studio": deck["id"]})
+    assert copy.status_code == 201 and copy.json()["deck"]["deck_id"] == "good-governance-copy"
+
+
+def routes(deck: str, files: dict) -> list[tuple[str, str, dict | None, bool]]:
+    """(method, path, body, writes) for every studio route about one deck."""
+    return [
+        ("GET", f"/api/studio/decks/{deck}", None, False),
+        ("GET", f"/api/studio/decks/{deck}/revisions", None, False),
+        ("GET", f"/api/studio/decks/{deck}/revisions/1", None, False),
+        ("GET", f"/api/studio/decks/{deck}/compare?from=1&to=1", None, False),
+        ("POST", "/api/studio/decks", {"fork_studio": deck}, False),
+        ("POST", f"/api/studio/decks/{deck}/revisions", {"files": files, "note": "x"}, True),
+        ("POST", f"/api/studio/decks/{deck}/restore", {"revision": 1}, True),
+        ("POST", f"/api/studio/decks/{deck}/sharing", {"visibility": "published"}, True),
+    ]
+
+
+# What each may do with a private deck, a deck shared with "shared", and a published one.
+EXPECTED = {
+    # who: (private: read, write), (shared: read, write), (published: read, write)
+    "owner": ((True, True), (True, True), (True, True)),
+    "shared": ((False, False), (True, False), (True, False)),
+    "other": ((False, False), (False, False), (True, False)),
+    "signed_out": ((False, False), (False, False), (False, False)),
+}
+
+
+@pytest.mark.parametrize("visibility", ["private", "shared", "published"])
+def test_who_may_reach_a_deck_on_every_route(people, visibility):
+    ana = people["owner"]
+    deck = fork(ana)["id"]
+    files = files_of(ana, deck)
+    if visibility != "private":
+        ana.post(f"/api/studio/decks/{deck}/sharing",
+                 {"visibility": visibility, "shared_with": [people["shared"].name]})
+    column = ("private", "shared", "published").index(visibility)
+    for who, person in people.items():
+        may_read, may_write = EXPECTED[who][column]
+        for method, path, body, writes in routes(deck, files):
+            if who == "owner" and path.endswith("/sharing"):
+                continue  # would change what the others may do mid-test
+            answer = person.get(path) if method == "GET" else person.post(path, body)
+            code = answer.json()["error"]["code"] if answer.status_code >= 400 else None
+            label = f"{who} {method} {path} ({visibility})"
+            if who == "signed_out":
+                assert (answer.status_code, code) == (401, "not_signed_in"), label
+            elif not may_read:
+                assert (answer.status_code, code) == (404, "unknown_deck"), label
+                assert files["deck.yaml"] not in answer.text, label
+            elif writes and not may_write:
+                assert (answer.status_code, code) == (403, "not_your_deck"), label
+            else:
+                assert answer.status_code in (200, 201), f"{label}: {answer.text[:300]}"
+    # Nobody but the owner changed anything.
+    latest = ana.get(f"/api/studio/decks/{deck}").json()["deck"]["latest"]
+    assert latest == 3  # the owner's save and restore
+
+
+def test_a_change_without_the_csrf_token_is_refused(people):
+    ana = people["owner"]
+    deck = fork(ana)
+    ana.csrf = ""
+    refused = ana.post(f"/api/studio/decks/{deck['id']}/restore", {"revision": 1})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_csrf"
