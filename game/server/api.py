@@ -7,6 +7,7 @@ import time
 
 from flask import Blueprint, Response, jsonify, request
 
+from game.decks.library import deck_ref
 from game.engine import export
 from game.engine.debrief import debrief
 from game.engine.view import view
@@ -48,7 +49,9 @@ def decks() -> Response:
 
 @api.get("/api/decks/<deck_id>")
 def deck(deck_id: str) -> Response:
-    return jsonify(deck_catalogue(services().library.get(deck_id)))
+    # A table's deck: a shipped one, or "<studio deck>@<n>", which only a table's info
+    # names (the players must see its cards; the studio deck's id is not guessable).
+    return jsonify(deck_catalogue(services().library.lookup(deck_id)))
 
 
 @api.get("/api/decks/<deck_id>/print.pdf")
@@ -84,6 +87,12 @@ def create_table() -> tuple[Response, int]:
                          "new table")
     live, key = game.tables.create(data["deck"], data["scenario"], data["seats"],
                                    data.get("options"))
+    return table_created(live, key)
+
+
+def table_created(live: Live, key: str) -> tuple[Response, int]:
+    """The answer to opening a table: its links, its code and the facilitator's key."""
+    game = services()
     rec = live.record
     url = game.base_url()
     screen = screen_secret(rec)
@@ -170,6 +179,8 @@ def debrief_for(table_id: str) -> tuple[Live, dict]:
                              "facilitator can open it sooner from the console")
         tables.identify(table_id, key=key)
     d = debrief(live.state, live.acts)
+    if live.record.deck_revision is not None:  # the catalogue the debrief page loads
+        d["deck"] = deck_ref(live.record.deck, live.record.deck_revision)
     d["table"] = {"id": live.record.id, "code": display(live.record.code),
                   "date": live.record.created_at.date().isoformat()}
     return live, d

@@ -60,6 +60,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     init_accounts(app, store, config)  # facilitators' sign-in, session cookies and CSRF
     library = DeckLibrary(config.cards_dir)
     studio = Studio(store, library)
+    library.resolver = studio.deck_at  # tables made with a studio deck's revision
     # Routed by table (ROUTING=table), a table's connections all reach the process that owns
     # it, which plays it like a lone process: no views through Redis, presence counted here.
     # Redis, if given, then only shares the rate limits between processes.

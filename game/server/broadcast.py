@@ -8,6 +8,7 @@ import logging
 
 from flask_socketio import SocketIO
 
+from game.decks.library import deck_ref
 from game.engine import attribution
 from game.engine.view import proposals_hidden, view
 from game.server import solo, timers
@@ -54,7 +55,8 @@ class Broadcast:
         seats = [{"seat": s.seat, "name": s.name, "kind": s.kind,
                   "connected": s.kind == "bot" or s.seat in online}
                  for s in live.seats]
-        info = {"id": rec.id, "deck": rec.deck, "scenario": rec.scenario, "mode": rec.mode,
+        info = {"id": rec.id, "deck": deck_ref(rec.deck, rec.deck_revision),
+                "scenario": rec.scenario, "mode": rec.mode,
                 "status": rec.status, "seats": seats,
                 "timer": timers.for_screen(live.timer, self.tables.clock()),
                 "bots_say": bots_said(live), "options": rec.options}

@@ -166,7 +166,7 @@ def _seat_command(tables: Tables, live: Live, args: dict, command: str) -> list[
 
 
 def _set_timers(tables: Tables, live: Live, args: dict) -> list[dict]:
-    deck = tables.library.get(live.record.deck)
+    deck = tables.library.get(live.record.deck, live.record.deck_revision)
     clean = check_table_options(deck, {"timers": args.get("timers")})["timers"]
     options = {**live.record.options,
                "timers": {**live.record.options.get("timers", {}), **clean}}

@@ -46,7 +46,13 @@ def network() -> dict:
 
 @pages.get("/new")
 def new_table_page() -> str:
+    from game.server.accounts import current_facilitator
+    from game.server.studio_api import studio
+
+    studio_decks = studio().choices(current_facilitator())
+    every = [*services().library.decks.values(), *(d for _g, ds in studio_decks for d in ds)]
     return render_template("new.html", decks=services().library.decks.values(),
+                           every_deck=every, studio_decks=studio_decks,
                            network=network(), options=options)
 
 

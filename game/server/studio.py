@@ -13,6 +13,7 @@ do not parse a revision twice.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections import OrderedDict
@@ -285,6 +286,32 @@ class Studio:
                              + ": check the spelling")
         self.decks.set_sharing(record.id, str(visibility), frozenset(ids))
         return self.decks.get(record.id)  # type: ignore[return-value]
+
+    def choices(self, who: Facilitator | None) -> list[tuple[str, list[Deck]]]:
+        """The studio decks `who` may start a table with, at their latest revision, grouped
+        as the new-table page lists them: each a copy of the loaded deck whose id is what
+        the page sends back ("studio:<deck>@<revision>") and whose name says whose it is.
+        Revisions that no longer load are left out."""
+        if who is None:
+            return []
+        groups: dict[str, list[Deck]] = {"Your decks": [], "Shared with you": [],
+                                         "Published on this server": []}
+        for record in self.decks.visible_to(who.id):
+            try:
+                deck = self.deck_at(record.id, record.latest)
+            except GameError:
+                continue
+            if record.owner_id == who.id:
+                group, name = "Your decks", f"{deck.name} (revision {record.latest})"
+            else:
+                owner = self.people.get(record.owner_id)
+                by = owner.user_name if owner else "?"
+                group = ("Shared with you" if record.visibility == "shared"
+                         else "Published on this server")
+                name = f"{deck.name} (by {by}, revision {record.latest})"
+            groups[group].append(dataclasses.replace(
+                deck, id=f"studio:{record.id}@{record.latest}", name=name))
+        return [(label, decks) for label, decks in groups.items() if decks]
 
     def user_names(self, ids: frozenset[str]) -> list[str]:
         names = []

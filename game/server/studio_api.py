@@ -10,7 +10,9 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from game.server.accounts import facilitator_required, require_facilitator
-from game.server.limits import BadRequest
+from game.server.api import table_created
+from game.server.limits import BadRequest, check_payload
+from game.server.services import services
 from game.server.studio import (
     MAX_DECK_BYTES,
     Studio,
@@ -181,3 +183,22 @@ def check() -> Response:
                    "interventions": len(deck.interventions), "scenarios": len(deck.scenarios)}
     return jsonify(ok=True, valid=deck is not None, problems=problems_json(problems),
                    deck=summary)
+
+
+@studio_api.post("/decks/<deck_id>/tables")
+@facilitator_required
+def open_table(deck_id: str) -> tuple[Response, int]:
+    """Open a table that plays one revision of a deck the facilitator may read, for good:
+    later saves do not change it. The answer is that of POST /api/tables."""
+    who = require_facilitator()
+    record = studio().readable(deck_id, who)
+    game = services()
+    if not game.may_open():
+        raise BadRequest("too_fast", "too many tables opened from here: wait a minute")
+    data = check_payload(json_body(), {"revision": (int, False), "scenario": (str, True),
+                                       "seats": (int, True), "options": (dict, False)},
+                         "new table")
+    revision = studio().revision(record, data.get("revision", record.latest))
+    live, key = game.tables.create(record.id, data["scenario"], data["seats"],
+                                   data.get("options"), revision=revision.number)
+    return table_created(live, key)

@@ -71,9 +71,12 @@ class Tables:
     # ---- opening and loading ---------------------------------------------------------------
 
     def create(self, deck_id: object, scenario: str, seats: int, options: object = None,
-               *, mode: str = "table", seed: int | None = None) -> tuple[Live, str]:
-        """Open a table. Returns it and the facilitator key (shown once, stored hashed)."""
-        deck = self.library.get(deck_id)
+               *, mode: str = "table", seed: int | None = None,
+               revision: int | None = None) -> tuple[Live, str]:
+        """Open a table. Returns it and the facilitator key (shown once, stored hashed).
+        With `revision`, `deck_id` is a studio deck's id (its reader checked by the caller),
+        and the table plays that revision for good, whatever is saved after."""
+        deck = self.library.get(deck_id, revision)
         opts = check_table_options(deck, options)
         seed = secrets.randbits(48) if seed is None else seed
         # The engine checks the scenario, the seats and the options, as for every game.
@@ -82,7 +85,9 @@ class Tables:
         key = secrets.token_urlsafe(24)
         for _ in range(20):
             record = TableRecord(
-                id=secrets.token_urlsafe(9), code=new_code(), deck=deck.id, scenario=scenario,
+                id=secrets.token_urlsafe(9), code=new_code(),
+                deck=deck.id if revision is None else str(deck_id), deck_revision=revision,
+                scenario=scenario,
                 seats=seats, seed=seed, options=opts, facilitator_key_hash=digest(key),
                 status="lobby", created_at=datetime.now(UTC), mode=mode)
             seat_rows = [SeatRecord(record.id, i, None, None, "empty", None)
@@ -132,7 +137,7 @@ class Tables:
         return live
 
     def _fold(self, record: TableRecord) -> Live:
-        deck = self.library.get(record.deck)
+        deck = self.library.get(record.deck, record.deck_revision)
         rows = self.store.actions(record.id)
         seq = rows[-1].seq if rows else 0  # undo rows count: the next append follows them
         at = 1

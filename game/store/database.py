@@ -78,6 +78,7 @@ def _table(row: sa.Row) -> TableRecord:
         timer=m["timer"],
         browser_id=m["browser_id"],
         variant=m["variant"],
+        deck_revision=m["deck_revision"],
     )
 
 
@@ -223,6 +224,7 @@ class Store:
             "timer": record.timer,
             "browser_id": record.browser_id,
             "variant": record.variant,
+            "deck_revision": record.deck_revision,
         }
         seat_rows = [
             {

@@ -42,6 +42,9 @@ class TableRecord:
     # Solo practice: the learner's browser (whose records the game adds to) and the variant.
     browser_id: str | None = None
     variant: str | None = None
+    # A studio deck's revision, which the table plays for good (`deck` is then the studio
+    # deck's id); None for a shipped deck.
+    deck_revision: int | None = None
 
 
 @dataclass(frozen=True)

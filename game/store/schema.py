@@ -77,6 +77,7 @@ game_tables = sa.Table(
     sa.Column("timer", JSONText),
     sa.Column("browser_id", sa.Text),
     sa.Column("variant", sa.Text),
+    sa.Column("deck_revision", sa.Integer),
 )
 
 seats_table = sa.Table(

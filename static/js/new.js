@@ -59,10 +59,19 @@ form.addEventListener("submit", async (e) => {
   button.disabled = true;
   let data;
   try {
-    const res = await fetch("/api/tables", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ deck: deck.value, scenario: scenario.value, seats: num("#seats"), options }),
-    });
+    // A studio deck ("studio:<deck>@<revision>") is opened at that revision, as the
+    // signed-in facilitator (the cookie, so the CSRF token too).
+    const studio = /^studio:([0-9a-f]+)@([0-9]+)$/.exec(deck.value);
+    const body = { scenario: scenario.value, seats: num("#seats"), options };
+    const res = studio
+      ? await fetch(`/api/studio/decks/${studio[1]}/tables`, {
+        method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": $("#csrf").value },
+        body: JSON.stringify({ ...body, revision: Number(studio[2]) }),
+      })
+      : await fetch("/api/tables", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ deck: deck.value, ...body }),
+      });
     data = await res.json();
   } catch {
     data = { ok: false, error: { message: "No answer from the server: check your connection and try again." } };

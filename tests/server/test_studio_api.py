@@ -239,3 +239,69 @@ def test_a_change_without_the_csrf_token_is_refused(people):
     ana.csrf = ""
     refused = ana.post(f"/api/studio/decks/{deck['id']}/restore", {"revision": 1})
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_csrf"
+
+
+def test_a_table_keeps_playing_the_revision_it_was_opened_with(tmp_path):
+    """Opened at revision 1; revision 2 renames its scenario; the table,
+    folded again by a restarted server, still plays revision 1."""
+    server = ServerProcess(tmp_path, name="studio-tables", env={"SIGNUPS_PER_HOUR": "0"})
+    server.start()
+    try:
+        ana = Facilitator(server, unique("ana"))
+        deck = fork(ana)
+        files = files_of(ana, deck["id"])
+        opened = ana.post(f"/api/studio/decks/{deck['id']}/tables",
+                          {"revision": 1, "scenario": "council-chatbot", "seats": 4})
+        assert opened.status_code == 201, opened.text[:300]
+        table = opened.json()["table"]
+        assert opened.json()["join_url"].startswith(server.url + "/join/")
+
+        edited = dict(files)
+        edited["scenarios.yaml"] = files["scenarios.yaml"].replace(
+            "name: The council's front-door chatbot", "name: A renamed chatbot", 1)
+        saved = ana.post(f"/api/studio/decks/{deck['id']}/revisions",
+                         {"files": edited, "note": "renamed"})
+        assert saved.status_code == 201, saved.text[:300]
+        bo = Facilitator(server, unique("bo"))  # anyone may open a table of a deck they can read
+        refused = bo.post(f"/api/studio/decks/{deck['id']}/tables",
+                          {"scenario": "council-chatbot", "seats": 4})
+        assert refused.status_code == 404
+
+        server.stop()
+        server.start()  # nothing cached: the table is folded again from the store
+        player = requests.Session()
+        info = player.get(f"{server.url}/api/tables/{table}", timeout=30)
+        assert info.status_code == 200, info.text[:300]
+        ref = info.json()["table"]["deck"]
+        assert ref == f"{deck['id']}@1"
+        catalogue = player.get(f"{server.url}/api/decks/{ref}", timeout=30).json()
+        names = {s["id"]: s["name"] for s in catalogue["scenarios"]}
+        assert names["council-chatbot"] == "The council's front-door chatbot"
+        newer = player.get(f"{server.url}/api/decks/{deck['id']}@2", timeout=30).json()
+        assert {s["id"]: s["name"] for s in newer["scenarios"]}["council-chatbot"] == \
+            "A renamed chatbot"
+        assert player.get(f"{server.url}/api/decks/{deck['id']}@9", timeout=30).status_code \
+            == 404
+    finally:
+        server.stop()
+    assert not server.errors(), server.log_tail(80)
+
+
+def test_the_new_table_page_lists_own_shared_and_published_decks(people):
+    ana, bo, cy = people["owner"], people["shared"], people["other"]
+    mine = fork(ana)
+    ana.post("/api/studio/decks", {"id": "for-bo", "name": "For <i>Bo</i>"})
+    listed = ana.get("/api/studio/decks").json()["decks"]
+    for_bo = next(d for d in listed if d["deck_id"] == "for-bo")
+    ana.post(f"/api/studio/decks/{for_bo['id']}/sharing",
+             {"visibility": "shared", "shared_with": [bo.name]})
+    page = ana.get("/new").text
+    assert '<optgroup label="Your decks">' in page
+    assert f'value="studio:{mine["id"]}@1"' in page
+    assert "For &lt;i&gt;Bo&lt;/i&gt; (revision 1)" in page  # a name is text
+    seen_by_bo = bo.get("/new").text
+    assert '<optgroup label="Shared with you">' in seen_by_bo
+    assert f'value="studio:{for_bo["id"]}@1"' in seen_by_bo
+    assert mine["id"] not in seen_by_bo
+    assert for_bo["id"] not in cy.get("/new").text
+    assert "studio:" not in people["signed_out"].get("/new").text
