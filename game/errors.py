@@ -77,6 +77,7 @@ CODES: dict[str, Code] = {
     "bad_sharing": Code(400, "a visibility that does not exist, or a user name no "
                         "facilitator has"),
     "deck_taken": Code(409, "the facilitator already has a studio deck with that id"),
+    "bad_edit": Code(400, "a studio form's change that cannot be made to the deck's YAML"),
     "bad_upload": Code(400, "an uploaded deck (zip or CSV) that cannot be read; the message "
                        "says what to fix"),
     "deck_changed": Code(409, "the table's deck changed so that its log no longer fits it"),

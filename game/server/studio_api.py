@@ -9,8 +9,10 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from game.decks.edit import EditError, add_item, set_field
 from game.server.accounts import facilitator_required, require_facilitator
 from game.server.api import table_created
+from game.server.catalogue import deck_catalogue
 from game.server.limits import BadRequest, check_payload
 from game.server.services import services
 from game.server.studio import (
@@ -177,12 +179,42 @@ def check() -> Response:
     """The loader's problems for a deck being edited, without saving it."""
     require_facilitator()
     deck, problems = studio().check(deck_files_from(_body().get("files")))
-    summary = None
-    if deck is not None:
-        summary = {"id": deck.id, "name": deck.name,
-                   "interventions": len(deck.interventions), "scenarios": len(deck.scenarios)}
     return jsonify(ok=True, valid=deck is not None, problems=problems_json(problems),
-                   deck=summary)
+                   deck=deck_catalogue(deck) if deck is not None else None)
+
+
+@studio_api.post("/edit")
+@facilitator_required
+def edit() -> Response:
+    """A form's changes made to the deck's YAML text: {"files", "edits": [{"op": "set",
+    "section", "id", "field", "value"} or {"op": "add", "section", "item"}]}. Answers the
+    changed files, for the YAML view to show; nothing is saved."""
+    require_facilitator()
+    body = _body()
+    files = deck_files_from(body.get("files"))
+    edits = body.get("edits")
+    if not isinstance(edits, list) or not 0 < len(edits) <= 50:
+        raise BadRequest("bad_edit", "'edits' is a list of at most 50 changes")
+    try:
+        for change in edits:
+            if not isinstance(change, dict):
+                raise EditError("each edit is an object")
+            section = change.get("section")
+            if not isinstance(section, str):
+                raise EditError("each edit names its 'section'")
+            if change.get("op") == "set" and isinstance(change.get("id"), str) \
+                    and isinstance(change.get("field"), str):
+                files = set_field(files, section, change["id"], change["field"],
+                                  change.get("value"))
+            elif change.get("op") == "add" and isinstance(change.get("item"), dict) \
+                    and isinstance(change["item"].get("id"), str):
+                files = add_item(files, section, change["item"])
+            else:
+                raise EditError("an edit is {op: set, section, id, field, value} or "
+                                "{op: add, section, item: {id, ...}}")
+    except EditError as exc:
+        raise BadRequest("bad_edit", str(exc)) from None
+    return jsonify(ok=True, files=deck_files_from(files))
 
 
 @studio_api.post("/decks/<deck_id>/tables")

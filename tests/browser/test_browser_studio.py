@@ -1,0 +1,108 @@
+"""The deck studio as a new facilitator uses it, at 1280x800 and at 360x740: sign up, fork the
+shipped deck, rename a scenario and add a card through the forms, break a rule in the YAML
+view (the loader's message appears beside the line and in the list, which leads to it), fix
+it, save, and start a table with the new revision. Axe on the studio's pages."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from browser_helpers import axe, new_page, no_trouble, shot
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+PASSWORD = "four words make it"
+
+
+def sign_up(page: Page, base: str, name: str) -> None:
+    page.goto(base + "/signup")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Your name").fill(name.title())
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Make my account").click()
+    expect(page).not_to_have_url(base + "/signup")
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (360, 740)], ids=["desktop", "phone"])
+def test_fork_edit_break_fix_save_and_start_a_table(browser, server, size):
+    width, height = size
+    page = new_page(browser, {"width": width, "height": height})
+    sign_up(page, server.url, f"studio{os.urandom(3).hex()}")
+    page.goto(server.url + "/studio")
+    axe(page, f"studio-list-{width}")
+    page.get_by_label("Deck to copy").select_option("good-governance")
+    page.get_by_role("button", name="Make my own copy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The Good Governance Game")
+    status = page.get_by_role("status").filter(has_text="problem")
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+    axe(page, f"studio-deck-{width}")
+
+    # Rename a scenario through its form: the YAML view shows it.
+    page.get_by_label("Scenario to change").select_option("council-chatbot")
+    page.get_by_label("Name", exact=True).first.fill("The chatbot, renamed")
+    page.get_by_role("button", name="Apply to the scenario").click()
+    page.get_by_role("tab", name="scenarios.yaml").click()
+    assert '    name: "The chatbot, renamed"' in page.locator("#yaml").input_value()
+
+    # Add a card through the form; the preview shows it as a phone does.
+    form = page.locator("#card-form")
+    form.get_by_label("Card", exact=True).select_option("")
+    form.get_by_label("Id of the new card").fill("street-stall")
+    form.get_by_label("Name", exact=True).fill("Street stall")
+    form.get_by_label("Description", exact=True).fill("Talk to people where they shop.")
+    form.get_by_label("Why it scores as it does").fill("People come to you.")
+    page.locator("#cost-general-population").fill("1")
+    page.locator("#rate-participatory").fill("3")
+    expect(page.locator("#card-preview h3")).to_have_text("Street stall")
+    page.get_by_role("button", name="Apply to the card").click()
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+    page.get_by_role("tab", name="interventions.yaml").click()
+    assert "  - id: street-stall" in page.locator("#yaml").input_value()
+
+    # Break a rule in the YAML view: the message is beside its line, and in the list.
+    yaml = page.locator("#yaml")
+    text = yaml.input_value()
+    yaml.fill(text.replace("reach:", "reech:", 1))
+    expect(status).to_contain_text("problem")
+    line = text[:text.index("reach:")].count("\n") + 1
+    note = page.locator(f"#note-{line}")
+    expect(note).to_contain_text("unknown key 'reech' (did you mean 'reach'?)")
+    expect(page.locator("#gutter div").nth(line - 1)).to_have_text(f"! {line}")
+    link = page.get_by_role("link", name=f"interventions.yaml:{line}:").first
+    link.click()
+    expect(yaml).to_be_focused()
+    expect(page.locator("#line-problems")).to_contain_text(f"Line {line}:")
+    shot(page, f"studio-broken-{width}")
+    # Undo takes the mistake back.
+    page.get_by_role("button", name="Undo").click()
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+    assert "reech:" not in yaml.input_value()
+    page.get_by_role("button", name="Redo").click()
+    expect(status).to_contain_text("problem")
+    yaml.fill(yaml.input_value().replace("reech:", "reach:", 1))  # fixed by hand
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+
+    page.get_by_label("What changed").fill("renamed the chatbot, a street stall")
+    page.get_by_role("button", name="Save as a new revision").click()
+    expect(page.locator("#save-status")).to_have_text("Saved as revision 2.")
+    expect(page.locator("#rev-2")).to_contain_text("renamed the chatbot, a street stall")
+    page.get_by_role("button", name="Compare with revision 1").click()
+    expect(page.locator("#compare")).to_contain_text("interventions 'street-stall': added")
+    expect(page.locator("#compare")).to_contain_text("scenarios 'council-chatbot': changed (name)")
+    axe(page, f"studio-saved-{width}")
+    if width == 360:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # Start a table with the new revision.
+    page.get_by_role("link", name="Start a table with this deck").click()
+    deck = page.get_by_label("Deck", exact=True)
+    value = page.locator("#deck option", has_text="(revision 2)").get_attribute("value")
+    deck.select_option(value)
+    # The renamed scenario is the revision's (the shipped deck's keeps its name).
+    page.get_by_label("Scenario: the project your table governs").select_option(
+        label="The chatbot, renamed")
+    page.get_by_role("button", name="Open the table").click()
+    expect(page.get_by_role("heading", name="Your table is open")).to_be_visible()
+    shot(page, f"studio-table-{width}")
+    no_trouble(page)
