@@ -19,6 +19,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 
+from game.decks.archive import ArchiveError, from_zip
 from game.decks.compare import Change, compare
 from game.decks.folder import deck_files
 from game.decks.library import DeckLibrary
@@ -150,7 +151,7 @@ class Studio:
 
     # ---- loading ---------------------------------------------------------------------------
 
-    def check(self, files: Mapping[str, str]) -> tuple[Deck | None, list[Problem]]:
+    def check(self, files: Mapping[str, str | bytes]) -> tuple[Deck | None, list[Problem]]:
         return check_texts(files)
 
     def deck_at(self, deck_id: str, number: int) -> Deck:
@@ -173,7 +174,7 @@ class Studio:
                 self._loaded.popitem(last=False)
         return deck
 
-    def _valid(self, files: Mapping[str, str]) -> Deck:
+    def _valid(self, files: Mapping[str, str | bytes]) -> Deck:
         deck, problems = self.check(files)
         if deck is None:
             raise BadRequest("deck_invalid", f"the deck has {len(problems)} "
@@ -236,6 +237,28 @@ class Studio:
             return self.decks.create(who.id, deck.id, deck.name, files, note, forked_from)
         except Conflict as exc:
             raise GameError("deck_taken", str(exc)) from None
+
+    def uploaded(self, data: bytes) -> dict[str, str]:
+        """The files of an uploaded zip, once they make a deck that passes the check."""
+        try:
+            raw = from_zip(data)
+        except ArchiveError as exc:
+            raise BadRequest("bad_upload", str(exc)) from None
+        for name in raw:
+            if not FILE_NAME.match(name):
+                raise BadRequest("bad_upload", f"{name[:80]}: rename it in lower-case letters, "
+                                 "digits and hyphens, ending in .yaml (like 'events.yaml')")
+        self._valid(raw)
+        return {name: body.decode("utf-8") for name, body in raw.items()}
+
+    def start_from(self, who: Facilitator, files: dict[str, str], note: str) -> DeckRecord:
+        """A new deck from uploaded files; given an id of its own if `who` has its id."""
+        deck = self._valid(files)
+        slug = self._free_slug(who, deck.id)
+        if slug != deck.id:
+            files = _with_id(files, deck.id, slug)
+            deck = self._valid(files)
+        return self._create(who, deck, files, note, None)
 
     def save(self, who: Facilitator, deck_id: str, files: dict[str, str],
              note: str) -> RevisionRecord:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from game.decks.archive import to_zip
 from game.decks.edit import EditError, add_item, set_field
 from game.server.accounts import facilitator_required, require_facilitator
 from game.server.api import table_created
@@ -234,3 +235,51 @@ def open_table(deck_id: str) -> tuple[Response, int]:
     live, key = game.tables.create(record.id, data["scenario"], data["seats"],
                                    data.get("options"), revision=revision.number)
     return table_created(live, key)
+
+
+def _upload() -> tuple[bytes, str]:
+    """The uploaded file (the form's `file` field, or the body itself) and its name."""
+    upload = request.files.get("file")
+    if upload is not None:
+        return upload.read(), upload.filename or "the upload"
+    data = request.get_data(cache=False)
+    if not data:
+        raise BadRequest("bad_upload", "choose a file to upload (a deck's folder as a .zip)")
+    return data, "the upload"
+
+
+@studio_api.get("/decks/<deck_id>/export.zip")
+@facilitator_required
+def export_zip(deck_id: str) -> Response:
+    """The deck's folder as a zip (?revision=n, else the latest), for `python -m game
+    validate` and for cards/."""
+    who = require_facilitator()
+    record = studio().readable(deck_id, who)
+    number = request.args.get("revision", "")
+    revision = studio().revision(record, int(number) if number.isdigit() else
+                                 (number or record.latest))
+    name = f"{record.slug}-r{revision.number}.zip"
+    return Response(to_zip(record.slug, revision.files), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@studio_api.post("/decks/<deck_id>/import")
+@facilitator_required
+def import_zip(deck_id: str) -> tuple[Response, int]:
+    """A zip of a deck's folder saved as the deck's next revision."""
+    who = require_facilitator()
+    studio().writable(deck_id, who)
+    data, filename = _upload()
+    files = studio().uploaded(data)
+    revision = studio().save(who, deck_id, files, f"uploaded {filename[:100]}")
+    return jsonify(ok=True, revision=revision_json(revision, False)), 201
+
+
+@studio_api.post("/import")
+@facilitator_required
+def import_new() -> tuple[Response, int]:
+    """A zip of a deck's folder as a new deck of the facilitator's own."""
+    who = require_facilitator()
+    data, filename = _upload()
+    record = studio().start_from(who, studio().uploaded(data), f"uploaded {filename[:100]}")
+    return jsonify(ok=True, deck=deck_json(record, who.id)), 201

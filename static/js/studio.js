@@ -423,6 +423,31 @@ if (mine) {
   });
 }
 
+if (mine) {
+  $("#upload-go").addEventListener("click", async () => {
+    const file = $("#upload").files[0];
+    const say = $("#upload-status");
+    fill($("#upload-problems"));
+    if (!file) { say.textContent = "Choose a .zip file first."; $("#upload").focus(); return; }
+    const body = new FormData();
+    body.append("file", file);
+    let data;
+    try {
+      const res = await fetch(`${api}/import`, { method: "POST", body, headers: { "X-CSRFToken": csrf } });
+      data = await res.json();
+    } catch {
+      data = { ok: false, error: { message: "No answer from the server: try again." } };
+    }
+    if (!data.ok) {
+      say.textContent = `Not uploaded: ${data.error.message}`;
+      fill($("#upload-problems"), ...(data.error.problems || []).map((p) => h("li", null, p.text)));
+      return;
+    }
+    say.textContent = `Uploaded as revision ${data.revision.number}.`;
+    await load();
+  });
+}
+
 async function load() {
   const data = await call(api);
   if (!data.ok) { status(data.error.message, "bad"); return; }

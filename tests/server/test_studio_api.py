@@ -6,9 +6,14 @@ facilitator it is shared with, another facilitator and a signed-out visitor."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import subprocess
+import sys
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -39,9 +44,21 @@ class Facilitator:
     def get(self, path: str) -> requests.Response:
         return self.http.get(self.url + path, timeout=30, allow_redirects=False)
 
+    def upload(self, path: str, data: bytes, name: str = "deck.zip") -> requests.Response:
+        return self.http.post(self.url + path, files={"file": (name, data)}, timeout=60,
+                              headers={"X-CSRFToken": self.csrf}, allow_redirects=False)
+
     def post(self, path: str, body: dict | None = None, **kw: object) -> requests.Response:
         return self.http.post(self.url + path, json=body or {}, timeout=60,
                               headers={"X-CSRFToken": self.csrf}, allow_redirects=False, **kw)
+
+
+def deck_zip(files: dict[str, str], folder: str = "good-governance") -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, text in files.items():
+            z.writestr(f"{folder}/{name}", text)
+    return out.getvalue()
 
 
 def unique(prefix: str) -> str:
@@ -189,6 +206,8 @@ def routes(deck: str, files: dict) -> list[tuple[str, str, dict | None, bool]]:
         ("POST", f"/api/studio/decks/{deck}/revisions", {"files": files, "note": "x"}, True),
         ("POST", f"/api/studio/decks/{deck}/restore", {"revision": 1}, True),
         ("POST", f"/api/studio/decks/{deck}/sharing", {"visibility": "published"}, True),
+        ("GET", f"/api/studio/decks/{deck}/export.zip", None, False),
+        ("UPLOAD", f"/api/studio/decks/{deck}/import", None, True),
     ]
 
 
@@ -216,7 +235,10 @@ def test_who_may_reach_a_deck_on_every_route(people, visibility):
         for method, path, body, writes in routes(deck, files):
             if who == "owner" and path.endswith("/sharing"):
                 continue  # would change what the others may do mid-test
-            answer = person.get(path) if method == "GET" else person.post(path, body)
+            if method == "UPLOAD":
+                answer = person.upload(path, deck_zip(files))
+            else:
+                answer = person.get(path) if method == "GET" else person.post(path, body)
             code = answer.json()["error"]["code"] if answer.status_code >= 400 else None
             label = f"{who} {method} {path} ({visibility})"
             if who == "signed_out":
@@ -230,7 +252,7 @@ def test_who_may_reach_a_deck_on_every_route(people, visibility):
                 assert answer.status_code in (200, 201), f"{label}: {answer.text[:300]}"
     # Nobody but the owner changed anything.
     latest = ana.get(f"/api/studio/decks/{deck}").json()["deck"]["latest"]
-    assert latest == 3  # the owner's save and restore
+    assert latest == 4  # the owner's save, restore and upload
 
 
 def test_a_change_without_the_csrf_token_is_refused(people):
@@ -305,3 +327,51 @@ def test_the_new_table_page_lists_own_shared_and_published_decks(people):
     assert mine["id"] not in seen_by_bo
     assert for_bo["id"] not in cy.get("/new").text
     assert "studio:" not in people["signed_out"].get("/new").text
+
+
+def test_a_downloaded_deck_passes_validate_and_uploads_back(people, tmp_path):
+    ana = people["owner"]
+    deck = fork(ana)
+    got = ana.get(f"/api/studio/decks/{deck['id']}/export.zip")
+    assert got.status_code == 200 and got.headers["Content-Type"] == "application/zip"
+    assert 'filename="good-governance-r1.zip"' in got.headers["Content-Disposition"]
+    zipfile.ZipFile(io.BytesIO(got.content)).extractall(tmp_path)
+    repo = Path(__file__).resolve().parents[2]
+    checked = subprocess.run([sys.executable, "-m", "game", "validate",
+                              str(tmp_path / "good-governance")], cwd=repo,
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert ": ok:" in checked.stdout
+
+    uploaded = ana.upload(f"/api/studio/decks/{deck['id']}/import", got.content, "mine.zip")
+    assert uploaded.status_code == 201, uploaded.text[:300]
+    assert uploaded.json()["revision"]["note"] == "uploaded mine.zip"
+    made = ana.upload("/api/studio/import", got.content)
+    assert made.status_code == 201 and made.json()["deck"]["deck_id"] == "good-governance-2"
+
+
+def test_hostile_and_broken_uploads_are_refused_with_what_to_fix(people):
+    ana = people["owner"]
+    deck = fork(ana)
+    files = files_of(ana, deck["id"])
+    path = f"/api/studio/decks/{deck['id']}/import"
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("deck/deck.yaml", b"#" * (40 * 1024 * 1024))
+    for data, message in [
+        (b"not a zip at all", "that is not a zip file"),
+        (bomb.getvalue(), "over 512 KB unpacked"),
+        (deck_zip({"../../deck.yaml": "x"}, folder="d"), "'..'"),
+        (deck_zip({"Deck File.yaml": "x"}), "rename it"),
+        (b"x" * (5 * 1024 * 1024), "too large"),
+    ]:
+        answer = ana.upload(path, data)
+        assert answer.status_code in (400, 413), answer.text[:200]
+        assert message in answer.json()["error"]["message"], answer.text[:300]
+    broken = {**files, "events.yaml": files["events.yaml"] + "\n  - id: x\n\tname: tab\n"}
+    answer = ana.upload(path, deck_zip(broken))
+    error = answer.json()["error"]
+    assert answer.status_code == 400 and error["code"] == "deck_invalid"
+    assert error["problems"][0]["file"] == "events.yaml"
+    assert "a tab character" in error["problems"][0]["message"]
+    assert ana.get(f"/api/studio/decks/{deck['id']}").json()["deck"]["latest"] == 1
