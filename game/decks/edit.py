@@ -145,6 +145,19 @@ def add_item(files: Mapping[str, str], section: str, item: Mapping[str, object]
     return {**files, new: f"{section}:\n" + "\n".join(block) + "\n"}
 
 
+def without_section(name: str, text: str, section: str) -> str:
+    """`text` (the file `name`) without its top-level `section` and what it holds."""
+    top = _parse(name, text)
+    if top is None or section not in top:
+        return text
+    lines = text.split("\n")
+    start = top.line_of(section) - 1
+    end = _next_top_line(top, section)
+    stop = _trim(lines, start, end - 1) if end else len(lines)
+    del lines[start:stop]
+    return "\n".join(lines)
+
+
 def yaml_ok(text: str) -> bool:
     """Whether `text` is YAML at all (for tests)."""
     try:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from game.decks import sheets
 from game.decks.archive import to_zip
 from game.decks.edit import EditError, add_item, set_field
 from game.server.accounts import facilitator_required, require_facilitator
@@ -283,3 +284,30 @@ def import_new() -> tuple[Response, int]:
     data, filename = _upload()
     record = studio().start_from(who, studio().uploaded(data), f"uploaded {filename[:100]}")
     return jsonify(ok=True, deck=deck_json(record, who.id)), 201
+
+
+@studio_api.get("/decks/<deck_id>/interventions.csv")
+@facilitator_required
+def export_sheet(deck_id: str) -> Response:
+    """The deck's intervention cards as a spreadsheet (the header row is in docs/decks.md);
+    cells a spreadsheet would take for a formula are made text."""
+    who = require_facilitator()
+    record = studio().readable(deck_id, who)
+    number = request.args.get("revision", "")
+    revision = studio().revision(record, int(number) if number.isdigit() else
+                                 (number or record.latest))
+    deck = studio().deck_at(record.id, revision.number)
+    name = f"{record.slug}-r{revision.number}-interventions.csv"
+    return Response(sheets.to_csv(deck).encode("utf-8-sig"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@studio_api.post("/decks/<deck_id>/interventions.csv")
+@facilitator_required
+def import_sheet(deck_id: str) -> tuple[Response, int]:
+    """A sheet of intervention cards, replacing the deck's, saved as the next revision."""
+    who = require_facilitator()
+    studio().writable(deck_id, who)
+    data, _name = _upload()
+    revision = studio().sheet_upload(who, deck_id, data)
+    return jsonify(ok=True, revision=revision_json(revision, False)), 201

@@ -423,17 +423,17 @@ if (mine) {
   });
 }
 
-if (mine) {
-  $("#upload-go").addEventListener("click", async () => {
-    const file = $("#upload").files[0];
+async function uploadFile(button) {
+    const input = $(`#${button.dataset.input}`);
+    const file = input.files[0];
     const say = $("#upload-status");
     fill($("#upload-problems"));
-    if (!file) { say.textContent = "Choose a .zip file first."; $("#upload").focus(); return; }
+    if (!file) { say.textContent = "Choose a file first."; input.focus(); return; }
     const body = new FormData();
     body.append("file", file);
     let data;
     try {
-      const res = await fetch(`${api}/import`, { method: "POST", body, headers: { "X-CSRFToken": csrf } });
+      const res = await fetch(`${api}/${button.dataset.url}`, { method: "POST", body, headers: { "X-CSRFToken": csrf } });
       data = await res.json();
     } catch {
       data = { ok: false, error: { message: "No answer from the server: try again." } };
@@ -445,7 +445,9 @@ if (mine) {
     }
     say.textContent = `Uploaded as revision ${data.revision.number}.`;
     await load();
-  });
+}
+if (mine) {
+  for (const id of ["#upload-go", "#sheet-go"]) $(id).addEventListener("click", (e) => uploadFile(e.currentTarget));
 }
 
 async function load() {

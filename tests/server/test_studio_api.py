@@ -208,6 +208,8 @@ def routes(deck: str, files: dict) -> list[tuple[str, str, dict | None, bool]]:
         ("POST", f"/api/studio/decks/{deck}/sharing", {"visibility": "published"}, True),
         ("GET", f"/api/studio/decks/{deck}/export.zip", None, False),
         ("UPLOAD", f"/api/studio/decks/{deck}/import", None, True),
+        ("GET", f"/api/studio/decks/{deck}/interventions.csv", None, False),
+        ("SHEET", f"/api/studio/decks/{deck}/interventions.csv", None, True),
     ]
 
 
@@ -226,6 +228,7 @@ def test_who_may_reach_a_deck_on_every_route(people, visibility):
     ana = people["owner"]
     deck = fork(ana)["id"]
     files = files_of(ana, deck)
+    sheet = ana.get(f"/api/studio/decks/{deck}/interventions.csv").content
     if visibility != "private":
         ana.post(f"/api/studio/decks/{deck}/sharing",
                  {"visibility": visibility, "shared_with": [people["shared"].name]})
@@ -237,6 +240,8 @@ def test_who_may_reach_a_deck_on_every_route(people, visibility):
                 continue  # would change what the others may do mid-test
             if method == "UPLOAD":
                 answer = person.upload(path, deck_zip(files))
+            elif method == "SHEET":
+                answer = person.upload(path, sheet, "interventions.csv")
             else:
                 answer = person.get(path) if method == "GET" else person.post(path, body)
             code = answer.json()["error"]["code"] if answer.status_code >= 400 else None
@@ -252,7 +257,7 @@ def test_who_may_reach_a_deck_on_every_route(people, visibility):
                 assert answer.status_code in (200, 201), f"{label}: {answer.text[:300]}"
     # Nobody but the owner changed anything.
     latest = ana.get(f"/api/studio/decks/{deck}").json()["deck"]["latest"]
-    assert latest == 4  # the owner's save, restore and upload
+    assert latest == 5  # the owner's save, restore, upload and sheet
 
 
 def test_a_change_without_the_csrf_token_is_refused(people):
@@ -375,3 +380,27 @@ def test_hostile_and_broken_uploads_are_refused_with_what_to_fix(people):
     assert error["problems"][0]["file"] == "events.yaml"
     assert "a tab character" in error["problems"][0]["message"]
     assert ana.get(f"/api/studio/decks/{deck['id']}").json()["deck"]["latest"] == 1
+
+
+def test_a_spreadsheet_round_trip_with_a_mistake_then_fixed(people):
+    ana = people["owner"]
+    deck = fork(ana)
+    got = ana.get(f"/api/studio/decks/{deck['id']}/interventions.csv")
+    assert got.status_code == 200 and got.headers["Content-Type"].startswith("text/csv")
+    text = got.content.decode("utf-8-sig")
+    assert text.startswith("id,name,description,why,tags,copies,rating:collective,")
+    path = f"/api/studio/decks/{deck['id']}/interventions.csv"
+    broken = text.replace("desk-review,Desk review", "desk-review,", 1)
+    answer = ana.upload(path, broken.encode(), "interventions.csv")
+    assert answer.status_code == 400, answer.text[:300]
+    problems = answer.json()["error"]["problems"]
+    assert problems[0]["file"] == "interventions.csv" and problems[0]["line"] == 2
+    assert problems[0]["message"].startswith("row 2")
+    answer = ana.upload(path, b"\xff\xfe not utf-8", "interventions.csv")
+    assert answer.status_code == 400 and "CSV UTF-8" in answer.json()["error"]["message"]
+    fixed = text.replace("desk-review,Desk review", "desk-review,Desk research", 1)
+    answer = ana.upload(path, fixed.encode(), "interventions.csv")
+    assert answer.status_code == 201, answer.text[:300]
+    changes = ana.get(f"/api/studio/decks/{deck['id']}/compare?from=1&to=2").json()["changes"]
+    assert changes == [{"section": "interventions", "id": "desk-review", "kind": "changed",
+                        "fields": ["name"]}]
