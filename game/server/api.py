@@ -62,16 +62,16 @@ def deck_pdf(deck_id: str) -> Response:
     from game.paper.sheet import PAPERS
 
     game = services()
-    deck = game.library.get(deck_id)
+    deck = game.library.lookup(deck_id)  # a shipped deck, or "<studio deck>@<n>"
     paper = request.args.get("paper", "a4")
     if paper not in PAPERS:
         raise BadRequest("bad_paper", f"there is no paper {paper[:20]!r}: use ?paper=a4 "
                          "or ?paper=letter")
-    data = game.printed.get((deck.id, paper))  # decks are loaded once, so print them once
+    data = game.printed.get((deck_id, paper))  # decks are loaded once, so print them once
     if data is None:
         # Without the secret objectives: this link is open to every player, and the
         # facilitator prints those with `python -m game print`.
-        data = game.printed[deck.id, paper] = print_deck(deck, paper, objectives=False)
+        data = game.printed[deck_id, paper] = print_deck(deck, paper, objectives=False)
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{deck.id}-{paper}.pdf"',
         "Cache-Control": "public, max-age=3600"})

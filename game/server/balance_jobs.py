@@ -113,23 +113,26 @@ class BalanceJobs:
     def last_report(self, deck_id: str) -> Job | None:
         return self.reports.get(deck_id)
 
-    def start(self, deck: Deck, games: int, players: list[int]) -> Job:
+    def start(self, deck: Deck, games: int, players: list[int], key: str | None = None) -> Job:
+        """`key` names the job (the deck's id by default; "<studio deck>@<n>" for a studio
+        deck's revision, whose deck id a shipped deck may have too)."""
+        key = key or deck.id
         with self.lock:
-            current = self.jobs.get(deck.id)
+            current = self.jobs.get(key)
             if current and current.running:
                 raise BadRequest("balance_running", "a balance report for this deck is "
                                  "already running: wait for it, or cancel it first")
             if sum(j.running for j in self.jobs.values()) >= self.max_running:
                 raise BadRequest("balance_full", f"the server is running {self.max_running} "
                                  "balance reports already: try again in a minute")
-            job = Job(secrets.token_hex(6), secrets.token_urlsafe(16), deck.id, games, players)
+            job = Job(secrets.token_hex(6), secrets.token_urlsafe(16), key, games, players)
             job.proc = subprocess.Popen(
                 [self.python, "-m", "game.server.balance_worker", deck.path, str(games),
                  ",".join(map(str, players))],
                 cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, text=True,
                 start_new_session=True)  # its own process group, to end it with its pool
-            self.jobs[deck.id] = job
+            self.jobs[key] = job
         threading.Thread(target=self._watch, args=(job,), daemon=True,
                          name=f"balance-{deck.id}").start()
         return job

@@ -1,4 +1,5 @@
-"""The balance report of a shipped deck in the browser: `/decks/<deck>/balance`.
+"""The balance report of a deck in the browser: `/decks/<deck>/balance`, where <deck> is a
+shipped deck's id or a studio deck's revision, "<studio deck>@<n>" (as a table names it).
 
 The page chooses games and player counts and starts a job (game/server/balance_jobs.py);
 static/js/balance.js polls its progress, offers to cancel it, and reloads the page when it
@@ -39,13 +40,13 @@ def balance_blueprint(jobs: BalanceJobs | None = None) -> Blueprint:
 
     @bp.get("/decks/<deck_id>/balance")
     def page(deck_id: str) -> str:
-        deck = library().get(deck_id)
-        job = jobs.get(deck.id)
-        done = jobs.last_report(deck.id)
+        deck = library().lookup(deck_id)
+        job = jobs.get(deck_id)
+        done = jobs.last_report(deck_id)
         report = done.report if done else None
         seats = list(range(deck.settings.seats_min, deck.settings.seats_max + 1))
         return render_template(
-            "balance.html", deck=deck, job=job, seats=seats, min_games=MIN_GAMES,
+            "balance.html", deck=deck, ref=deck_id, job=job, seats=seats, min_games=MIN_GAMES,
             max_games=MAX_GAMES, default_games=min(MAX_GAMES, max(MIN_GAMES, 2000)),
             report=Markup(report_fragment(report)) if report else None)  # escaped inside
 
@@ -56,26 +57,26 @@ def balance_blueprint(jobs: BalanceJobs | None = None) -> Blueprint:
 
     @bp.get("/api/decks/<deck_id>/balance")
     def job_status(deck_id: str) -> Response:
-        deck = library().get(deck_id)
-        resp = jsonify(status(jobs.get(deck.id)))
+        library().lookup(deck_id)  # unknown_deck for a deck there is not
+        resp = jsonify(status(jobs.get(deck_id)))
         resp.headers["Cache-Control"] = "no-store"
         return resp
 
     @bp.post("/api/decks/<deck_id>/balance")
     def start(deck_id: str) -> tuple[Response, int]:
-        deck = library().get(deck_id)
+        deck = library().lookup(deck_id)
         data = json_body()
         if not isinstance(data, dict) or set(data) - {"games", "players"}:
             raise BadRequest("bad_payload", 'balance report: send an object like {"games": '
                              '2000, "players": [3, 4]} and nothing else')
         games, players = check_request(deck, data.get("games"), data.get("players"))
-        job = jobs.start(deck, games, players)
+        job = jobs.start(deck, games, players, key=deck_id)
         return jsonify({**status(job), "token": job.token}), 202
 
     @bp.post("/api/decks/<deck_id>/balance/cancel")
     def cancel(deck_id: str) -> Response:
-        deck = library().get(deck_id)
+        library().lookup(deck_id)
         data = check_payload(json_body(), {"token": (str, True)}, "cancel")
-        return jsonify(status(jobs.cancel(deck.id, data["token"])))
+        return jsonify(status(jobs.cancel(deck_id, data["token"])))
 
     return bp

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
+from pathlib import Path
 
 from game.decks import sheets
 from game.decks.archive import ArchiveError, from_zip
@@ -125,6 +127,7 @@ class Studio:
         self.library = library
         self._loaded: OrderedDict[tuple[str, int], Deck] = OrderedDict()
         self._lock = threading.Lock()
+        self._folders: tempfile.TemporaryDirectory[str] | None = None
 
     # ---- who may do what ------------------------------------------------------------------
 
@@ -152,6 +155,12 @@ class Studio:
 
     # ---- loading ---------------------------------------------------------------------------
 
+    def _folder_root(self) -> Path:
+        with self._lock:
+            if self._folders is None:
+                self._folders = tempfile.TemporaryDirectory(prefix="studio-decks-")
+            return Path(self._folders.name)
+
     def check(self, files: Mapping[str, str | bytes]) -> tuple[Deck | None, list[Problem]]:
         return check_texts(files)
 
@@ -169,6 +178,13 @@ class Studio:
         if deck is None:  # saved when the loader was more lenient
             raise GameError("deck_changed", "that revision of the deck no longer loads: "
                             + "; ".join(str(p) for p in problems[:3]))
+        # Also as a folder of files, for what reads a deck from one (a balance report's
+        # worker process): named by its deck id, as validate wants.
+        folder = self._folder_root() / f"{deck_id}-{number}" / deck.id
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in revision.files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        deck = dataclasses.replace(deck, path=str(folder))
         with self._lock:
             self._loaded[key] = deck
             while len(self._loaded) > CACHED_DECKS:

@@ -417,7 +417,7 @@ if (mine) {
     }
     $("#note").value = "";
     $("#save-status").textContent = `Saved as revision ${data.revision.number}.`;
-    $("#latest").textContent = String(data.revision.number);
+    showLatest(data.revision.number);
     S.saved = JSON.stringify(S.files);
     loadRevisions();
   });
@@ -450,12 +450,19 @@ if (mine) {
   for (const id of ["#upload-go", "#sheet-go"]) $(id).addEventListener("click", (e) => uploadFile(e.currentTarget));
 }
 
+// The balance report is of a saved revision: the latest.
+function showLatest(n) {
+  $("#latest").textContent = String(n);
+  $("#balance-revision").textContent = String(n);
+  $("#check-balance").href = `/decks/${encodeURIComponent(deckId)}@${n}/balance`;
+}
+
 async function load() {
   const data = await call(api);
   if (!data.ok) { status(data.error.message, "bad"); return; }
   S.files = { ...data.revision.files };
   S.saved = JSON.stringify(S.files);
-  $("#latest").textContent = String(data.deck.latest);
+  showLatest(data.deck.latest);
   S.past = [{ files: { ...S.files }, file: S.file }];
   S.future = [];
   openFile(S.files[S.file] !== undefined ? S.file : Object.keys(S.files).sort()[0]);

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -404,3 +405,27 @@ def test_a_spreadsheet_round_trip_with_a_mistake_then_fixed(people):
     changes = ana.get(f"/api/studio/decks/{deck['id']}/compare?from=1&to=2").json()["changes"]
     assert changes == [{"section": "interventions", "id": "desk-review", "kind": "changed",
                         "fields": ["name"]}]
+
+
+def test_check_balance_of_a_revision(people):
+    """The studio's "Check balance" opens the balance page of one saved revision: bots play
+    that revision (not the shipped deck its id came from), in the balance module's worker."""
+    ana = people["owner"]
+    deck = fork(ana)
+    ref = f"{deck['id']}@1"
+    page = ana.get(f"/studio/{deck['id']}").text
+    assert f'href="/decks/{ref}/balance"' in page
+    balance_page = ana.get(f"/decks/{ref}/balance")
+    assert balance_page.status_code == 200 and f'data-deck="{ref}"' in balance_page.text
+    started = ana.http.post(f"{ana.url}/api/decks/{ref}/balance",
+                            json={"games": 100, "players": [4]}, timeout=30)
+    assert started.status_code == 202, started.text[:300]
+    state = {}
+    for _ in range(600):
+        state = ana.get(f"/api/decks/{ref}/balance").json()
+        if state["state"] not in ("starting", "running"):
+            break
+        time.sleep(0.2)
+    assert state["state"] == "done", state
+    assert ana.get("/api/decks/good-governance/balance").json()["state"] == "none"
+    assert "Report: 100 games" in ana.get(f"/decks/{ref}/balance").text
