@@ -61,4 +61,6 @@ def studio_deck(deck_id: str) -> ResponseReturnValue:
         record = studio().readable(deck_id, who)
     except GameError:
         abort(404)
-    return render_template("studio_deck.html", record=record, mine=record.owner_id == who.id)
+    mine = record.owner_id == who.id
+    return render_template("studio_deck.html", record=record, mine=mine,
+                           shared_with=studio().user_names(record.shared_with) if mine else [])

@@ -450,6 +450,18 @@ if (mine) {
   for (const id of ["#upload-go", "#sheet-go"]) $(id).addEventListener("click", (e) => uploadFile(e.currentTarget));
 }
 
+if (mine) {
+  $("#share-go").addEventListener("click", async () => {
+    const visibility = document.querySelector("input[name=visibility]:checked").value;
+    const names = $("#share-with").value.split(",").map((n) => n.trim()).filter(Boolean);
+    const data = await call(`${api}/sharing`, { visibility, shared_with: names });
+    const say = $("#share-status");
+    if (!data.ok) { say.textContent = `Not changed: ${data.error.message}`; $("#share-with").focus(); return; }
+    $("#share-with").value = data.deck.shared_with.join(", ");
+    say.textContent = { private: "Private: only you see it.", shared: `Shared with ${data.deck.shared_with.join(", ") || "nobody yet"}.`, published: "Published: every facilitator on this server sees it." }[visibility];
+  });
+}
+
 // The balance report is of a saved revision: the latest.
 function showLatest(n) {
   $("#latest").textContent = String(n);

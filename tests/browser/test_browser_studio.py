@@ -94,6 +94,17 @@ def test_fork_edit_break_fix_save_and_start_a_table(browser, server, size):
     if width == 360:
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
+    # Share it: a user name nobody has is refused, saying which.
+    page.get_by_label("Shared with the facilitators named below").check()
+    page.get_by_label("User names to share with, separated by commas").fill("no-such-person")
+    page.get_by_role("button", name="Save who may see it").click()
+    expect(page.locator("#share-status")).to_contain_text("'no-such-person'")
+    page.get_by_label("Published: every facilitator on this server").check()
+    page.get_by_label("User names to share with, separated by commas").fill("")
+    page.get_by_role("button", name="Save who may see it").click()
+    expect(page.locator("#share-status")).to_have_text(
+        "Published: every facilitator on this server sees it.")
+
     # Start a table with the new revision.
     page.get_by_role("link", name="Start a table with this deck").click()
     deck = page.get_by_label("Deck", exact=True)
