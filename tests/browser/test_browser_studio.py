@@ -6,6 +6,7 @@ it, save, and start a table with the new revision. Axe on the studio's pages."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from browser_helpers import axe, new_page, no_trouble, shot
@@ -43,7 +44,7 @@ def test_fork_edit_break_fix_save_and_start_a_table(browser, server, size):
     page.get_by_label("Name", exact=True).first.fill("The chatbot, renamed")
     page.get_by_role("button", name="Apply to the scenario").click()
     page.get_by_role("tab", name="scenarios.yaml").click()
-    assert '    name: "The chatbot, renamed"' in page.locator("#yaml").input_value()
+    expect(page.locator("#yaml")).to_have_value(re.compile(r'\n    name: "The chatbot, renamed"\n'))
 
     # Add a card through the form; the preview shows it as a phone does.
     form = page.locator("#card-form")
@@ -56,9 +57,9 @@ def test_fork_edit_break_fix_save_and_start_a_table(browser, server, size):
     page.locator("#rate-participatory").fill("3")
     expect(page.locator("#card-preview h3")).to_have_text("Street stall")
     page.get_by_role("button", name="Apply to the card").click()
-    expect(status).to_have_text("No problems: the deck is ready to save.")
     page.get_by_role("tab", name="interventions.yaml").click()
-    assert "  - id: street-stall" in page.locator("#yaml").input_value()
+    expect(page.locator("#yaml")).to_have_value(re.compile(r"\n  - id: street-stall\n"))
+    expect(status).to_have_text("No problems: the deck is ready to save.")
 
     # Break a rule in the YAML view: the message is beside its line, and in the list.
     yaml = page.locator("#yaml")
