@@ -54,6 +54,13 @@ def _fields(old: object, new: object) -> tuple[str, ...]:
     return tuple(k for k in a if a[k] != b.get(k))
 
 
+def _by_id(items: object) -> dict[str, object]:
+    """A section as {id: item}: most are dicts already; lessons are a tuple."""
+    if isinstance(items, dict):
+        return items
+    return {item.id: item for item in items}  # type: ignore[attr-defined]
+
+
 def compare(old: Deck, new: Deck) -> list[Change]:
     """Every card added, removed or changed from `old` to `new`, by section then id."""
     changes: list[Change] = []
@@ -64,9 +71,9 @@ def compare(old: Deck, new: Deck) -> list[Change]:
     settings = _fields(old.settings, new.settings)
     if settings:
         changes.append(Change("settings", "", "changed", settings))
-    for section in SECTIONS:
-        before: dict[str, object] = getattr(old, section)
-        after: dict[str, object] = getattr(new, section)
+    for section in (*SECTIONS, "lessons"):
+        before: dict[str, object] = _by_id(getattr(old, section))
+        after: dict[str, object] = _by_id(getattr(new, section))
         for ident in sorted(before.keys() | after.keys()):
             if ident not in after:
                 changes.append(Change(section, ident, "removed"))

@@ -38,12 +38,14 @@ def studio() -> Studio:
 def init_studio(app: Flask, studio_service: Studio) -> None:
     app.extensions["studio"] = studio_service
     app.register_blueprint(studio_api)
+    # First of all the app's hooks: the CSRF check reads the body, under the limit set then.
+    app.before_request_funcs.setdefault(None, []).insert(0, larger_bodies)
 
 
-@studio_api.before_request
 def larger_bodies() -> None:
     # A whole deck is larger than the app's 64 KB for other requests (JSON escapes included).
-    request.max_content_length = MAX_DECK_BYTES * 2
+    if request.path.startswith("/api/studio/"):
+        request.max_content_length = MAX_DECK_BYTES * 2
 
 
 @studio_api.after_request
