@@ -228,6 +228,55 @@ def _step_5_studio_decks(conn: sa.Connection) -> None:
     # A table made with a studio deck plays one revision of it for good: the deck column
     # names the studio deck's id, this one its revision (NULL for a shipped deck).
     conn.execute(sa.text("ALTER TABLE game_tables ADD COLUMN deck_revision INTEGER"))
+def _step_6_workshops(conn: sa.Connection) -> None:
+    # Workshops (game.store.workshops): one room of tables, its facilitators, and the
+    # people seated through its code. A workshop's tables stay ordinary game_tables rows.
+    md = sa.MetaData()
+    workshops = sa.Table(
+        "workshops",
+        md,
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("code", sa.Text, nullable=False),
+        sa.Column("owner_id", sa.Text, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("day", sa.Text, nullable=False),  # ISO date the facilitator chose
+        sa.Column("deck", sa.Text, nullable=False),
+        # What else was chosen (scenarios, seats, timers, rule, bots, seating, roster), as
+        # JSON text: new choices need no schema change.
+        sa.Column("settings", sa.Text, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    sa.Index("ux_workshops_code_lower", sa.func.lower(workshops.c.code), unique=True)
+    sa.Index("ix_workshops_owner", workshops.c.owner_id)
+    sa.Table(
+        "workshop_facilitators",
+        md,
+        sa.Column("workshop_id", sa.Text, primary_key=True),
+        sa.Column("facilitator_id", sa.Text, primary_key=True),
+        sa.Index("ix_workshop_facilitators_who", "facilitator_id"),
+    )
+    sa.Table(
+        "workshop_tables",
+        md,
+        sa.Column("workshop_id", sa.Text, primary_key=True),
+        sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("table_id", sa.Text, nullable=False, unique=True),
+    )
+    people = sa.Table(
+        "workshop_people",
+        md,
+        sa.Column("workshop_id", sa.Text, primary_key=True),
+        sa.Column("device_hash", sa.Text, primary_key=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("table_number", sa.Integer, nullable=False),
+        sa.Column("seat", sa.Integer, nullable=False),
+        sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    # One seat per name in a workshop, whatever its case.
+    sa.Index("ux_workshop_people_name", people.c.workshop_id, sa.func.lower(people.c.name),
+             unique=True)
+    md.create_all(conn, checkfirst=True)
 
 
 STEPS: list[Step] = [
@@ -239,6 +288,8 @@ STEPS: list[Step] = [
     Step(4, "create facilitators (accounts)", _step_4_facilitators),
     Step(5, "create studio_decks, studio_deck_revisions, studio_deck_shares; "
             "game_tables.deck_revision", _step_5_studio_decks),
+    Step(6, "create workshops, workshop_facilitators, workshop_tables, workshop_people",
+         _step_6_workshops),
 ]
 
 LATEST = STEPS[-1].version
