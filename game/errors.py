@@ -44,6 +44,24 @@ CODES: dict[str, Code] = {
     "bad_signin": Code(400, "a sign-in whose name and password match no account"),
     "too_many_signins": Code(429, "too many wrong sign-ins for that account or from here"),
     "too_many_signups": Code(429, "too many new accounts from this address in an hour"),
+    # workshops
+    "unknown_workshop": Code(404, "no workshop has that id"),
+    "not_workshop_facilitator": Code(403, "only the workshop's owner and co-facilitators "
+                                      "may do that"),
+    "unknown_facilitator": Code(404, "no facilitator has that user name"),
+    "already_facilitator": Code(409, "that facilitator already runs the workshop"),
+    "bad_workshop": Code(400, "a new workshop's name, date, number of tables or "
+                          "seating that is missing or out of bounds"),
+    "bad_roster": Code(400, "an \"assign by list\" line that is not a name, a comma "
+                        "and a table number"),
+    "bad_device": Code(400, "the join page's browser id is missing or malformed"),
+    "already_joined": Code(409, "this device (or this name) already has a seat in the workshop"),
+    "workshop_full": Code(409, "every seat at every table of the workshop is taken"),
+    "not_on_list": Code(403, "seating by list, and the name is not on the facilitator's list"),
+    "pick_table": Code(400, "a table number that the workshop does not have (or "
+                        "none, when people pick)"),
+    "unknown_person": Code(404, "nobody of that name has joined the workshop"),
+    "bad_message": Code(400, "a message to the room that is empty or over 200 characters"),
     # finding and joining a table
     "unknown_table": Code(404, "no table has that id"),
     "unknown_deck": Code(404, "no deck has that id"),

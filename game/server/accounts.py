@@ -78,6 +78,7 @@ TOKEN_ROUTES = frozenset({
     # A balance report of a shipped deck (anyone may start one); its cancel carries the
     # job's token in the body.
     "/api/decks/<deck_id>/balance", "/api/decks/<deck_id>/balance/cancel",
+    "/api/w/join",  # join a workshop with its code: anyone with the code may
 })
 
 SESSION_ID, SESSION_GENERATION = "facilitator", "generation"

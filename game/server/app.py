@@ -40,6 +40,8 @@ from game.server.transport import (
     queue_channel,
     websocket_options,
 )
+from game.server.workshop_routes import register_workshop_events, workshop_pages
+from game.server.workshops import Room
 from game.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -101,7 +103,9 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     wrong_codes = RateLimiter(config.join_failures_per_minute * 10, 600.0,
                               config.message_queue,
                               name=f"{channel}:wrong-code-addr")
-    register(socketio, tables, presence, broadcast.table_info, broadcast.seat_view,
+    room = Room(store, tables, library, app.config["SECRET_KEY"], emit=socketio.emit)
+    broadcast.published = room.table_changed
+    events = register(socketio, tables, presence, broadcast.table_info, broadcast.seat_view,
              join_limit=config.join_failures_per_minute,
              events_per_second=config.events_per_second,
              connections_per_address=config.connections_per_address,
@@ -109,6 +113,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
              limit_prefix=channel,
              drain=drain, cannot_save=web.CANNOT_SAVE,
              wrong_codes_here=wrong_codes, routed=routed)
+    register_workshop_events(app, socketio, events)
 
     def start_clock() -> None:
         def loop() -> None:
@@ -130,11 +135,13 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     app.extensions["game"] = Services(
         config=config, store=store, library=library, tables=tables, socketio=socketio,
         presence=presence, drain=drain, broadcast=broadcast, wrong_codes=wrong_codes,
-        create_limit=RateLimiter(config.tables_per_minute, 60.0), start_clock=start_clock)
+        create_limit=RateLimiter(config.tables_per_minute, 60.0), start_clock=start_clock,
+        room=room)
     web.install(app)
     app.register_blueprint(pages)
     app.register_blueprint(learn)
     app.register_blueprint(api)
+    app.register_blueprint(workshop_pages)  # /workshops, /w: a room of tables
     app.register_blueprint(balance_blueprint())  # /decks/<deck>/balance: bot games, no tables
     init_studio(app, studio)  # /api/studio: facilitators' own decks
     app.register_blueprint(studio_pages)  # /studio: the pages that edit them

@@ -5,6 +5,7 @@ queue outage, every table this process serves gets its current view again."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask_socketio import SocketIO
 
@@ -37,6 +38,8 @@ class Broadcast:
         self.tables: Tables | None = None
         self.rooms = socketio.server.manager.rooms
         self.behind: set[str] = set()  # tables whose latest views some connections missed
+        # Told after every publish (a workshop's dashboard hears of its tables' changes).
+        self.published: Callable[[Live, frozenset[int]], None] = lambda live, online: None
 
     def held(self, table_id: str) -> bool:
         return bool(self.rooms.get("/", {}).get(f"t:{table_id}"))
@@ -109,6 +112,7 @@ class Broadcast:
             if game is not None:
                 message["game"] = self.seat_view(live, seat, game)
             emit("view", message, to=room)
+        self.published(live, online)
 
     # ---- catching up after a message-queue outage ------------------------------------------
 

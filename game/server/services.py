@@ -16,6 +16,7 @@ from game.server.drain import Drain
 from game.server.limits import RateLimiter
 from game.server.presence import Presence
 from game.server.tables import Tables
+from game.server.workshops import Room
 from game.store.database import Store
 
 
@@ -34,6 +35,7 @@ class Services:
     start_clock: Callable[[], None]  # phase timers and presence beats; the entry point calls it
     health: tuple[float, dict] | None = None  # when /healthz last wrote, and what it found
     printed: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (deck, paper): PDF
+    room: Room | None = None  # workshops (game.server.workshops)
 
     def base_url(self) -> str:
         """How phones reach this server, for join links and QR codes."""

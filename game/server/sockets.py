@@ -34,6 +34,8 @@ SEAT_LOST = {
                     "table's code.",
     "left": "You left this seat (perhaps in another tab or on another device). To play "
             "again, join with the table's code.",
+    "moved": "The facilitator moved you to another table: open the workshop's join page "
+             "again (the same code and name) to take your new seat.",
 }
 
 

@@ -72,17 +72,19 @@ class Tables:
 
     def create(self, deck_id: object, scenario: str, seats: int, options: object = None,
                *, mode: str = "table", seed: int | None = None,
-               revision: int | None = None) -> tuple[Live, str]:
-        """Open a table. Returns it and the facilitator key (shown once, stored hashed).
-        With `revision`, `deck_id` is a studio deck's id (its reader checked by the caller),
-        and the table plays that revision for good, whatever is saved after."""
+               revision: int | None = None,
+               key: str | None = None) -> tuple[Live, str]:
+        """Open a table. Returns it and the facilitator key (shown once, stored hashed; a
+        workshop passes a key it can make again for its facilitators). With `revision`,
+        `deck_id` is a studio deck's id (its reader checked by the caller), and the table
+        plays that revision for good, whatever is saved after."""
         deck = self.library.get(deck_id, revision)
         opts = check_table_options(deck, options)
         seed = secrets.randbits(48) if seed is None else seed
         # The engine checks the scenario, the seats and the options, as for every game.
         new_game(deck, scenario, seats, seed, difficulty=opts.get("difficulty"),
                  options=engine_options(opts))
-        key = secrets.token_urlsafe(24)
+        key = key or secrets.token_urlsafe(24)
         for _ in range(20):
             record = TableRecord(
                 id=secrets.token_urlsafe(9), code=new_code(),
@@ -275,8 +277,10 @@ class Tables:
                              "facilitator (letters and digits, like KMP-3QX)")
         return record
 
-    def join(self, code: object, name: object) -> tuple[Live, int, str]:
-        """Take a free seat at the table with this code. Returns the seat and its token."""
+    def join(self, code: object, name: object, *,
+             token: str | None = None) -> tuple[Live, int, str]:
+        """Take a free seat at the table with this code. Returns the seat and its token (a
+        workshop passes the token it can make again for the person it seats)."""
         record = self.find_code(code)
         clean = clean_name(name)
         live = self.get(record.id)
@@ -292,14 +296,14 @@ class Tables:
             if not free:
                 raise BadRequest("table_full", "every seat at this table is taken")
             seat = free[0].seat
-            token = secrets.token_urlsafe(24)
+            token = token or secrets.token_urlsafe(24)
             self.store.update_seat(record.id, seat, name=clean, token_hash=digest(token),
                                    kind="human")
             live.seats = self.store.seats(record.id)
         self.publish(live, [{"type": "joined", "seat": seat}])
         return live, seat, token
 
-    def leave(self, ident: Identity) -> None:
+    def leave(self, ident: Identity, why: str = "left") -> None:
         live = self.get(ident.table_id)
         with live.lock:
             self._refresh(live)
@@ -307,7 +311,7 @@ class Tables:
             self.store.update_seat(live.record.id, seat.seat, name=None, token_hash=None,
                                    kind="empty")
             live.seats = self.store.seats(live.record.id)
-        self.seat_lost(live, seat, "left")
+        self.seat_lost(live, seat, why)
         self.publish(live, [{"type": "left", "seat": seat.seat}])
 
     # ---- playing ---------------------------------------------------------------------------

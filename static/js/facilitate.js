@@ -1,6 +1,7 @@
 // The facilitator's console: seats and who is connected, start, pause and resume, extend or
 // skip a timer, move on, bots for empty seats, remove a seat, end the game, the debrief.
 import { $, fromFragment, h, store, update } from "./dom.js";
+import { roomMessage } from "./roommsg.js";
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import { criteriaKey, eventView, phaseName, scoringLink, seatName, stageLine, Timer, waitingText, planSoFar } from "./game.js";
@@ -27,6 +28,7 @@ function start() {
         needKey(err.message);
       } else $("#msg").textContent = err.message;
     },
+    on: { room_message: roomMessage },
   });
 }
 

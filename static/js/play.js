@@ -3,6 +3,7 @@
 // phase, the time left and what is expected. Then the hand (compact cards, one tap to open),
 // the event, the role card, the scores and who is at the table.
 import { $, disclose, fill, fromFragment, h, say, signed, slug, store, update } from "./dom.js";
+import { roomMessage } from "./roommsg.js";
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
@@ -40,7 +41,7 @@ else {
     },
     // The server says this device no longer holds its seat: the facilitator freed it, or
     // this player left from another tab. One message, no "reconnecting", nothing to do here.
-    on: { seat_lost: (msg) => {
+    on: { room_message: roomMessage, seat_lost: (msg) => {
       store.drop(`seat.${tableId}`);
       noSeat(msg && msg.message ? msg.message : "This device no longer holds a seat at this table.");
     } },

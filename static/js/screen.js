@@ -3,6 +3,7 @@
 // total with an on-track marker against the win line; the plan so far; who is at the table;
 // and the join code, big in the lobby and small but always there once the game has started.
 import { $, fromFragment, h, signed, store, update } from "./dom.js";
+import { roomMessage } from "./roommsg.js";
 import { connect, keepNewest } from "./conn.js";
 import { loadDeck, nm } from "./deck.js";
 import {
@@ -22,6 +23,7 @@ connect({
   onHello: accept,
   onView: accept,
   onRefused: (err) => { $("#msg").textContent = err.message; },
+  on: { room_message: roomMessage },
 });
 
 async function accept(msg) {

@@ -1,0 +1,230 @@
+"""Workshop routes and events: the facilitator's list, form, dashboard and room screen;
+the room's join page; and the dashboard's Socket.IO room (`workshop_hello`).
+
+Who may do what: a workshop's facilitators (its owner and co-facilitators, signed in) see,
+pace, message and move; anyone with the workshop's code may join it. The work itself is in
+game.server.workshops.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_socketio import SocketIO
+
+from game.decks import options
+from game.engine.results import outcome
+from game.server.accounts import (
+    current_facilitator,
+    facilitator_for,
+    facilitator_required,
+    require_facilitator,
+)
+from game.server.joincode import display, qr_svg
+from game.server.limits import BadRequest, check_payload
+from game.server.live import Live
+from game.server.services import services
+from game.server.sockets import Events
+from game.server.web import json_body
+from game.server.workshops import Room
+from game.store.workshops import WorkshopRecord
+
+workshop_pages = Blueprint("workshops", __name__)
+
+
+def room() -> Room:
+    found = services().room
+    assert found is not None
+    return found
+
+
+def online(live: Live) -> frozenset[int]:
+    return services().presence.online(live.record.id, range(live.record.seats))
+
+
+def mine(workshop_id: str) -> WorkshopRecord:
+    return room().authorise(current_facilitator(), workshop_id)
+
+
+# ---- the facilitator's pages ----------------------------------------------------------------
+
+
+@workshop_pages.get("/workshops")
+@facilitator_required
+def list_page() -> ResponseReturnValue:
+    game = services()
+    return render_template("workshops.html", decks=game.library.decks.values(),
+                           workshops=listing(), options=options)
+
+
+def listing() -> list[dict]:
+    who = current_facilitator()
+    assert who is not None
+    out = []
+    for w in room().rows.for_facilitator(who.id):
+        entry = {"id": w.id, "name": w.name, "date": w.day, "deck": w.deck,
+                 "status": w.status, "code": display(w.code), "owner": w.owner_id == who.id}
+        if w.status == "ended":  # past workshops keep their results
+            lives = room().lives(w)
+            entry["results"] = [{"number": n, "won": bool(live.state.phase == "ended" and
+                                                          _won(live)),
+                                 "total": round(live.state.total(), 2)}
+                                for n, live in enumerate(lives, 1)]
+        out.append(entry)
+    return out
+
+
+def _won(live: Live) -> bool:
+    return bool(outcome(live.state)["won"])
+
+
+@workshop_pages.get("/workshops/<workshop_id>")
+@facilitator_required
+def dashboard_page(workshop_id: str) -> ResponseReturnValue:
+    record = mine(workshop_id)
+    return render_template("workshop.html", workshop=record, code=display(record.code))
+
+
+@workshop_pages.get("/workshops/<workshop_id>/screen")
+@facilitator_required
+def screen_page(workshop_id: str) -> ResponseReturnValue:
+    record = mine(workshop_id)
+    return render_template("workshop_screen.html", workshop=record,
+                           code=display(record.code),
+                           join_url=f"{services().base_url()}/w/{record.code}")
+
+
+# ---- the facilitator's API ------------------------------------------------------------------
+
+
+@workshop_pages.get("/api/workshops")
+def list_api() -> Response:
+    require_facilitator()
+    return jsonify(ok=True, workshops=listing())
+
+
+@workshop_pages.post("/api/workshops")
+def create_api() -> tuple[Response, int]:
+    who = require_facilitator()
+    data = check_payload(json_body(), {
+        "name": (str, True), "date": (str, False), "deck": (str, True),
+        "scenario": (object, True), "tables": (int, True), "seats": (int, True),
+        "options": (dict, False), "seating": (str, False), "roster": (str, False)},
+        "new workshop")
+    record = room().create(who, data)
+    return jsonify(ok=True, workshop=record.id, code=display(record.code),
+                   dashboard_url=f"/workshops/{record.id}"), 201
+
+
+@workshop_pages.get("/api/workshops/<workshop_id>")
+def overview_api(workshop_id: str) -> Response:
+    record = mine(workshop_id)
+    return jsonify(ok=True, **room().overview(record, online, facilitator=True))
+
+
+@workshop_pages.post("/api/workshops/<workshop_id>/facilitators")
+def add_facilitator_api(workshop_id: str) -> Response:
+    record = mine(workshop_id)
+    data = check_payload(json_body(), {"user_name": (str, True)}, "co-facilitator")
+    added = room().add_co_facilitator(record, data["user_name"])
+    return jsonify(ok=True, added=added.display_name)
+
+
+@workshop_pages.post("/api/workshops/<workshop_id>/command")
+def command_api(workshop_id: str) -> Response:
+    record = mine(workshop_id)
+    data = check_payload(json_body(), {"command": (str, True), "args": (dict, False),
+                                       "tables": (list, False)}, "workshop command")
+    results = room().command(record, data["command"], data.get("args") or {},
+                             data.get("tables"))
+    return jsonify(ok=True, results=results)
+
+
+@workshop_pages.post("/api/workshops/<workshop_id>/message")
+def message_api(workshop_id: str) -> Response:
+    record = mine(workshop_id)
+    data = check_payload(json_body(), {"text": (str, True)}, "message")
+    who = current_facilitator()
+    assert who is not None
+    return jsonify(ok=True, message=room().message(record, data["text"], who))
+
+
+@workshop_pages.post("/api/workshops/<workshop_id>/move")
+def move_api(workshop_id: str) -> Response:
+    record = mine(workshop_id)
+    data = check_payload(json_body(), {"name": (str, True), "table": (int, True)}, "move")
+    return jsonify(ok=True, moved=room().move(record, data["name"], data["table"]))
+
+
+# ---- the room: joining with the workshop's code ---------------------------------------------
+
+
+@workshop_pages.get("/w")
+@workshop_pages.get("/w/<code>")
+def join_page(code: str = "") -> str:
+    return render_template("workshop_join.html", code=code[:12])
+
+
+def _found(code: str) -> WorkshopRecord:
+    """The workshop with this code; wrong codes count against the address as for tables."""
+    game = services()
+    address = request.remote_addr or "?"
+    wait = game.wrong_codes.blocked_for(address)
+    if wait:
+        raise BadRequest("too_many_attempts", f"too many wrong codes from here: wait "
+                         f"{int(wait) + 1} seconds, then type the code exactly as the room "
+                         "screen shows it, or scan its QR code")
+    try:
+        return room().find_code(code[:20])
+    except BadRequest:
+        game.wrong_codes.hit(address)
+        raise
+
+
+@workshop_pages.get("/api/w/<code>")
+def room_api(code: str) -> Response:
+    record = _found(code)
+    return jsonify(ok=True, name=record.name, code=display(record.code),
+                   seating=record.settings.get("seating"), status=record.status,
+                   tables=room().free_seats(record))
+
+
+@workshop_pages.get("/api/w/<code>/qr.svg")
+def room_qr(code: str) -> Response:
+    record = _found(code)
+    svg = qr_svg(f"{services().base_url()}/w/{record.code}",
+                 f"Workshop code {display(record.code)}")
+    return Response(svg, mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=600"})
+
+
+@workshop_pages.post("/api/w/join")
+def join_api() -> Response:
+    data = check_payload(json_body(), {"code": (str, True), "name": (str, True),
+                                       "device": (str, True), "table": (int, False)},
+                         "join workshop")
+    record = _found(data["code"])
+    return jsonify(ok=True, **room().join(record.code, data["name"], data["device"],
+                                          data.get("table")))
+
+
+# ---- the dashboard's live room --------------------------------------------------------------
+
+
+def register_workshop_events(app: Flask, socketio: SocketIO, events: Events) -> None:
+    """`workshop_hello` {workshop}: a facilitator's connection (its session cookie, sent with
+    the handshake) joins the workshop's room and gets the overview; `workshop_table` then
+    brings it each table's summary as the table changes."""
+    server = socketio.server
+
+    def hello(sid: str, data: dict) -> dict:
+        who = facilitator_for(app, server.get_environ(sid) or {})
+        game = app.extensions["game"]
+        record = game.room.authorise(who, data["workshop"])
+        overview = game.room.overview(record, lambda live: game.presence.online(
+            live.record.id, range(live.record.seats)), facilitator=True)
+        server.enter_room(sid, f"w:{record.id}")
+        return overview
+
+    spec = {"workshop": (str, True)}
+    server.on("workshop_hello", events._handler("workshop_hello", spec, hello))

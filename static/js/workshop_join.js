@@ -1,0 +1,92 @@
+// Join a workshop with its code and a name: the server seats this device (evenly, at the
+// table picked, or as the facilitator's list says) and the page hands over to the table.
+// Joining again from this device with the same name goes back to the seat it holds (after
+// a reload, or after the facilitator moved this person to another table).
+import { $, h, normCode, store } from "./dom.js";
+
+const form = $("#wjoin-form");
+const code = $("#code");
+const name = $("#name");
+const error = $("#wjoin-error");
+const pick = $("#pick");
+
+function device() {
+  let id = store.get("device");
+  if (!id) {
+    const bytes = crypto.getRandomValues(new Uint8Array(18));
+    id = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
+    store.set("device", id);
+  }
+  return id;
+}
+
+const remembered = store.get("workshop");
+if (remembered && !name.value) name.value = remembered.name || "";
+
+async function lookUp() {
+  const c = normCode(code.value);
+  if (c.length !== 6) return;
+  let data;
+  try {
+    data = await (await fetch(`/api/w/${encodeURIComponent(c)}`)).json();
+  } catch {
+    return;
+  }
+  if (!data.ok) return fail(data.error, code);
+  $("h1").textContent = `Join ${data.name}`;
+  pick.hidden = data.seating !== "pick";
+  if (data.seating === "pick") {
+    $("#pick-tables").replaceChildren(...data.tables.map((t) => h("label", null,
+      h("input", { type: "radio", name: "table", value: String(t.number), disabled: t.free === 0 }),
+      ` Table ${t.number}: ${t.free === 0 ? "full" : `${t.free} of ${t.seats} seats free`}`)));
+  }
+}
+
+code.addEventListener("change", lookUp);
+if (code.value) {
+  lookUp();
+  name.focus();
+}
+
+form.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  error.textContent = "";
+  const c = normCode(code.value);
+  const n = name.value.trim();
+  if (!c) return fail({ message: "Type the workshop's code from the room screen." }, code);
+  if (!n) return fail({ message: "Type your name so your table knows who you are." }, name);
+  const body = { code: c, name: n, device: device() };
+  if (!pick.hidden) {
+    const chosen = form.querySelector("input[name=table]:checked");
+    if (!chosen) return fail({ message: "Choose a table." }, pick.querySelector("input:not([disabled])"));
+    body.table = Number(chosen.value);
+  }
+  const button = form.querySelector("button");
+  button.disabled = true;
+  let data;
+  try {
+    const res = await fetch("/api/w/join", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+    data = await res.json();
+  } catch {
+    data = { ok: false, error: { message: "No answer from the server: check your connection and try again." } };
+  }
+  button.disabled = false;
+  if (!data.ok) return fail(data.error, ["name_taken", "bad_name", "not_on_list", "already_joined"].includes(data.error.code) ? name : null);
+  store.set("workshop", { code: c, name: n });
+  store.set(`seat.${data.table}`, { token: data.token, seat: data.seat, name: data.name, code: c });
+  location.assign(data.play_url);
+});
+
+function fail(err, field) {
+  const text = err.message.charAt(0).toUpperCase() + err.message.slice(1);
+  error.textContent = `${text}${/[.!?]$/.test(text) ? "" : "."}`;
+  if (field) {
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
+  }
+  return false;
+}
+
+for (const input of [code, name]) input.addEventListener("input", () => input.removeAttribute("aria-invalid"));
