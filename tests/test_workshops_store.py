@@ -36,8 +36,8 @@ def test_a_workshop_keeps_its_tables_in_order_and_is_found_by_code_in_any_case(r
     assert rooms.get("w1") == workshop()
     assert rooms.find_by_code("acdefh") == workshop()
     assert rooms.tables("w1") == ["t-b", "t-a", "t-c"]
-    assert rooms.workshop_of("t-a") == "w1"
-    assert rooms.workshop_of("elsewhere") is None
+    assert rooms.place_of("t-a") == ("w1", 2)
+    assert rooms.place_of("elsewhere") is None
     assert rooms.get("nope") is None
     with pytest.raises(Conflict):
         rooms.create(workshop("w2", code="AcDeFh"), ["t-d"])

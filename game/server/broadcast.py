@@ -39,7 +39,8 @@ class Broadcast:
         self.rooms = socketio.server.manager.rooms
         self.behind: set[str] = set()  # tables whose latest views some connections missed
         # Told after every publish (a workshop's dashboard hears of its tables' changes).
-        self.published: Callable[[Live, frozenset[int]], None] = lambda live, online: None
+        self.published: Callable[[Live, list[dict], frozenset[int]], None] = \
+            lambda live, events, online: None
 
     def held(self, table_id: str) -> bool:
         return bool(self.rooms.get("/", {}).get(f"t:{table_id}"))
@@ -112,7 +113,7 @@ class Broadcast:
             if game is not None:
                 message["game"] = self.seat_view(live, seat, game)
             emit("view", message, to=room)
-        self.published(live, online)
+        self.published(live, events, online)
 
     # ---- catching up after a message-queue outage ------------------------------------------
 

@@ -91,7 +91,7 @@ def screen_page(workshop_id: str) -> ResponseReturnValue:
     record = mine(workshop_id)
     return render_template("workshop_screen.html", workshop=record,
                            code=display(record.code),
-                           join_url=f"{services().base_url()}/w/{record.code}")
+                           join_host=services().base_url().split("//", 1)[-1])
 
 
 # ---- the facilitator's API ------------------------------------------------------------------
@@ -106,12 +106,14 @@ def list_api() -> Response:
 @workshop_pages.post("/api/workshops")
 def create_api() -> tuple[Response, int]:
     who = require_facilitator()
-    data = check_payload(json_body(), {
+    body = json_body()
+    # The list of names may be long: parse_roster bounds it, not check_payload's 200.
+    roster = body.pop("roster", None) if isinstance(body, dict) else None
+    data = check_payload(body, {
         "name": (str, True), "date": (str, False), "deck": (str, True),
         "scenario": (object, True), "tables": (int, True), "seats": (int, True),
-        "options": (dict, False), "seating": (str, False), "roster": (str, False)},
-        "new workshop")
-    record = room().create(who, data)
+        "options": (dict, False), "seating": (str, False)}, "new workshop")
+    record = room().create(who, {**data, "roster": roster})
     return jsonify(ok=True, workshop=record.id, code=display(record.code),
                    dashboard_url=f"/workshops/{record.id}"), 201
 
@@ -143,10 +145,10 @@ def command_api(workshop_id: str) -> Response:
 @workshop_pages.post("/api/workshops/<workshop_id>/message")
 def message_api(workshop_id: str) -> Response:
     record = mine(workshop_id)
-    data = check_payload(json_body(), {"text": (str, True)}, "message")
+    data = check_payload(json_body(), {"text": (str, False)}, "message")
     who = current_facilitator()
     assert who is not None
-    return jsonify(ok=True, message=room().message(record, data["text"], who))
+    return jsonify(ok=True, message=room().message(record, data.get("text"), who))
 
 
 @workshop_pages.post("/api/workshops/<workshop_id>/move")

@@ -61,8 +61,11 @@ class Room:
         self.secret = secret.encode()
         self.emit = emit
         # table id -> workshop id (or None): asked at every publish, so kept here.
-        self.owners: OrderedDict[str, str | None] = OrderedDict()
+        self.owners: OrderedDict[str, tuple[str, int] | None] = OrderedDict()
         self.lock = threading.Lock()
+        self.last: dict[str, str] = {}  # table id -> its last action, in words
+        # (table id, seat) -> when this process first saw the seat's holder away.
+        self.away: dict[tuple[str, int], float] = {}
 
     # ---- secrets made again ----------------------------------------------------------------
 
@@ -342,37 +345,77 @@ class Room:
 
     # ---- what the dashboard shows ----------------------------------------------------------
 
-    def workshop_of(self, table_id: str) -> str | None:
+    def place_of(self, table_id: str) -> tuple[str, int] | None:
+        """The workshop a table is in, and its number there (None: a table on its own)."""
         with self.lock:
             if table_id in self.owners:
                 self.owners.move_to_end(table_id)
                 return self.owners[table_id]
-        found = self.rows.workshop_of(table_id)
+        found = self.rows.place_of(table_id)
         with self.lock:
             self.owners[table_id] = found
             while len(self.owners) > 5000:
                 self.owners.popitem(last=False)
         return found
 
-    def table_changed(self, live: Live, online: frozenset[int]) -> None:
+    def table_changed(self, live: Live, events: list[dict], online: frozenset[int]) -> None:
         """Called after every publish: a workshop's dashboard hears of its table. The
         table's own views are out already; a failure here only delays the dashboard's."""
         try:
-            workshop_id = self.workshop_of(live.record.id)
+            place = self.place_of(live.record.id)
         except StoreError as exc:
             log.warning("cannot tell table %s's workshop (%s)", live.record.id, exc)
             return
-        if workshop_id is not None:
-            self.emit("workshop_table", summary(live, online, self.tables.clock()),
+        if place is not None:
+            workshop_id, number = place
+            said = last_said(live, events)
+            if said:
+                with self.lock:
+                    self.last[live.record.id] = said
+            self.emit("workshop_table", {**self.summary(live, online), "number": number},
                       to=f"w:{workshop_id}")
+
+    def summary(self, live: Live, online: frozenset[int]) -> dict:
+        """One table at a glance: what the dashboard and the room screen show of it."""
+        state, rec = live.state, live.record
+        now = self.tables.clock()
+        seats = []
+        for s in live.seats:
+            here = s.kind != "human" or s.seat in online
+            key = (rec.id, s.seat)
+            with self.lock:
+                if here:
+                    self.away.pop(key, None)
+                    since = None
+                else:
+                    since = self.away.setdefault(key, now)
+            seats.append({"seat": s.seat, "name": s.name, "kind": s.kind, "here": here,
+                          "away_s": None if since is None else round(now - since)})
+        rnd = state.round
+        deck = state.deck
+        won = outcome(state)["won"] if state.phase == "ended" else None
+        return {
+            "table": rec.id, "code": display(rec.code), "status": rec.status,
+            "phase": state.phase, "round": rnd.number,
+            "timer": timers.for_screen(live.timer, now),
+            "seats": seats,
+            "missing": [s["name"] for s in seats if s["kind"] == "human" and not s["here"]],
+            "scores": [{"criterion": c, "name": deck.criteria[c].name,
+                        "score": state.scores[c], "target": state.scenario.targets.get(c)}
+                       for c in deck.criteria],
+            "tracks": [{"track": t, "name": deck.tracks[t].name, "value": v,
+                        "min": deck.tracks[t].min, "max": deck.tracks[t].max}
+                       for t, v in state.tracks.items()],
+            "total": round(state.total(), 2),
+            "win": state.settings.win_text, "won": won, "last": self.last.get(rec.id),
+        }
 
     def overview(self, record: WorkshopRecord, online: Callable[[Live], frozenset[int]],
                  *, facilitator: bool) -> dict:
         lives = self.lives(record)
-        now = self.tables.clock()
         tables = []
         for number, live in enumerate(lives, 1):
-            entry = {**summary(live, online(live), now), "number": number}
+            entry = {**self.summary(live, online(live)), "number": number}
             if facilitator:
                 entry["console"] = (f"/facilitate/{live.record.id}"
                                     f"#key={self.table_key(record.id, number)}")
@@ -390,29 +433,27 @@ class Room:
         return out
 
 
-def summary(live: Live, online: frozenset[int], now: float) -> dict:
-    """One table at a glance: what the dashboard and the room screen show of it."""
-    state, rec = live.state, live.record
-    deck = state.deck
-    seats = [{"seat": s.seat, "name": s.name, "kind": s.kind,
-              "here": s.kind == "bot" or s.seat in online} for s in live.seats]
-    last = None
-    rnd = state.round
-    if rnd.adopted:
-        last = "adopted " + ", ".join(a.card.name for a in rnd.adopted)
-    result = outcome(state) if state.phase == "ended" else None
-    return {
-        "table": rec.id, "code": display(rec.code), "status": rec.status,
-        "phase": state.phase, "round": rnd.number,
-        "timer": timers.for_screen(live.timer, now),
-        "seats": seats,
-        "missing": [s["name"] for s in seats if s["kind"] == "human" and not s["here"]],
-        "scores": {c: {"score": state.scores[c],
-                       "target": state.scenario.targets.get(c)} for c in deck.criteria},
-        "tracks": dict(state.tracks), "total": round(state.total(), 2),
-        "win": state.settings.win_text, "won": result["won"] if result else None,
-        "last": last,
-    }
+# What the dashboard says a table did last, from the events its publish carried.
+SAID = {"proposed": "{who} proposed", "passed": "{who} passed", "voted": "{who} voted",
+        "decided": "the chair decided", "resolved": "round {round} was decided",
+        "round": "round {round} began", "advanced": "moved on from the {phase} phase",
+        "timeout": "the {phase} timer ran out", "started": "the game started",
+        "paused": "paused", "resumed": "resumed", "ended": "the game ended",
+        "table_ended": "the game ended", "joined": "{who} sat down", "left": "{who} left",
+        "ready": "{who} is ready"}
+
+
+def last_said(live: Live, events: list[dict]) -> str | None:
+    for event in reversed(events):
+        text = SAID.get(event.get("type", ""))
+        if text is None:
+            continue
+        seat = event.get("seat")
+        who = (live.seats[seat].name if isinstance(seat, int) and 0 <= seat < len(live.seats)
+               else None) or (f"seat {seat + 1}" if isinstance(seat, int) else "someone")
+        return text.format(who=who, round=event.get("number", live.state.round.number),
+                           phase=event.get("phase", live.state.phase))
+    return None
 
 
 def parse_roster(text: object, tables: int) -> list[list]:

@@ -127,10 +127,13 @@ class Workshops:
             return list(conn.scalars(sa.select(t.table_id).where(t.workshop_id == workshop_id)
                                      .order_by(t.number)))
 
-    def workshop_of(self, table_id: str) -> str | None:
+    def place_of(self, table_id: str) -> tuple[str, int] | None:
+        """The workshop a table belongs to and its number there, or None."""
         t = tables_table.c
         with self._store._tx(self._store._reader) as conn:
-            return conn.scalar(sa.select(t.workshop_id).where(t.table_id == table_id))
+            row = conn.execute(sa.select(t.workshop_id, t.number)
+                               .where(t.table_id == table_id)).first()
+        return None if row is None else (row[0], row[1])
 
     # ---- who runs it -------------------------------------------------------------------------
 

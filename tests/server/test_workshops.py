@@ -123,7 +123,9 @@ def test_people_pick_a_table_and_see_the_free_seats(server, owner):
 
 
 def test_assigning_by_list_seats_each_name_at_its_table(server, owner):
-    w = owner.create(tables=2, seats=3, seating="list", roster="Ana Lopez, 2\nBo\t1\n\n")
+    many = "".join(f"Person {n}, {n % 2 + 1}\n" for n in range(60))  # a long paste
+    w = owner.create(tables=2, seats=3, seating="list",
+                     roster=f"Ana Lopez, 2\nBo\t1\n\n{many}")
     assert join(server, w["code"], "ana lopez").json()["number"] == 2
     assert join(server, w["code"], "Bo").json()["number"] == 1
     stranger = join(server, w["code"], "Mallory")

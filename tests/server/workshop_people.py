@@ -75,3 +75,20 @@ def wait_event(client: Client, event: str, test: Callable[[dict], bool] = lambda
         message = found()
     assert message is not None, f"no {event} came: {client.others[-5:]}"
     return message
+
+
+def cookie_header(host: Host) -> dict[str, str]:
+    """The facilitator's session cookie, for a Socket.IO handshake (as a browser sends it)."""
+    return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in host.http.cookies)}
+
+
+def seat_everyone(server: ServerProcess, workshop: dict, names: list[str],
+                  make: Callable[..., Client]) -> dict[str, Client]:
+    """Join each name with its own phone and say hello at the table it was given."""
+    phones = {}
+    for name in names:
+        seat = join(server, workshop["code"], name).json()
+        phone = make(server.url, label=name)
+        phone.hello(seat["table"], token=seat["token"])
+        phones[name] = phone
+    return phones
