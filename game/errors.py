@@ -61,6 +61,7 @@ CODES: dict[str, Code] = {
     "pick_table": Code(400, "a table number that the workshop does not have (or "
                         "none, when people pick)"),
     "unknown_person": Code(404, "nobody of that name has joined the workshop"),
+    "bad_export": Code(400, "a workshop export that does not exist"),
     "bad_message": Code(400, "a message to the room that is empty or over 200 characters"),
     # finding and joining a table
     "unknown_table": Code(404, "no table has that id"),

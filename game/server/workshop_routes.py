@@ -26,6 +26,7 @@ from game.server.live import Live
 from game.server.services import services
 from game.server.sockets import Events
 from game.server.web import json_body
+from game.server.workshop_debrief import CSV_KINDS, to_csv, workshop_record
 from game.server.workshops import Room
 from game.store.workshops import WorkshopRecord
 
@@ -156,6 +157,58 @@ def move_api(workshop_id: str) -> Response:
     record = mine(workshop_id)
     data = check_payload(json_body(), {"name": (str, True), "table": (int, True)}, "move")
     return jsonify(ok=True, moved=room().move(record, data["name"], data["table"]))
+
+
+# ---- the cross-table debrief ----------------------------------------------------------------
+
+
+def readable(workshop_id: str) -> WorkshopRecord:
+    """The debrief shows every hand, proposal and vote: the workshop's facilitators may read
+    it at any time, everyone else once every table has ended (as for a table's debrief)."""
+    game = room()
+    record = game.get(workshop_id)
+    who = current_facilitator()
+    if who is not None and who.id in game.facilitators(record):
+        return record
+    if record.status != "ended" and not all(
+            live.record.status == "ended" for live in game.lives(record)):
+        raise BadRequest("not_ended", "the workshop's debrief opens when every table has "
+                         "ended; its facilitators can open it sooner from the dashboard")
+    return record
+
+
+def _file(record: WorkshopRecord, ext: str) -> dict[str, str]:
+    name = export_name(record, ext)
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def export_name(record: WorkshopRecord, ext: str) -> str:
+    return f"governance-workshop-{record.code}-{record.day}.{ext}"
+
+
+@workshop_pages.get("/workshops/<workshop_id>/debrief")
+def debrief_page(workshop_id: str) -> ResponseReturnValue:
+    record = readable(workshop_id)
+    data = workshop_record(room(), record)
+    return render_template("workshop_debrief.html", w=data, kinds=CSV_KINDS)
+
+
+@workshop_pages.get("/api/workshops/<workshop_id>/export.json")
+def export_json(workshop_id: str) -> Response:
+    record = readable(workshop_id)
+    resp = jsonify(workshop_record(room(), record))
+    resp.headers.update(_file(record, "json"))
+    return resp
+
+
+@workshop_pages.get("/api/workshops/<workshop_id>/<kind>.csv")
+def export_csv(workshop_id: str, kind: str) -> Response:
+    if kind not in CSV_KINDS:
+        raise BadRequest("bad_export", "the workshop's CSV files are: "
+                         + ", ".join(f"{k}.csv" for k in CSV_KINDS))
+    record = readable(workshop_id)
+    text = to_csv(kind, workshop_record(room(), record)["tables"])
+    return Response(text, mimetype="text/csv", headers=_file(record, f"{kind}.csv"))
 
 
 # ---- the room: joining with the workshop's code ---------------------------------------------
