@@ -14,6 +14,7 @@ from flask_socketio import SocketIO
 
 from game.decks import options
 from game.engine.results import outcome
+from game.errors import GameError
 from game.server.accounts import (
     current_facilitator,
     facilitator_for,
@@ -31,6 +32,13 @@ from game.server.workshops import Room
 from game.store.workshops import WorkshopRecord
 
 workshop_pages = Blueprint("workshops", __name__)
+
+
+@workshop_pages.after_request
+def private(resp: Response) -> Response:
+    # Workshop pages and answers name people: never kept by a shared computer or a proxy.
+    resp.headers.setdefault("Cache-Control", "no-store")
+    return resp
 
 
 def room() -> Room:
@@ -79,17 +87,28 @@ def _won(live: Live) -> bool:
     return bool(outcome(live.state)["won"])
 
 
+def refused(error: GameError) -> ResponseReturnValue:
+    """A page's refusal, as a page saying why (a JSON route answers JSON)."""
+    return render_template("workshop_refused.html", error=error), error.status
+
+
 @workshop_pages.get("/workshops/<workshop_id>")
 @facilitator_required
 def dashboard_page(workshop_id: str) -> ResponseReturnValue:
-    record = mine(workshop_id)
+    try:
+        record = mine(workshop_id)
+    except GameError as exc:
+        return refused(exc)
     return render_template("workshop.html", workshop=record, code=display(record.code))
 
 
 @workshop_pages.get("/workshops/<workshop_id>/screen")
 @facilitator_required
 def screen_page(workshop_id: str) -> ResponseReturnValue:
-    record = mine(workshop_id)
+    try:
+        record = mine(workshop_id)
+    except GameError as exc:
+        return refused(exc)
     return render_template("workshop_screen.html", workshop=record,
                            code=display(record.code),
                            join_host=services().base_url().split("//", 1)[-1])
@@ -188,7 +207,10 @@ def export_name(record: WorkshopRecord, ext: str) -> str:
 
 @workshop_pages.get("/workshops/<workshop_id>/debrief")
 def debrief_page(workshop_id: str) -> ResponseReturnValue:
-    record = readable(workshop_id)
+    try:
+        record = readable(workshop_id)
+    except GameError as exc:
+        return refused(exc)
     data = workshop_record(room(), record)
     return render_template("workshop_debrief.html", w=data, kinds=CSV_KINDS)
 
