@@ -116,6 +116,8 @@ class Room:
             raise BadRequest("bad_workshop", "seating must be one of: " + ", ".join(SEATING))
         roster = parse_roster(data.get("roster") or "", count) if seating == "list" else []
         seats = data.get("seats")
+        if isinstance(seats, bool) or not isinstance(seats, int):
+            raise BadRequest("bad_seats", "give the number of seats at each table")
         options = data.get("options") or {}
         wid = secrets.token_urlsafe(9)
         # The tables first: each checks the deck, scenario, seats and options as a single
