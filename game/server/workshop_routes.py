@@ -156,9 +156,10 @@ def add_facilitator_api(workshop_id: str) -> Response:
 def command_api(workshop_id: str) -> Response:
     record = mine(workshop_id)
     data = check_payload(json_body(), {"command": (str, True), "args": (dict, False),
-                                       "tables": (list, False)}, "workshop command")
+                                       "tables": (list, False), "seen": (dict, False)},
+                         "workshop command")
     results = room().command(record, data["command"], data.get("args") or {},
-                             data.get("tables"))
+                             data.get("tables"), data.get("seen"))
     return jsonify(ok=True, results=results)
 
 

@@ -302,9 +302,16 @@ class Room:
     # ---- pacing ----------------------------------------------------------------------------
 
     def command(self, record: WorkshopRecord, command: object, args: object,
-                numbers: object = None) -> list[dict]:
+                numbers: object = None, seen: object = None) -> list[dict]:
         """One facilitator command to the chosen tables (all by default), each once. A table
-        that cannot take it (already paused, not started) says why; the others go on."""
+        that cannot take it (already paused, not started) says why; the others go on.
+        `seen` ({"<number>": {"round", "phase"}}, what the dashboard showed) stamps
+        "advance" per table, so that a second click, or a co-facilitator's click at the same
+        moment, meets a table already moved on as stale instead of moving it twice."""
+        if seen is not None and not (isinstance(seen, dict) and all(
+                isinstance(v, dict) and set(v) == {"round", "phase"} for v in seen.values())):
+            raise BadRequest("bad_payload", 'seen must be like {"1": {"round": 1, '
+                             '"phase": "proposal"}}')
         if command not in ROOM_COMMANDS:
             raise BadRequest("unknown_command", "workshop commands are: "
                              + ", ".join(ROOM_COMMANDS))
@@ -320,7 +327,9 @@ class Room:
         for number in dict.fromkeys(chosen):  # each table once, whatever was sent
             table_id = table_ids[number - 1]
             these = dict(args)
-            if command == "advance" and "round" not in these:
+            if command == "advance" and seen and str(number) in seen:
+                these = dict(seen[str(number)])
+            elif command == "advance" and "round" not in these:
                 # Moving on "from where the table is now": stamped, so that the command
                 # meets a table that moved on meanwhile as stale rather than moving twice.
                 state = self.tables.current(table_id).state

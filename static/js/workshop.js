@@ -27,6 +27,9 @@ async function command(name, tables) {
   const args = name === "extend" ? { seconds: 60 } : {};
   const body = { command: name, args };
   if (tables) body.tables = tables;
+  // "Move on" from the phase this page shows: a second click, or a co-facilitator's at the
+  // same moment, finds the table moved on already and leaves it be.
+  if (name === "advance") body.seen = Object.fromEntries(W.tables.map((t) => [String(t.number), { round: t.round, phase: t.phase }]));
   const res = await post("/command", body);
   const out = $("#command-result");
   if (!res.ok) {
