@@ -224,6 +224,17 @@ def export_json(workshop_id: str) -> Response:
     return resp
 
 
+@workshop_pages.get("/api/workshops/<workshop_id>/report.pdf")
+def report_pdf(workshop_id: str) -> Response:
+    # Imported at the first report, as the deck printer is: fpdf slows the server's start.
+    from game.paper.report import report
+
+    record = readable(workshop_id)
+    data = report(workshop_record(room(), record))
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{export_name(record, "pdf")}"'})
+
+
 @workshop_pages.get("/api/workshops/<workshop_id>/<kind>.csv")
 def export_csv(workshop_id: str, kind: str) -> Response:
     if kind not in CSV_KINDS:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 
 import pytest
 import requests
@@ -18,6 +19,13 @@ BOTS = {"bots": "greedy", "timers": {"proposal": 0, "discussion": 0, "vote": 0}}
 @pytest.fixture(scope="module")
 def owner(server: ServerProcess) -> Host:
     return Host(server)
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """Each page's words, read back with Poppler's pdftotext."""
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, check=True,
+                          capture_output=True).stdout.decode()
+    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
 
 
 def played(server: ServerProcess, owner: Host) -> dict:
@@ -73,6 +81,15 @@ def test_the_tables_side_by_side_and_the_exports(server, owner):
         assert {r["table"] for r in rows} == {"1", "2"}, kind
     assert owner.get(f"/api/workshops/{w['workshop']}/hands.csv").json()["error"]["code"] \
         == "bad_export"
+    # The PDF report: a cover, a page per table, the comparison, in words a reader can find.
+    pdf = owner.get(f"/api/workshops/{w['workshop']}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    pages = pdf_pages(pdf.content)
+    assert "Data day" in pages[0] and owner.user_name.title() in pages[0]
+    assert pages[1].startswith(f"Table 1 ({w['tables'][0]['code']})")
+    assert pages[2].startswith(f"Table 2 ({w['tables'][1]['code']})")
+    assert "Ana" in pages[1] + pages[2] and "Bo" in pages[1] + pages[2]
+    assert "The tables compared" in pages[-1]
 
 
 def test_only_its_facilitators_read_the_debrief_before_the_end_and_anyone_after(
@@ -81,6 +98,7 @@ def test_only_its_facilitators_read_the_debrief_before_the_end_and_anyone_after(
     other = Host(server)
     anyone = requests.Session()
     for path in (f"/workshops/{w['workshop']}/debrief",
+                 f"/api/workshops/{w['workshop']}/report.pdf",
                  f"/api/workshops/{w['workshop']}/export.json",
                  f"/api/workshops/{w['workshop']}/votes.csv"):
         assert owner.get(path).status_code == 200, path
