@@ -73,3 +73,17 @@ def test_one_seat_per_device_and_per_name_whatever_its_case(rooms):
         [("Bo", 2, 0), ("Ana", 2, 1)]
     rooms.remove_person("w1", "dev-b")
     assert [p.name for p in rooms.people("w1")] == ["Ana"]
+
+
+def test_a_status_change_that_expects_a_status_applies_once(db_url):  # noqa: F811
+    """Two processes pausing one table at once: the second finds it paused (Conflict)."""
+    from test_store import table_record
+
+    with Store(db_url) as store:
+        store.create_table(table_record(status="playing"), [])
+        store.update_table("t1", status="paused", expect_status="playing")
+        with pytest.raises(Conflict):
+            store.update_table("t1", status="paused", expect_status="playing")
+        assert store.get_table("t1").status == "paused"
+        store.update_table("t1", status="playing", timer=None)  # no expectation: as before
+        assert store.get_table("t1").status == "playing"

@@ -377,13 +377,7 @@ class Tables:
                 if attempt == COMMIT_TRIES - 1:
                     raise BadRequest("conflict", "the table changed as you acted: look again "
                                      "and retry") from None
-                if self.shared:
-                    self._refresh(live)
-                else:  # routed: another process served the table meanwhile; take its log
-                    fresh = self._fold(self.store.get_table(live.record.id))  # type: ignore[arg-type]
-                    live.record, live.seats = fresh.record, fresh.seats
-                    live.state, live.seq, live.timer = fresh.state, fresh.seq, fresh.timer
-                    self._derive(live)
+                self._catch_up(live)
                 continue
             acts = dict(live.acts)
             attribution.note(acts, live.state, action)
@@ -397,6 +391,17 @@ class Tables:
                     self._record_solo(live)
             return events
         raise AssertionError("unreachable")
+
+    def _catch_up(self, live: Live) -> None:
+        """After a conflict: take in what another process wrote to the table."""
+        if self.shared:
+            self._refresh(live)
+            return
+        # Routed: another process served the table meanwhile; take its log.
+        fresh = self._fold(self.store.get_table(live.record.id))  # type: ignore[arg-type]
+        live.record, live.seats = fresh.record, fresh.seats
+        live.state, live.seq, live.timer = fresh.state, fresh.seq, fresh.timer
+        self._derive(live)
 
     def after_change(self, live: Live) -> list[dict]:
         """Bots take their turns; a phase entered without an action (the game started or
@@ -496,7 +501,18 @@ class Tables:
             if command == "remove_seat" and isinstance(args.get("seat"), int) \
                     and 0 <= args["seat"] < len(live.seats):
                 lost = [live.seats[args["seat"]]]
-            events = commands.run(self, live, command, args)
+            for attempt in range(COMMIT_TRIES):
+                try:
+                    events = commands.run(self, live, command, args)
+                    break
+                except Conflict:
+                    # Another process changed the status first (two facilitators, or one
+                    # command sent to both): read the table again; the command then says
+                    # why it no longer applies ("already paused"), or applies once.
+                    if attempt == COMMIT_TRIES - 1:
+                        raise BadRequest("conflict", "the table changed as you acted: "
+                                         "look again and retry") from None
+                    self._catch_up(live)
         for seat in lost:
             if seat.kind == "human":
                 self.seat_lost(live, seat, "seat_removed")
@@ -525,8 +541,10 @@ class Tables:
         return events + self.after_change(live)
 
     def set_status(self, live: Live, status: str) -> None:
-        """The status and the timer (paused, resumed, cleared) in one write."""
-        self.store.update_table(live.record.id, status=status, timer=live.timer)
+        """The status and the timer (paused, resumed, cleared) in one write, if the status is
+        still the one this copy holds (Conflict otherwise: see facilitate)."""
+        self.store.update_table(live.record.id, status=status, timer=live.timer,
+                                expect_status=live.record.status)
         live.record = replace(live.record, status=status, timer=live.timer)
 
     # ---- timers ----------------------------------------------------------------------------

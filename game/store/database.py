@@ -257,12 +257,18 @@ class Store:
             row = conn.execute(query).first()
         return None if row is None else _table(row)
 
-    def _update_table(self, table_id: str, **values: Any) -> None:
+    def _update_table(self, table_id: str, expect_status: str | None = None,
+                      **values: Any) -> None:
+        where = game_tables.c.id == table_id
+        if expect_status is not None:
+            where = sa.and_(where, game_tables.c.status == expect_status)
         with self._tx() as conn:
-            result = conn.execute(
-                game_tables.update().where(game_tables.c.id == table_id).values(**values)
-            )
+            result = conn.execute(game_tables.update().where(where).values(**values))
             if result.rowcount == 0:
+                if expect_status is not None and conn.execute(
+                        sa.select(game_tables.c.id).where(game_tables.c.id == table_id)
+                ).first() is not None:
+                    raise Conflict(f"table {table_id!r} is no longer {expect_status!r}")
                 raise StoreError(f"no table {table_id!r}")
 
     def set_status(self, table_id: str, status: str) -> None:
@@ -275,11 +281,14 @@ class Store:
                          .values(code=code))
 
     def update_table(self, table_id: str, *, status: str | None = None,
-                     timer: dict | Unset | None = UNSET) -> None:
-        """Set the status and/or the timer (None: no timer) of a table in one write."""
+                     timer: dict | Unset | None = UNSET,
+                     expect_status: str | None = None) -> None:
+        """Set the status and/or the timer (None: no timer) of a table in one write. With
+        `expect_status`, only if the table's status is still that (Conflict if another
+        process changed it first), so that two processes pausing at once pause it once."""
         values = _table_values(status, timer)
         if values:
-            self._update_table(table_id, **values)
+            self._update_table(table_id, expect_status, **values)
 
     def set_solo(self, table_id: str, browser_id: str, variant: str) -> None:
         """Say whose solo practice the table is, and which variant."""
