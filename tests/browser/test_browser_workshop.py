@@ -30,6 +30,11 @@ def create_workshop(page: Page) -> None:
     page.get_by_label("Tables", exact=True).fill("2")
     page.get_by_label("Seats per table").fill("3")
     page.get_by_label("Fill tables evenly").check()
+    # Each table its own scenario: one picker per table, as many as there are tables.
+    page.get_by_label("Give each table its own scenario").check()
+    expect(page.get_by_role("group", name="Each table's scenario").get_by_role("combobox")) \
+        .to_have_count(2)
+    page.get_by_label("Table 2", exact=True).select_option("street-sensors")
     page.get_by_role("button", name="Create the workshop and its tables").click()
     expect(page.get_by_role("heading", name=re.compile("^Data day at the council"))) \
         .to_be_visible()
@@ -118,6 +123,10 @@ def test_a_workshop_of_two_tables_played_to_the_cross_table_debrief(browser, ser
     expect(dash.get_by_role("heading", name="Data day at the council: the tables compared")) \
         .to_be_visible()
     expect(dash.locator("#scores tbody tr")).to_have_count(2)
+    overview = dash.request.get(workshop_url.replace("/workshops/", "/api/workshops/")).json()
+    scenarios = [dash.request.get(f"{server.url}/api/tables/{t['table']}").json()["table"][
+        "scenario"] for t in overview["tables"]]
+    assert scenarios == ["council-chatbot", "street-sensors"]  # as the form chose
     expect(dash.get_by_role("heading", name=re.compile(r"^Round 1: "))).to_be_visible()
     axe(dash, "workshop-debrief")
     no_trouble(dash, screen, *phones)

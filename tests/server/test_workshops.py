@@ -158,3 +158,10 @@ def test_a_wrong_workshop_code_is_refused(server):
     res = join(server, "ZZZ-ZZZ", "Ana")
     assert res.status_code == 400 and res.json()["error"]["code"] == "bad_code"
     assert join(server, "ZZZ-ZZZ", "Ana", dev="short").json()["error"]["code"] == "bad_code"
+
+
+def test_each_table_may_play_its_own_scenario(server, owner):
+    w = owner.create(tables=2, seats=3, scenario=["council-chatbot", "street-sensors"])
+    played = [requests.get(f"{server.url}/api/tables/{t['table']}", timeout=10).json()[
+        "table"]["scenario"] for t in w["tables"]]
+    assert played == ["council-chatbot", "street-sensors"]
