@@ -62,7 +62,8 @@ function noSeat(text) {
   const code = seat && seat.code;
   fill(box, h("div", { class: "panel" }, h("h2", { id: "noseat-h", tabindex: "-1" }, "You no longer have a seat"),
     h("p", null, text),
-    h("p", null, h("a", { class: "button", href: code ? `/join/${code}?again=1` : "/join" }, "Join again"))));
+    h("p", null, h("a", { class: "button", href: seat && seat.workshop ? `/w/${seat.workshop}`
+      : code ? `/join/${code}?again=1` : "/join" }, "Join again"))));
   say(text);
   $("#noseat-h").focus();
 }

@@ -75,7 +75,8 @@ form.addEventListener("submit", async (e) => {
   button.disabled = false;
   if (!data.ok) return fail(data.error, ["name_taken", "bad_name", "not_on_list", "already_joined"].includes(data.error.code) ? name : null);
   store.set("workshop", { code: c, name: n });
-  store.set(`seat.${data.table}`, { token: data.token, seat: data.seat, name: data.name, code: c });
+  // "workshop": a lost seat (the facilitator moved this person) sends them back here.
+  store.set(`seat.${data.table}`, { token: data.token, seat: data.seat, name: data.name, workshop: c });
   location.assign(data.play_url);
 });
 

@@ -1,7 +1,8 @@
 """A workshop as a facilitator runs one, in Chromium: two tables of three phones (360x740),
 the dashboard on a laptop and the room screen on a projector (1920x1080); people join with
-the room's code, the facilitator starts all, pauses all and messages the room, resumes, moves
-every table on to the end, and reads the cross-table debrief."""
+the room's code, one is moved to another table, the facilitator starts all, pauses all and
+messages the room, resumes, moves every table on to the end, and reads the cross-table
+debrief."""
 
 from __future__ import annotations
 
@@ -40,6 +41,18 @@ def create_workshop(page: Page) -> None:
         .to_be_visible()
 
 
+def seat(browser, base: str, code: str, name: str) -> Page:
+    """A phone joins the workshop with its code and a name, and lands on its table."""
+    phone = new_page(browser, PHONE)
+    phone.goto(f"{base}/w")
+    phone.get_by_label("Workshop code").fill(code)
+    phone.get_by_label("Your name").fill(name)
+    phone.get_by_role("button", name="Take a seat").click()
+    phone.wait_for_url(re.compile(r"/play/"))
+    expect(phone.get_by_role("heading", name="Before the game starts")).to_be_visible()
+    return phone
+
+
 def status_of(dash: Page, number: int) -> str:
     return dash.get_by_role("article", name=re.compile(rf"^Table {number}\b")) \
         .locator(".status").inner_text()
@@ -62,20 +75,32 @@ def test_a_workshop_of_two_tables_played_to_the_cross_table_debrief(browser, ser
     expect(screen.get_by_role("article")).to_have_count(2)
 
     phones = []
-    for name in NAMES:
-        phone = new_page(browser, PHONE)
-        phone.goto(f"{server.url}/w")
-        phone.get_by_label("Workshop code").fill(code)
-        phone.get_by_label("Your name").fill(name)
-        phone.get_by_role("button", name="Take a seat").click()
-        phone.wait_for_url(re.compile(r"/play/"))
-        expect(phone.get_by_role("heading", name="Before the game starts")).to_be_visible()
-        phones.append(phone)
+    for name in NAMES[:5]:
+        phones.append(seat(browser, server.url, code, name))
     axe(phones[0], "workshop-phone")
+
+    # Before the start, Ana moves from table 1 to table 2: her phone says so and takes her
+    # back to the join page, which seats her at table 2 with the same name.
+    ana = phones[0]
+    first_table = ana.url
+    person = dash.locator("#people li").filter(has_text=re.compile(r"^Ana, table 1"))
+    person.get_by_label("New table for Ana").select_option("2")
+    person.get_by_role("button", name="Move Ana").click()
+    expect(dash.get_by_role("status").filter(has_text="Moved Ana to table 2.")).to_be_visible()
+    expect(ana.get_by_role("heading", name="You no longer have a seat")).to_be_visible()
+    expect(ana.locator("#noseat").get_by_text(re.compile("moved you to another table"))) \
+        .to_be_visible()
+    ana.get_by_role("link", name="Join again").click()
+    expect(ana.get_by_label("Your name")).to_have_value("Ana")
+    ana.get_by_role("button", name="Take a seat").click()
+    ana.wait_for_url(re.compile(r"/play/"))
+    assert ana.url.split("#")[0] != first_table.split("#")[0]
+    expect(ana.get_by_role("heading", name="Before the game starts")).to_be_visible()
+    phones.append(seat(browser, server.url, code, NAMES[5]))
     # The dashboard saw everyone sit down, without reloading.
     for name in NAMES:
         expect(dash.locator("#tables").get_by_text(name, exact=True)).to_be_visible()
-    expect(dash.locator("#people").get_by_text(re.compile(r"^Ana, table 1"))).to_be_visible()
+    expect(dash.locator("#people").get_by_text(re.compile(r"^Ana, table 2"))).to_be_visible()
     expect(screen.get_by_text("3 of 3 seated")).to_have_count(2)
 
     dash.get_by_role("button", name="Start all").click()
