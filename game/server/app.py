@@ -103,7 +103,8 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     wrong_codes = RateLimiter(config.join_failures_per_minute * 10, 600.0,
                               config.message_queue,
                               name=f"{channel}:wrong-code-addr")
-    room = Room(store, tables, library, app.config["SECRET_KEY"], emit=socketio.emit)
+    room = Room(store, tables, library, app.config["SECRET_KEY"], emit=socketio.emit,
+                listening=broadcast.listening)
     broadcast.published = room.table_changed
     events = register(socketio, tables, presence, broadcast.table_info, broadcast.seat_view,
              join_limit=config.join_failures_per_minute,

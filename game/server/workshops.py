@@ -53,13 +53,15 @@ class Room:
     """What the server knows of the workshops: creating, seating, pacing, summarising."""
 
     def __init__(self, store: Store, tables: Tables, library: DeckLibrary, secret: str,
-                 *, emit: Callable[..., None] = lambda *a, **k: None) -> None:
+                 *, emit: Callable[..., None] = lambda *a, **k: None,
+                 listening: Callable[[str], bool] = lambda room: True) -> None:
         self.rows = Workshops(store)
         self.people = Facilitators(store)
         self.tables = tables
         self.library = library
         self.secret = secret.encode()
         self.emit = emit
+        self.listening = listening  # whether a room may have listeners (see Broadcast)
         # table id -> workshop id (or None): asked at every publish, so kept here.
         self.owners: OrderedDict[str, tuple[str, int] | None] = OrderedDict()
         self.lock = threading.Lock()
@@ -383,24 +385,35 @@ class Room:
             if said:
                 with self.lock:
                     self.last[live.record.id] = said
+            if not self.listening(f"w:{workshop_id}"):
+                self._away(live, online)  # no dashboard open: only note who went away
+                return
             self.emit("workshop_table", {**self.summary(live, online), "number": number},
                       to=f"w:{workshop_id}")
+
+    def _away(self, live: Live, online: frozenset[int]) -> dict[int, float]:
+        """Each seated person without a connection, and since when this process saw it."""
+        now = self.tables.clock()
+        out = {}
+        with self.lock:
+            for s in live.seats:
+                key = (live.record.id, s.seat)
+                if s.kind != "human" or s.seat in online:
+                    self.away.pop(key, None)
+                else:
+                    out[s.seat] = self.away.setdefault(key, now)
+        return out
 
     def summary(self, live: Live, online: frozenset[int]) -> dict:
         """One table at a glance: what the dashboard and the room screen show of it."""
         state, rec = live.state, live.record
         now = self.tables.clock()
+        away = self._away(live, online)
         seats = []
         for s in live.seats:
-            here = s.kind != "human" or s.seat in online
-            key = (rec.id, s.seat)
-            with self.lock:
-                if here:
-                    self.away.pop(key, None)
-                    since = None
-                else:
-                    since = self.away.setdefault(key, now)
-            seats.append({"seat": s.seat, "name": s.name, "kind": s.kind, "here": here,
+            since = away.get(s.seat)
+            seats.append({"seat": s.seat, "name": s.name, "kind": s.kind,
+                          "here": since is None,
                           "away_s": None if since is None else round(now - since)})
         rnd = state.round
         deck = state.deck
