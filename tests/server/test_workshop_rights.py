@@ -177,4 +177,5 @@ def test_refused_requests_changed_nothing(server, room):
     w, people = room
     view = people["owner"].send("GET", f"/api/workshops/{w['workshop']}").json()
     assert [t["status"] for t in view["tables"]] == ["lobby", "lobby"]
-    assert {p["name"] for p in view["people"]} == {"Pia", "Pia Two"}
+    # Only the people who joined (Pia Two, if the test above ran in this process first).
+    assert "Pia" in {p["name"] for p in view["people"]} <= {"Pia", "Pia Two"}
