@@ -228,6 +228,8 @@ def _step_5_studio_decks(conn: sa.Connection) -> None:
     # A table made with a studio deck plays one revision of it for good: the deck column
     # names the studio deck's id, this one its revision (NULL for a shipped deck).
     conn.execute(sa.text("ALTER TABLE game_tables ADD COLUMN deck_revision INTEGER"))
+
+
 def _step_6_workshops(conn: sa.Connection) -> None:
     # Workshops (game.store.workshops): one room of tables, its facilitators, and the
     # people seated through its code. A workshop's tables stay ordinary game_tables rows.
