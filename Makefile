@@ -25,9 +25,10 @@ $(NODE_STAMP): package.json package-lock.json
 run: setup
 	$(PY) server.py
 
-# Two pytest workers by default (the suite then takes about 60 % of its time in one
-# process); PYTEST_WORKERS=0 runs it in one.
-PYTEST_WORKERS ?= 2
+# One pytest process by default, as CI runs it: on two workers (PYTEST_WORKERS=2, about
+# 60 % of the time) the timing-sensitive tests (connection caps, processes migrating at
+# once) failed in a fresh-clone run, as their waits are sized for one.
+PYTEST_WORKERS ?= 0
 
 test: setup
 	$(PY) -m ruff check .
