@@ -8,7 +8,19 @@ import sys
 from pathlib import Path
 
 from game.decks.loader import check_deck
+from game.decks.model import Deck
 from game.decks.options import BOT_KINDS, bot_kind
+
+
+def _checked(folder: str | Path, doing: str) -> Deck | None:
+    """The deck in `folder`; else None, after printing its problems and what to do."""
+    deck, problems = check_deck(folder)
+    if problems or deck is None:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"cannot {doing} {folder}: fix the problems above first", file=sys.stderr)
+        return None
+    return deck
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -30,10 +42,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from game.engine.actions import IllegalAction
     from game.engine.simulate import simulate
 
-    deck, problems = check_deck(args.deck)
-    if problems or deck is None:
-        for p in problems:
-            print(p, file=sys.stderr)
+    deck = _checked(args.deck, "simulate")
+    if deck is None:
         return 1
     level = deck.difficulties.get(args.difficulty or "")
     bots = (args.bots or bot_kind(None, level)).split(",")
@@ -61,11 +71,8 @@ def cmd_balance(args: argparse.Namespace) -> int:
     from game.engine.balance import BalanceError, make_plan, run_balance
     from game.engine.balance_report import report_html, text_summary
 
-    deck, problems = check_deck(args.deck)
-    if problems or deck is None:
-        for p in problems:
-            print(p, file=sys.stderr)
-        print(f"cannot balance {args.deck}: fix the problems above first", file=sys.stderr)
+    deck = _checked(args.deck, "balance")
+    if deck is None:
         return 1
     try:
         players = [int(p) for p in _ids(args.players) or []] or None
@@ -120,10 +127,8 @@ def cmd_lessons(args: argparse.Namespace) -> int:
     failed = False
     report = []
     for path in args.paths:
-        deck, problems = check_deck(path)
-        if problems or deck is None:
-            for p in problems:
-                print(p, file=sys.stderr)
+        deck = _checked(path, "check the lessons of")
+        if deck is None:
             return 1
         results = check_lessons(deck, deals=args.deals, seats=args.seats)
         failed = failed or not all(r["held"] for r in results)
@@ -158,11 +163,8 @@ def cmd_decks(args: argparse.Namespace) -> int:
 def cmd_print(args: argparse.Namespace) -> int:
     from game.paper import print_deck
 
-    deck, problems = check_deck(args.deck)
-    if problems or deck is None:
-        for p in problems:
-            print(p, file=sys.stderr)
-        print(f"cannot print {args.deck}: fix the problems above first", file=sys.stderr)
+    deck = _checked(args.deck, "print")
+    if deck is None:
         return 1
     out = Path(args.output or f"{deck.id}-{args.paper}.pdf")
     data = print_deck(deck, args.paper, backs=not args.no_backs)

@@ -109,17 +109,7 @@ def find_code(code: str) -> Response:
     can name the table and a proxy routing by table (ROUTING=table) sends it to the process
     that plays it. Wrong codes count against the address as in "join"."""
     game = services()
-    address = request.remote_addr or "?"
-    wait = game.wrong_codes.blocked_for(address)
-    if wait:
-        raise BadRequest("too_many_attempts", f"too many wrong codes from here: wait "
-                         f"{int(wait) + 1} seconds, then type the code exactly as the table "
-                         "screen shows it, or scan its QR code")
-    try:
-        record = game.tables.find_code(code[:20])
-    except BadRequest:
-        game.wrong_codes.hit(address)
-        raise
+    record = game.by_code(game.tables.find_code, code, "table screen")
     return jsonify(ok=True, table=record.id)
 
 

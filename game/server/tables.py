@@ -28,6 +28,7 @@ from game.decks.options import bot_kind, check_table_options, engine_options
 from game.engine import attribution
 from game.engine import bots as bot_players
 from game.engine.actions import IllegalAction, new_game, step
+from game.engine.results import outcome
 from game.server import commands, timers
 from game.server.identity import Identity, digest, same_secret, screen_secret
 from game.server.joincode import new_code, normalise
@@ -420,8 +421,6 @@ class Tables:
         return events
 
     def _record_solo(self, live: Live) -> None:
-        from game.engine.results import outcome
-
         opts = live.record.options
         won = outcome(live.state)["won"]
         try:

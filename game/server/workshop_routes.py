@@ -8,7 +8,7 @@ game.server.workshops.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_socketio import SocketIO
 
@@ -256,18 +256,7 @@ def join_page(code: str = "") -> str:
 
 def _found(code: str) -> WorkshopRecord:
     """The workshop with this code; wrong codes count against the address as for tables."""
-    game = services()
-    address = request.remote_addr or "?"
-    wait = game.wrong_codes.blocked_for(address)
-    if wait:
-        raise BadRequest("too_many_attempts", f"too many wrong codes from here: wait "
-                         f"{int(wait) + 1} seconds, then type the code exactly as the room "
-                         "screen shows it, or scan its QR code")
-    try:
-        return room().find_code(code[:20])
-    except BadRequest:
-        game.wrong_codes.hit(address)
-        raise
+    return services().by_code(room().find_code, code, "room screen")
 
 
 @workshop_pages.get("/api/w/<code>")
