@@ -104,6 +104,18 @@ export const store = {
   },
 };
 
+// A random id this browser keeps under `key` (32 hex digits), made on first use: the
+// anonymous practice record's owner, a device in a workshop.
+export function keptId(key) {
+  let id = store.get(key);
+  if (!id) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    store.set(key, id);
+  }
+  return id;
+}
+
 export const normCode = (text) => String(text || "").replace(/[^A-Za-z0-9]/g, "").toUpperCase();
 
 // Read `name` from the URL fragment (#key=... or #token=...) and take it out of the address

@@ -1,6 +1,6 @@
 // Solo practice: choose a deck, scenario, difficulty and variant, then play at /play/<table>
 // with bot teammates. Past games are kept against an anonymous id held by this browser.
-import { $, h, onlyDeck, store } from "./dom.js";
+import { $, h, keptId, onlyDeck, store } from "./dom.js";
 
 const form = $("#practice-form");
 const deck = $("#deck");
@@ -8,15 +8,7 @@ const scenario = $("#scenario");
 const difficulty = $("#difficulty");
 const error = $("#practice-error");
 
-function browserId() {
-  let id = store.get("browser");
-  if (!id) {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-    store.set("browser", id);
-  }
-  return id;
-}
+const browserId = () => keptId("browser");
 
 function onlyThisDeck() {
   onlyDeck(deck.value, scenario, difficulty);

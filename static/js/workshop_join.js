@@ -2,7 +2,7 @@
 // table picked, or as the facilitator's list says) and the page hands over to the table.
 // Joining again from this device with the same name goes back to the seat it holds (after
 // a reload, or after the facilitator moved this person to another table).
-import { $, h, normCode, store } from "./dom.js";
+import { $, h, keptId, normCode, store } from "./dom.js";
 
 const form = $("#wjoin-form");
 const code = $("#code");
@@ -10,15 +10,7 @@ const name = $("#name");
 const error = $("#wjoin-error");
 const pick = $("#pick");
 
-function device() {
-  let id = store.get("device");
-  if (!id) {
-    const bytes = crypto.getRandomValues(new Uint8Array(18));
-    id = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
-    store.set("device", id);
-  }
-  return id;
-}
+const device = () => keptId("device");
 
 const remembered = store.get("workshop");
 if (remembered && !name.value) name.value = remembered.name || "";
