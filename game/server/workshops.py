@@ -210,7 +210,12 @@ class Room:
                 raise BadRequest("already_joined", f"this device already has a seat in this "
                                  f"workshop, as {mine.name} at table {mine.table_number}: one "
                                  "seat per person. Join with that name to get back to it")
-            return self._handover(record, mine, table_ids)
+            if self._holds(mine, table_ids):
+                return self._handover(record, mine, table_ids)
+            # Their seat was freed (they left, or the facilitator freed it): a handover
+            # would give a token no seat holds, so they are seated afresh.
+            self.rows.remove_person(record.id, mine.device_hash)
+            people = [p for p in people if p is not mine]
         if any(p.name.casefold() == clean.casefold() for p in people):
             raise BadRequest("name_taken", f"someone in this workshop is already called "
                              f"{clean}: add an initial")
@@ -230,6 +235,14 @@ class Room:
             raise BadRequest("already_joined", "this device or this name took a seat in "
                              "this workshop a moment ago: join again to get back to it") from None
         return self._handover(record, person, table_ids)
+
+    def _holds(self, person: Person, table_ids: list[str]) -> bool:
+        """Whether the person's seat is still theirs."""
+        table_id = table_ids[person.table_number - 1]
+        seats = self.tables.current(table_id).seats
+        token = self.seat_token(person.device_hash, table_id)
+        return 0 <= person.seat < len(seats) and seats[person.seat].kind == "human" \
+            and seats[person.seat].token_hash == digest(token)
 
     def _handover(self, record: WorkshopRecord, person: Person, table_ids: list[str]) -> dict:
         table_id = table_ids[person.table_number - 1]
@@ -294,11 +307,17 @@ class Room:
         target = self.tables.current(dst)
         if not any(s.kind == "empty" for s in target.seats):
             raise BadRequest("table_full", f"every seat at table {to} is taken")
+        # The new seat first: if it cannot be taken (someone took the last one meanwhile, or
+        # the database refuses), the person keeps the seat they had.
+        new_token = self.seat_token(person.device_hash, dst)
+        _, seat, _ = self.tables.join(target.record.code, person.name, token=new_token)
+        try:
+            self.rows.move_person(record.id, person.device_hash, to, seat)
+        except StoreError:
+            self.tables.leave(Identity("seat", dst, seat, digest(new_token)))
+            raise
         self.tables.leave(Identity("seat", src, person.seat,
                                    digest(self.seat_token(person.device_hash, src))), "moved")
-        _, seat, _ = self.tables.join(target.record.code, person.name,
-                                      token=self.seat_token(person.device_hash, dst))
-        self.rows.move_person(record.id, person.device_hash, to, seat)
         return {"name": person.name, "number": to, "seat": seat}
 
     # ---- pacing ----------------------------------------------------------------------------
@@ -342,6 +361,11 @@ class Room:
             except BadRequest as exc:
                 results.append({"number": number, "ok": False,
                                 "error": {"code": exc.code, "message": exc.message}})
+            except StoreError as exc:  # this table is unchanged; those before it did change
+                log.error("workshop %s table %d: %s: %s", record.id, number, command, exc)
+                results.append({"number": number, "ok": False, "error": {
+                    "code": "cannot_save", "message": "the server could not save this "
+                    "table's change; nothing changed at this table: try it again"}})
         if command == "start" and record.status == "open":
             self.rows.set_status(record.id, "playing")
         return results

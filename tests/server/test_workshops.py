@@ -109,6 +109,20 @@ def test_one_seat_per_device_and_per_name_and_a_return_gets_the_same_seat(server
     assert [s["name"] for s in table["table"]["seats"]] == ["Ana", None, None]
 
 
+def test_a_person_whose_seat_was_freed_is_seated_again_by_joining_again(
+        server, owner, clients):
+    w = owner.create(tables=2, seats=3)
+    phone = device()
+    first = join(server, w["code"], "Ana", phone).json()
+    c = clients(server.url)
+    c.hello(first["table"], token=first["token"])
+    assert c.call("leave", {})["ok"]
+    back = join(server, w["code"], "Ana", phone).json()
+    # A seat this device holds now, not the freed seat's token (which no seat would accept).
+    assert clients(server.url).hello(back["table"], token=back["token"])["you"]["kind"] == "seat"
+    assert seated(owner, w["workshop"]) == {"Ana": back["number"]}
+
+
 def test_people_pick_a_table_and_see_the_free_seats(server, owner):
     w = owner.create(tables=2, seats=3, seating="pick")
     assert join(server, w["code"], "Ana").json()["error"]["code"] == "pick_table"
