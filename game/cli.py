@@ -105,18 +105,19 @@ def cmd_balance(args: argparse.Namespace) -> int:
         return 130
     if show:
         print(file=sys.stderr)
+    # The report first: games that took minutes are not lost to a mistyped --html path.
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
+    else:
+        print(text_summary(report))
     if args.html:
         try:
             Path(args.html).write_text(report_html(report), encoding="utf-8")
         except OSError as exc:
             print(f"cannot write {args.html}: {exc.strerror}", file=sys.stderr)
             return 1
-    if args.json:
-        json.dump(report, sys.stdout, indent=2)
-        print()
-    else:
-        print(text_summary(report))
-        if args.html:
+        if not args.json:
             print(f"HTML report: {args.html}")
     return 0
 

@@ -75,3 +75,12 @@ def test_a_zip_bomb_stops_at_the_limit_whatever_the_header_says():
     many = zipped({f"f{i}.yaml": b"#" * (500 * 1024) for i in range(6)})
     with pytest.raises(ArchiveError, match="over 2048 KB unpacked"):
         from_zip(many)
+
+
+def test_a_damaged_entry_is_refused_saying_to_make_the_zip_again():
+    good = zipped({"deck.yaml": b"name: x\n" * 200})
+    # Flip a byte of the compressed data: the entry's checksum no longer matches.
+    start = good.index(b"deck.yaml") + len(b"deck.yaml")
+    damaged = good[:start + 5] + bytes([good[start + 5] ^ 0xFF]) + good[start + 6:]
+    with pytest.raises(ArchiveError, match=r"cannot be unpacked .* make the zip again"):
+        from_zip(damaged)

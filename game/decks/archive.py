@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
+import zlib
 from collections.abc import Mapping
 
 from game.decks.folder import SUFFIXES
@@ -45,8 +46,12 @@ def to_zip(folder: str, files: Mapping[str, str]) -> bytes:
 
 def _read(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
     """The entry's bytes, never more than a deck file may have, whatever its header says."""
-    with z.open(info) as f:
-        data = f.read(MAX_FILE_BYTES + 1)
+    try:
+        with z.open(info) as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except (zipfile.BadZipFile, NotImplementedError, zlib.error, EOFError, OSError) as exc:
+        raise ArchiveError(f"{name} cannot be unpacked ({exc}): make the zip again with "
+                           "ordinary compression") from None
     if len(data) > MAX_FILE_BYTES:
         raise ArchiveError(f"{name} is over {MAX_FILE_BYTES // 1024} KB unpacked; a deck file "
                            "may be at most that: split it into several files")
