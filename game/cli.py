@@ -129,8 +129,9 @@ def cmd_lessons(args: argparse.Namespace) -> int:
     report = []
     for path in args.paths:
         deck = _checked(path, "check the lessons of")
-        if deck is None:
-            return 1
+        if deck is None:  # the other decks are still checked, and reported
+            failed = True
+            continue
         results = check_lessons(deck, deals=args.deals, seats=args.seats)
         failed = failed or not all(r["held"] for r in results)
         if args.json:

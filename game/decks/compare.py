@@ -10,16 +10,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from game.decks.fields import LIST_SECTIONS
 from game.decks.model import Deck
-
-# The deck's sections of cards with ids, in the order docs/decks.md describes them.
-SECTIONS = ("criteria", "groups", "tags", "tracks", "stages", "interventions", "events",
-            "roles", "scenarios", "difficulties")
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    section: str  # one of SECTIONS, or "deck" / "settings" for the two mappings
+    section: str  # one of fields.LIST_SECTIONS, or "deck" / "settings" for the two mappings
     id: str  # the card's id ("" for deck and settings)
     kind: str  # "added", "removed" or "changed"
     fields: tuple[str, ...] = ()  # for "changed": the fields that differ
@@ -71,7 +68,7 @@ def compare(old: Deck, new: Deck) -> list[Change]:
     settings = _fields(old.settings, new.settings)
     if settings:
         changes.append(Change("settings", "", "changed", settings))
-    for section in (*SECTIONS, "lessons"):
+    for section in LIST_SECTIONS:
         before: dict[str, object] = _by_id(getattr(old, section))
         after: dict[str, object] = _by_id(getattr(new, section))
         for ident in sorted(before.keys() | after.keys()):

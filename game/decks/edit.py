@@ -13,8 +13,6 @@ import json
 import re
 from collections.abc import Mapping
 
-import yaml
-
 from game.decks.fields import LIST_SECTIONS
 from game.decks.yamlfile import DeckFileError, Map, Seq, load_bytes
 
@@ -156,12 +154,3 @@ def without_section(name: str, text: str, section: str) -> str:
     stop = _trim(lines, start, end - 1) if end else len(lines)
     del lines[start:stop]
     return "\n".join(lines)
-
-
-def yaml_ok(text: str) -> bool:
-    """Whether `text` is YAML at all (for tests)."""
-    try:
-        yaml.safe_load(text)
-    except yaml.YAMLError:
-        return False
-    return True

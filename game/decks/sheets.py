@@ -21,6 +21,7 @@ import json
 from collections.abc import Mapping
 
 from game.decks.edit import without_section
+from game.decks.loader import MAX_ITEMS
 from game.decks.model import Deck
 from game.decks.yamlfile import Problem
 
@@ -28,7 +29,7 @@ SHEET = "interventions.csv"
 TEXT_COLUMNS = ("id", "name", "description", "why", "tags", "copies")
 PREFIXES = ("rating:", "cost:", "track:")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-MAX_ROWS = 400
+MAX_ROWS = MAX_ITEMS  # a sheet's rows are a section's items
 MAX_CELL = 5000
 
 

@@ -56,16 +56,6 @@ class OptionValues:
         return Adoption(state.deck.interventions[card], group, self.cost(state, card, group),
                         seat)
 
-    def value(self, state: GameState, card: str, group: str, seat: int) -> float:
-        """What adopting this one option alone would add this round."""
-        key = (card, group)
-        value = self.solo.get(key)
-        if value is None:
-            adoption = self.adoption(state, card, group, seat)
-            worth = self.single[key] = plan_worth(self.rs, (adoption,))
-            value = self.solo[key] = worth - self.base
-        return value
-
     def worth(self, adopted: Sequence[Adoption]) -> float:
         """plan_worth in this situation, reusing what value() has already worked out."""
         if not adopted:
@@ -129,7 +119,7 @@ def greedy_pick(state: GameState, seat: int, bias=None) -> tuple[str, str, Optio
     mods = state.rounds[-1].mods.costs
     best = None
     best_value = 0.0
-    # The same steps as values.cost() and values.value(), spelt out: this loop is the
+    # What values.cost() does, and what adopting one option alone adds, spelt out: this loop is the
     # greedy bots' inner loop.
     options = state.deck.derived.get("options")
     if options is None:  # each card's (card, group) keys, made once per deck

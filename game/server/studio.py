@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from game.decks import sheets
-from game.decks.archive import ArchiveError, from_zip
+from game.decks.archive import MAX_DECK_BYTES, ArchiveError, from_zip
 from game.decks.compare import Change, compare
 from game.decks.folder import deck_files
 from game.decks.library import DeckLibrary
@@ -37,7 +37,6 @@ from game.store.decks import VISIBILITIES, DeckRecord, Decks, RevisionRecord
 
 MAX_NOTE = 300
 MAX_SHARES = 50
-MAX_DECK_BYTES = 2 * 1024 * 1024  # a whole deck; each file also has the loader's own limit
 CACHED_DECKS = 64
 FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}\.ya?ml$")
 

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from game.decks import sheets
-from game.decks.archive import to_zip
+from game.decks.archive import MAX_DECK_BYTES, to_zip
 from game.decks.edit import EditError, add_item, set_field
 from game.server.accounts import facilitator_required, require_facilitator
 from game.server.api import table_created
@@ -18,7 +18,6 @@ from game.server.catalogue import deck_catalogue
 from game.server.limits import BadRequest, check_payload
 from game.server.services import services
 from game.server.studio import (
-    MAX_DECK_BYTES,
     Studio,
     deck_files_from,
     note_from,
