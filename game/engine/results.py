@@ -26,6 +26,12 @@ def outcome(state: GameState) -> dict:
     }
 
 
+def target_met(state: GameState, criterion: str) -> bool | None:
+    """Whether the criterion's score reaches the scenario's target (None: it has none)."""
+    target = state.scenario.targets.get(criterion)
+    return None if target is None else state.scores[criterion] >= target
+
+
 def all_changes(state: GameState) -> list[Change]:
     return [c for r in state.rounds for c in r.changes]
 
@@ -38,7 +44,8 @@ def score(state: GameState) -> dict:
         reasons = [c.as_dict() for c in changes if c.target == crit]
         criteria[crit] = {"score": state.scores[crit], "weight": state.weights[crit],
                           "weighted": state.weights[crit] * state.scores[crit],
-                          "target": state.scenario.targets.get(crit), "reasons": reasons}
+                          "target": state.scenario.targets.get(crit),
+                          "met": target_met(state, crit), "reasons": reasons}
     tracks = {}
     for t, track in state.deck.tracks.items():
         reasons = [c.as_dict() for c in changes if c.target == t]

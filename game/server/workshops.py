@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from game.decks.library import DeckLibrary
-from game.engine.results import outcome
+from game.engine.results import outcome, target_met
 from game.errors import GameError
 from game.server import timers
 from game.server.identity import Identity, digest
@@ -44,6 +44,7 @@ SEATING = ("even", "pick", "list")
 MAX_TABLES = 20
 MAX_WORKSHOP_NAME = 80
 MAX_MESSAGE = 200
+STUCK_AFTER_S = 60  # someone away this long at a playing table: the dashboard flags it
 DEVICE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # Commands the dashboard sends to tables (game.server.commands' names).
 ROOM_COMMANDS = ("start", "pause", "resume", "advance", "extend", "end")
@@ -449,13 +450,17 @@ class Room:
             "seats": seats,
             "missing": [s["name"] for s in seats if s["kind"] == "human" and not s["here"]],
             "scores": [{"criterion": c, "name": deck.criteria[c].name,
-                        "score": state.scores[c], "target": state.scenario.targets.get(c)}
+                        "score": state.scores[c], "target": state.scenario.targets.get(c),
+                        "met": target_met(state, c)}
                        for c in deck.criteria],
             "tracks": [{"track": t, "name": deck.tracks[t].name, "value": v,
                         "min": deck.tracks[t].min, "max": deck.tracks[t].max}
                        for t, v in state.tracks.items()],
             "total": round(state.total(), 2),
             "win": state.settings.win_text, "won": won, "last": self.last.get(rec.id),
+            # A playing table with someone away this long is flagged as stuck (the
+            # dashboard adds the seconds since this summary, as its clock runs).
+            "stuck_after_s": STUCK_AFTER_S if rec.status in ("playing", "paused") else None,
         }
 
     def overview(self, record: WorkshopRecord, online: Callable[[Live], frozenset[int]],

@@ -42,5 +42,5 @@ export function statusText(t) {
 export function scoreList(t) {
   return h("ul", { class: "scores" }, t.scores.map((c) => h("li", null,
     `${c.name}: ${c.score}${c.target != null ? ` of ${c.target} needed` : ""}`,
-    c.target != null ? (c.score >= c.target ? " \u2713 met" : " (short)") : "")));
+    c.met == null ? "" : c.met ? " \u2713 met" : " (short)")));
 }

@@ -6,7 +6,6 @@ import { joinRoom, scoreList, statusText, timeLeft } from "./roomlive.js";
 const main = $("main");
 const workshopId = main.dataset.workshop;
 const csrf = document.querySelector("meta[name=csrf-token]").content;
-const STUCK_AFTER_S = 60;
 const W = { tables: [], people: [], received: {} };
 
 async function post(path, body) {
@@ -73,15 +72,18 @@ function seatLine(s, now) {
   return h("li", { class: s.here ? "" : "away" }, `${s.name}${away}`);
 }
 
+// Who has been away past the server's threshold (stuck_after_s, null when the table is not
+// being played), counting the seconds since its summary arrived.
 function awayFor(t) {
+  if (t.stuck_after_s == null) return [];
   const extra = (Date.now() - (W.received[t.number] || Date.now())) / 1000;
-  return t.seats.filter((s) => s.kind === "human" && !s.here && s.away_s != null && s.away_s + extra > STUCK_AFTER_S)
+  return t.seats.filter((s) => s.kind === "human" && !s.here && s.away_s != null && s.away_s + extra > t.stuck_after_s)
     .map((s) => s.name);
 }
 
 function card(t) {
   const extra = (Date.now() - (W.received[t.number] || Date.now())) / 1000;
-  const stuck = ["playing", "paused"].includes(t.status) ? awayFor(t) : [];
+  const stuck = awayFor(t);
   const id = `table-${t.number}`;
   return h("article", { class: `table-card${stuck.length ? " stuck" : ""}`, id, "aria-labelledby": `${id}-h` },
     h("h3", { id: `${id}-h` }, `Table ${t.number} `, h("span", { class: "sub" }, t.code)),
@@ -102,7 +104,7 @@ function card(t) {
 
 function renderTables() {
   fill($("#tables"), ...W.tables.map(card));
-  const stuck = W.tables.filter((t) => ["playing", "paused"].includes(t.status) && awayFor(t).length);
+  const stuck = W.tables.filter((t) => awayFor(t).length);
   const text = stuck.length ? `Stuck: table ${stuck.map((t) => t.number).join(", ")} (someone away for over a minute).` : "";
   if ($("#stuck").textContent !== text) $("#stuck").textContent = text; // an alert: only when it changes
 }

@@ -7,8 +7,8 @@ const workshopId = $("main").dataset.workshop;
 const W = { tables: [], received: {} };
 
 function row(t) {
-  const met = t.scores.filter((c) => c.target != null && c.score >= c.target).length;
-  const goals = t.scores.filter((c) => c.target != null).length;
+  const met = t.scores.filter((c) => c.met).length;
+  const goals = t.scores.filter((c) => c.met != null).length;
   const seated = t.seats.filter((s) => s.kind !== "empty").length;
   return h("article", { class: "room-table" },
     h("h2", null, `Table ${t.number}`),

@@ -25,12 +25,18 @@ def test_the_dashboard_hears_each_table_change_live(server, owner, clients):
                       lambda t: t["number"] == 2 and [s["name"] for s in t["seats"]] ==
                       ["Bo", "Di", "Fa"] and all(s["here"] for s in t["seats"]))
     assert seen["status"] == "lobby" and seen["missing"] == []
+    assert seen["stuck_after_s"] is None  # only a table being played can be stuck
     owner.post(f"/api/workshops/{w['workshop']}/command", {"command": "start"})
     propose_first(phones["Ana"])
     table1 = wait_event(dash, "workshop_table", lambda t: t["number"] == 1
                         and t["last"] == "Ana proposed")
     assert table1["phase"] == "proposal" and table1["round"] == 1
     assert {c["criterion"] for c in table1["scores"]} and table1["tracks"]
+    # Whether a target is met is the server's to say, not the page's.
+    assert [c["met"] for c in table1["scores"]] == [
+        None if c["target"] is None else c["score"] >= c["target"] for c in table1["scores"]]
+    assert any(c["met"] is not None for c in table1["scores"])
+    assert table1["stuck_after_s"] == 60
     phones["Cy"].close()  # Cy's phone goes: the dashboard says Cy is missing
     away = wait_event(dash, "workshop_table", lambda t: t["number"] == 1
                       and t["missing"] == ["Cy"] and t["status"] == "playing")
