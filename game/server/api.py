@@ -176,12 +176,19 @@ def debrief_for(table_id: str) -> tuple[Live, dict]:
     return live, d
 
 
-def export_for(table_id: str) -> tuple[Live, dict]:
-    live, d = debrief_for(table_id)
+def table_export(live: Live, d: dict | None = None) -> dict:
+    """A table's whole record for the exports: its debrief (`d`, or made now) with its code,
+    date and who sat where."""
     rec = live.record
     meta = {"id": rec.id, "code": display(rec.code), "created_at": rec.created_at,
             "seats": [{"seat": s.seat, "name": s.name, "kind": s.kind} for s in live.seats]}
-    return live, export.record(d, meta, live.state.deck)
+    d = d if d is not None else debrief(live.state, live.acts)
+    return export.record(d, meta, live.state.deck)
+
+
+def export_for(table_id: str) -> tuple[Live, dict]:
+    live, d = debrief_for(table_id)
+    return live, table_export(live, d)
 
 
 def attachment(live: Live, ext: str) -> dict:

@@ -160,8 +160,7 @@ def compare_revisions(deck_id: str) -> Response:
     record = studio().readable(deck_id, who)
     numbers = []
     for key in ("from", "to"):
-        value = request.args.get(key, "")
-        numbers.append(int(value) if value.isdigit() else value)
+        numbers.append(_revision_arg(key))
     changes = studio().compare(who, record.id, *numbers)
     return jsonify(ok=True, changes=[c.as_json() for c in changes])
 
@@ -257,9 +256,8 @@ def export_zip(deck_id: str) -> Response:
     validate` and for cards/."""
     who = require_facilitator()
     record = studio().readable(deck_id, who)
-    number = request.args.get("revision", "")
-    revision = studio().revision(record, int(number) if number.isdigit() else
-                                 (number or record.latest))
+    asked = _revision_arg("revision")
+    revision = studio().revision(record, record.latest if asked == "" else asked)
     name = f"{record.slug}-r{revision.number}.zip"
     return Response(to_zip(record.slug, revision.files), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -294,9 +292,8 @@ def export_sheet(deck_id: str) -> Response:
     cells a spreadsheet would take for a formula are made text."""
     who = require_facilitator()
     record = studio().readable(deck_id, who)
-    number = request.args.get("revision", "")
-    revision = studio().revision(record, int(number) if number.isdigit() else
-                                 (number or record.latest))
+    asked = _revision_arg("revision")
+    revision = studio().revision(record, record.latest if asked == "" else asked)
     deck = studio().deck_at(record.id, revision.number)
     name = f"{record.slug}-r{revision.number}-interventions.csv"
     return Response(sheets.to_csv(deck).encode("utf-8-sig"), mimetype="text/csv",
@@ -312,3 +309,10 @@ def import_sheet(deck_id: str) -> tuple[Response, int]:
     data, _name = _upload()
     revision = studio().sheet_upload(who, deck_id, data)
     return jsonify(ok=True, revision=revision_json(revision, False)), 201
+
+
+def _revision_arg(key: str) -> int | str:
+    """A revision named in the query: its number, or the text as sent (the studio says
+    what is wrong with it), or "" when absent."""
+    value = request.args.get(key, "")
+    return int(value) if value.isdigit() else value

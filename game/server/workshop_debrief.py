@@ -10,7 +10,7 @@ import csv
 import io
 
 from game.engine import export
-from game.engine.debrief import debrief
+from game.server.api import table_export
 from game.server.joincode import display
 from game.server.live import Live
 from game.server.workshops import Room
@@ -21,12 +21,9 @@ CSV_KINDS = ("players", "proposals", "votes", "adopted", "scores", "tracks")
 
 
 def table_record(number: int, live: Live) -> dict:
-    rec = live.record
-    meta = {"id": rec.id, "code": display(rec.code), "created_at": rec.created_at,
-            "seats": [{"seat": s.seat, "name": s.name, "kind": s.kind} for s in live.seats]}
-    out = export.record(debrief(live.state, live.acts), meta, live.state.deck)
+    out = table_export(live)
     out["table"]["number"] = number
-    out["table"]["status"] = rec.status
+    out["table"]["status"] = live.record.status
     return out
 
 
