@@ -43,6 +43,9 @@ function running(status) {
   return status.state === "starting" || status.state === "running";
 }
 
+// The server's own refusal, whose message says what to do (a network failure's does not).
+class Refused extends Error {}
+
 async function poll() {
   timer = null;
   let status;
@@ -53,7 +56,13 @@ async function poll() {
     timer = setTimeout(poll, POLL_MS * 3); // the server is away: try again, more slowly
     return;
   }
-  if (!status.ok) return;
+  if (!status.ok) {
+    // Refused (the deck went, say): say so, and keep asking in case it comes back.
+    error.textContent = status.error ? status.error.message : "The report's progress could not be read.";
+    timer = setTimeout(poll, POLL_MS * 3);
+    return;
+  }
+  error.textContent = "";
   if (status.job !== job || !running(status)) {
     // Ended (or another report replaced it): the page draws the outcome.
     store.drop(tokenKey());
@@ -97,7 +106,7 @@ form.addEventListener("submit", async (e) => {
       body: JSON.stringify({ games: Number(games), players }),
     });
     const data = await res.json();
-    if (!data.ok) throw new Error(data.error.message);
+    if (!data.ok) throw new Refused(data.error.message);
     job = data.job;
     store.set(tokenKey(), data.token);
     announce.textContent = `Report started: ${data.games} games.`;
@@ -105,7 +114,8 @@ form.addEventListener("submit", async (e) => {
     $("#progress-h").focus();
   } catch (err) {
     start.disabled = false;
-    error.textContent = err.message || "Could not start the report: check the connection and try again.";
+    error.textContent = err instanceof Refused ? err.message
+      : "Could not start the report: check the connection and try again.";
   }
 });
 
@@ -117,12 +127,13 @@ cancel.addEventListener("click", async () => {
       body: JSON.stringify({ token: store.get(tokenKey()) }),
     });
     const data = await res.json();
-    if (!data.ok) throw new Error(data.error.message);
+    if (!data.ok) throw new Refused(data.error.message);
     announce.textContent = "Cancelling the report.";
     text.textContent = "Cancelling\u2026";
   } catch (err) {
     cancel.disabled = false;
-    error.textContent = err.message || "Could not cancel: check the connection and try again.";
+    error.textContent = err instanceof Refused ? err.message
+      : "Could not cancel: check the connection and try again.";
   }
 });
 

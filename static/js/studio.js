@@ -400,7 +400,17 @@ async function compare(a, b) {
       : h("p", null, "No change to any card."));
 }
 
+// Edits not yet saved as a revision: restoring or uploading would replace them, so neither
+// goes ahead until they are saved or undone (the page says so where the person looks).
+const unsaved = () => mine && S.saved !== null && S.saved !== JSON.stringify(S.files);
+function keepEdits(say) {
+  if (!unsaved()) return false;
+  say.textContent = "You have edits not saved yet, which this would replace: save them as a revision, or undo them, first.";
+  return true;
+}
+
 async function restore(n) {
+  if (keepEdits($("#save-status"))) return;
   const data = await call(`${api}/restore`, { revision: n });
   if (!data.ok) { $("#save-status").textContent = data.error.message; return; }
   $("#save-status").textContent = `Revision ${n} restored as revision ${data.revision.number}.`;
@@ -429,6 +439,7 @@ async function uploadFile(button) {
     const say = $("#upload-status");
     fill($("#upload-problems"));
     if (!file) { say.textContent = "Choose a file first."; input.focus(); return; }
+    if (keepEdits(say)) return;
     const body = new FormData();
     body.append("file", file);
     let data;
@@ -484,7 +495,7 @@ async function load() {
 }
 
 window.addEventListener("beforeunload", (e) => {
-  if (mine && S.saved !== null && S.saved !== JSON.stringify(S.files)) e.preventDefault();
+  if (unsaved()) e.preventDefault();
 });
 
 load();

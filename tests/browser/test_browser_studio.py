@@ -95,6 +95,14 @@ def test_fork_edit_break_fix_save_and_start_a_table(browser, server, size):
     if width == 360:
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
+    # Restoring an old revision over edits not yet saved does not go ahead, and says why.
+    yaml = page.locator("#yaml")
+    yaml.fill(yaml.input_value() + "\n# a note not saved yet\n")
+    page.get_by_role("button", name="Restore revision 1").click()
+    expect(page.locator("#save-status")).to_contain_text("edits not saved yet")
+    expect(yaml).to_have_value(re.compile("a note not saved yet"))
+    page.get_by_role("button", name="Undo").click()
+
     # Share it: a user name nobody has is refused, saying which.
     page.get_by_label("Shared with the facilitators named below").check()
     page.get_by_label("User names to share with, separated by commas").fill("no-such-person")
