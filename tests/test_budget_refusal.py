@@ -13,7 +13,9 @@ import yaml
 from fixtures.gamekit import CARDS, play, tiny
 from fixtures.inprocess import Game, Table, hand
 
+from game.decks.options import BOT_KINDS
 from game.engine.actions import IllegalAction, legal_actions, new_game, step
+from game.engine.bots import choose
 
 BUDGET = 0  # every card with a cost is too dear: no deal can dodge the test
 
@@ -60,11 +62,20 @@ def test_a_proposal_the_budget_cannot_pay_is_refused_at_once_with_its_cost(tmp_p
 def test_legal_actions_and_bots_never_offer_what_the_budget_cannot_pay():
     state = new_game(tiny(), "pilot", 3, 2)
     state.tracks["budget"] = 1  # as if an event had emptied the purse
+    offered = 0
     for seat in range(3):
         for a in legal_actions(state, seat):
             if a["type"] == "propose":
                 cost = tiny().interventions[a["card"]].reach[a["group"]]
                 assert cost <= 1, a
+                offered += 1
+        # Every kind of bot proposes only what the purse can pay, or passes.
+        for kind in BOT_KINDS:
+            choice = choose(state, seat, kind)
+            if choice is not None and choice.action["type"] == "propose":
+                act = choice.action
+                assert tiny().interventions[act["card"]].reach[act["group"]] <= 1, (kind, act)
+    assert offered, "the deal should hold something the purse can still pay for"
 
 
 def test_a_vote_cannot_back_a_proposal_that_no_longer_fits():

@@ -175,7 +175,21 @@ def test_a_player_of_one_table_cannot_act_at_or_read_another(server, room, clien
 
 def test_refused_requests_changed_nothing(server, room):
     w, people = room
+    base = f"/api/workshops/{w['workshop']}"
+    other = people["other"].host
+    assert other is not None
+    # Each refused participant tries what would change something real: move Pia, make the
+    # other facilitator a co-facilitator, start the tables.
+    for who in ("other", "signed_out", "player", "outsider"):
+        me = people[who]
+        for path, body in ((f"{base}/move", {"name": "Pia", "table": 2}),
+                           (f"{base}/facilitators", {"user_name": other.user_name}),
+                           (f"{base}/command", {"command": "start"})):
+            assert answer(me.send("POST", path, body)) == expected(who), (who, path)
+    mine = people["other"].send("GET", "/api/workshops").json()["workshops"]
+    assert w["workshop"] not in {x["id"] for x in mine}
     view = people["owner"].send("GET", f"/api/workshops/{w['workshop']}").json()
+    assert next(p["number"] for p in view["people"] if p["name"] == "Pia") == 1
     assert [t["status"] for t in view["tables"]] == ["lobby", "lobby"]
     # Only the people who joined (Pia Two, if the test above ran in this process first).
     assert "Pia" in {p["name"] for p in view["people"]} <= {"Pia", "Pia Two"}
