@@ -445,7 +445,7 @@ class Room:
         won = outcome(state)["won"] if state.phase == "ended" else None
         return {
             "table": rec.id, "code": display(rec.code), "status": rec.status,
-            "phase": state.phase, "round": rnd.number,
+            "phase": state.phase, "round": rnd.number, "decision": state.settings.decision,
             "timer": timers.for_screen(live.timer, now),
             "seats": seats,
             "missing": [s["name"] for s in seats if s["kind"] == "human" and not s["here"]],

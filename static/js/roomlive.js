@@ -3,6 +3,7 @@
 // each table's summary whenever the table changes. Says hello again after a reconnect.
 /* global io */
 import { clock, h } from "./dom.js";
+import { phaseName } from "./game.js";
 
 export function joinRoom(workshopId, { onOverview, onTable, onMessage, onError }) {
   const socket = io({ transports: ["websocket", "polling"] });
@@ -30,12 +31,10 @@ export function timeLeft(timer, receivedAt) {
   return `${clock(left)} left`;
 }
 
-export const PHASES = { proposal: "Proposals", discussion: "Discussion", vote: "Vote", result: "Result", ended: "Ended" };
-
 export function statusText(t) {
   if (t.status === "lobby") return "Waiting to start";
   if (t.status === "ended") return t.won === null ? "Ended" : `Ended: ${t.won ? "won" : "lost"}`;
-  return `${t.status === "paused" ? "Paused · " : ""}Round ${t.round}, ${PHASES[t.phase] || t.phase}`;
+  return `${t.status === "paused" ? "Paused · " : ""}Round ${t.round}, ${phaseName(t)}`;
 }
 
 // Criteria against the scenario's targets, as text with a bar: never colour alone.
