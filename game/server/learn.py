@@ -41,5 +41,5 @@ learn = Blueprint("learn", __name__)
 
 @learn.get("/decks/<deck_id>/scoring")
 def scoring_page(deck_id: str) -> str:
-    deck = services().library.get(deck_id)
+    deck = services().library.lookup(deck_id)  # a shipped deck, or a table's studio deck
     return render_template("scoring.html", deck=deck, facts=scoring_facts(deck))

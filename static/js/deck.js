@@ -5,7 +5,7 @@ export function loadDeck(id) {
   cache[id] ??= fetch(`/api/decks/${encodeURIComponent(id)}`).then((res) => {
     if (!res.ok) throw new Error(`deck ${id}: ${res.status}`);
     return res.json();
-  }).then(indexDeck).catch((err) => {
+  }).then((d) => indexDeck({ ...d, ref: id })).catch((err) => {
     delete cache[id];
     throw err;
   });

@@ -44,7 +44,8 @@ export function waitingText(game, table, me) {
 // Wherever a rating, score or target shows a criterion, its name is a button that opens one
 // shared dialog with the deck's definition (and its question and example, if the deck has
 // them). A modal dialog: focus goes in, Escape closes it, focus comes back to the button.
-export const scoringHref = (deck) => `/decks/${encodeURIComponent(deck.id)}/scoring`;
+// By the reference the deck was loaded with: a studio deck's id alone names no revision.
+export const scoringHref = (deck) => `/decks/${encodeURIComponent(deck.ref || deck.id)}/scoring`;
 
 export function scoringLink(deck, cls = "small") {
   return h("p", { class: `${cls} scoring-link` }, h("a", { href: scoringHref(deck), target: "_blank", rel: "noopener" },

@@ -305,6 +305,9 @@ def test_a_table_keeps_playing_the_revision_it_was_opened_with(tmp_path):
         catalogue = player.get(f"{server.url}/api/decks/{ref}", timeout=30).json()
         names = {s["id"]: s["name"] for s in catalogue["scenarios"]}
         assert names["council-chatbot"] == "The council's front-door chatbot"
+        # The players' "How scoring works" link names the deck by this reference too.
+        scoring = player.get(f"{server.url}/decks/{ref}/scoring", timeout=30)
+        assert scoring.status_code == 200 and "How scoring works" in scoring.text
         newer = player.get(f"{server.url}/api/decks/{deck['id']}@2", timeout=30).json()
         assert {s["id"]: s["name"] for s in newer["scenarios"]}["council-chatbot"] == \
             "A renamed chatbot"
