@@ -22,7 +22,7 @@ from game.engine.actions import action_types, legal_actions, step
 from game.engine.chance import Chance
 from game.engine.greedy import greedy_pick, option_values, situation
 from game.engine.scoring import Plan, best_plan
-from game.engine.state import GameState, adopt_limit, card_cost, game_context, proposal_cost
+from game.engine.state import GameState, adopt_limit, game_context, proposal_cost
 
 
 class Choice:
@@ -152,9 +152,7 @@ def _planned(state: GameState, seat: int, kind: str) -> list[int]:
 
 def _choose_random(state: GameState, seat: int, legal: list[dict]) -> Choice:
     rng = _rng(state, seat)
-    budget = state.budget_left()
-    proposals = [a for a in legal if a["type"] == "propose"
-                 and (budget is None or card_cost(state, a["card"], a["group"]) <= budget)]
+    proposals = [a for a in legal if a["type"] == "propose"]  # legal: all within the budget
     if proposals:
         a = rng.pick(proposals)
         name = state.deck.interventions[a["card"]].name

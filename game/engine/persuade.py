@@ -12,6 +12,7 @@ the game's seed, the round and the seats, so a replayed log gives the same votes
 from __future__ import annotations
 
 from game.decks.rules import Adoption
+from game.engine.budget import backing_refusal
 from game.engine.chance import Chance
 from game.engine.scoring import score_round
 from game.engine.state import GameState, proposal_cost, round_setting
@@ -114,7 +115,6 @@ def weigh(state: GameState, seat: int, planned: list[int]) -> tuple[list[int], l
     if len(approve) > 1 and _roll(state, seat, 1) * 100 < level.disagree:
         dropped = approve.pop()
         said.append(f"I break from the others on {card_name(state, dropped)}: I will not back it.")
-    left = state.budget_left()
     for maker, (proposer, reason) in sorted(state.rounds[-1].cases.items()):
         if maker == seat or proposer in approve:
             continue
@@ -123,7 +123,7 @@ def weigh(state: GameState, seat: int, planned: list[int]) -> tuple[list[int], l
         if not ok:
             said.append(f"The case that {name} serves {what} does not hold "
                         f"({amount:+d} on its own): I will not back it.")
-        elif left is not None and proposal_cost(state, proposer) > left:
+        elif backing_refusal(state, [proposer]):
             said.append(f"{name} would serve {what}, but the budget cannot pay for it.")
         elif _roll(state, seat, 2, maker, proposer) * 100 < level.persuadable:
             approve.append(proposer)
