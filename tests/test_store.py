@@ -614,3 +614,31 @@ def test_processes_starting_at_once_migrate_exactly_once(db_url: str) -> None:
     assert migration_versions(db_url) == list(range(1, LATEST + 1))
     with Store(db_url) as s:
         make_table(s)  # and the schema works
+
+
+def test_a_process_starting_while_another_holds_the_lock_waits_to_migrate(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite gives up on a lock after its busy timeout, sized for millisecond transactions;
+    a process starting while another migrates (or holds the write lock longer) must wait its
+    turn rather than fail to start. The timeout is shortened so the test waits a second."""
+    import sqlite3
+
+    from game.store import connect
+
+    monkeypatch.setattr(connect, "SQLITE_BUSY_TIMEOUT_MS", 100)
+    path = tmp_path / "game.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("BEGIN IMMEDIATE")  # another process's write, still going
+    released = threading.Timer(1.0, holder.execute, args=("COMMIT",))
+    released.start()
+    try:
+        engine, _ = connect.make_engine(f"sqlite:///{path}", False)
+        try:
+            assert migrations.migrate(engine) == list(range(1, LATEST + 1))
+        finally:
+            engine.dispose()
+    finally:
+        released.join()
+        holder.close()
+    assert migration_versions(f"sqlite:///{path}") == list(range(1, LATEST + 1))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # Arbitrary constant: the advisory-lock "class" for this application's migrations.
 _PG_LOCK_CLASS = 0x6A4E
+# How long a process starting on SQLite waits for another's migration before giving up.
+MIGRATION_WAIT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -330,16 +333,37 @@ def migrate(engine: sa.Engine) -> list[int]:
         return []
     applied: list[int] = []
     for step in STEPS:
-        with engine.begin() as conn:
-            _lock(conn)
-            schema_migrations.create(conn, checkfirst=True)
-            if step.version in _applied(conn):
-                continue  # applied by another process while we waited for the lock
-            log.info("applying schema migration %d: %s", step.version, step.name)
-            step.apply(conn)
-            conn.execute(
-                schema_migrations.insert(),
-                {"version": step.version, "applied_at": datetime.now(UTC)},
-            )
-        applied.append(step.version)
+        deadline = time.monotonic() + MIGRATION_WAIT_S
+        while True:
+            try:
+                if _apply(engine, step):
+                    applied.append(step.version)
+                break
+            except sa.exc.OperationalError as exc:
+                if not _sqlite_locked(exc) or time.monotonic() > deadline:
+                    raise
+                log.info("waiting for another process to finish migrating the database")
     return applied
+
+
+def _apply(engine: sa.Engine, step: Step) -> bool:
+    """Apply one step unless another process has; say whether this call applied it."""
+    with engine.begin() as conn:
+        _lock(conn)
+        schema_migrations.create(conn, checkfirst=True)
+        if step.version in _applied(conn):
+            return False  # applied by another process while we waited for the lock
+        log.info("applying schema migration %d: %s", step.version, step.name)
+        step.apply(conn)
+        conn.execute(
+            schema_migrations.insert(),
+            {"version": step.version, "applied_at": datetime.now(UTC)},
+        )
+    return True
+
+
+def _sqlite_locked(exc: sa.exc.OperationalError) -> bool:
+    # SQLite gives up on the write lock after its busy timeout, which is sized for
+    # transactions of a millisecond. A process starting while another migrates should wait
+    # for it (PostgreSQL's advisory lock waits as long as it takes).
+    return "database is locked" in str(exc.orig)
