@@ -392,4 +392,55 @@ def signout_everywhere() -> ResponseReturnValue:
 @bp.get("/account")
 @facilitator_required
 def account() -> ResponseReturnValue:
-    return _page("account.html", facilitator=require_facilitator())
+    return _page("account.html", facilitator=require_facilitator(), errors={},
+                 changed=request.args.get("password") == "changed")
+
+
+@bp.post("/account/password")
+@facilitator_required
+def change_password() -> ResponseReturnValue:
+    """A new password, given the current one. Every other browser signed in as this
+    facilitator is signed out (whoever may have learnt the old password loses their session
+    too); this one stays signed in with a new session."""
+    accounts = _accounts()
+    facilitator = require_facilitator()
+    form = _form()
+    current, new, again = (form.get(k, "") for k in ("current_password", "password",
+                                                     "password_again"))
+    errors: accountfields.Errors = {}
+    if not current:
+        errors["current_password"] = GameError("bad_account", "type your current password")
+    elif len(current) > accountfields.PASSWORD_MAX:
+        errors["current_password"] = GameError("bad_account", "that is longer than any "
+                                               "password here")
+    accountfields.new_password(new, facilitator.user_name, errors)
+    if "password" not in errors and new == current:
+        errors["password"] = GameError("bad_account", "that is your current password: type "
+                                       "a new one")
+    if "password" not in errors and again != new:
+        errors["password_again"] = GameError("bad_account", "the two new passwords differ: "
+                                             "type the same one twice")
+    if errors:
+        return _page("account.html", 400, facilitator=facilitator, errors=errors)
+    # Wrong current passwords count as wrong sign-ins: a session left open on a shared
+    # computer must not become a way to guess the password without limit.
+    name_key, cap = facilitator.user_name.casefold(), accounts.config.signin_failures_per_name
+    wait = accounts.wrong_by_name.blocked_for(name_key) if cap else 0.0
+    if wait:
+        error = GameError("too_many_signins", "too many wrong passwords for this account: "
+                          f"wait {_minutes(wait)}, then try again")
+        return _page("account.html", error.status, facilitator=facilitator, errors={},
+                     problem=error)
+    good, _ = check_password(facilitator.password_hash, current)
+    if not good:
+        if cap:
+            accounts.wrong_by_name.hit(name_key)
+        errors["current_password"] = GameError("bad_signin", "that is not your current "
+                                               "password: nothing was changed")
+        return _page("account.html", 400, facilitator=facilitator, errors=errors)
+    accounts.facilitators.set_password_hash(facilitator.id, hash_password(new))
+    accounts.facilitators.end_sessions(facilitator.id)
+    renewed = accounts.facilitators.get(facilitator.id)
+    assert renewed is not None  # the row was updated a moment ago
+    sign_in(renewed)
+    return redirect(f"{HOME_OF_SIGNED_IN}?password=changed", 303)

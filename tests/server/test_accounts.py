@@ -388,3 +388,72 @@ def test_the_kept_secret_key_keeps_facilitators_signed_in_across_a_restart(tmp_p
     finally:
         server.stop()
     assert not server.errors(), server.log_tail(60)
+
+
+def test_changing_the_password_needs_the_current_one_and_signs_out_everywhere_else(
+        accounts_server):
+    name, new = unique("ruth"), "a brand new passphrase 77"
+    laptop, phone = Visitor(accounts_server), Visitor(accounts_server)
+    laptop.sign_up(name)
+    phone.sign_in(name)
+
+    def change(who: Visitor, current: str, password: str, again: str) -> requests.Response:
+        return who.post("/account/password", {"current_password": current,
+                                               "password": password, "password_again": again},
+                        form="/account")
+
+    # Each mistake next to its field, and nothing changed.
+    wrong = change(laptop, "not my password at all", new, new)
+    assert wrong.status_code == 400
+    assert "not your current password" in field_error(wrong, "current_password")
+    short = change(laptop, PASSWORD, "short", "short")
+    assert short.status_code == 400 and "at least 12" in field_error(short, "password")
+    same = change(laptop, PASSWORD, PASSWORD, PASSWORD)
+    assert "current password" in field_error(same, "password")
+    typo = change(laptop, PASSWORD, new, new + "x")
+    assert "differ" in field_error(typo, "password_again")
+    assert PASSWORD not in typo.text and new not in typo.text  # never sent back
+    assert phone.signed_in_as() == name  # nothing changed so far
+
+    done = change(laptop, PASSWORD, new, new)
+    assert done.status_code == 303 and done.headers["Location"] == "/account?password=changed"
+    page = laptop.http.get(accounts_server.url + "/account?password=changed", timeout=10)
+    assert 'id="password-changed"' in page.text
+    assert laptop.signed_in_as() == name  # this browser stays signed in ...
+    assert phone.signed_in_as() is None  # ... every other one is signed out
+    assert Visitor(accounts_server).sign_in(name).status_code == 400  # the old one is gone
+    assert Visitor(accounts_server).sign_in(name, new).status_code == 303
+
+
+def test_a_stolen_session_cannot_guess_the_password_without_limit(accounts_server):
+    name = unique("sam")
+    thief = Visitor(accounts_server)
+    thief.sign_up(name)
+    for _ in range(3):
+        answer = thief.post("/account/password", {"current_password": "guess number one!",
+                                                  "password": "whatever else 123456",
+                                                  "password_again": "whatever else 123456"},
+                            form="/account")
+        assert answer.status_code == 400
+    locked = thief.post("/account/password", {"current_password": PASSWORD,
+                                              "password": "whatever else 123456",
+                                              "password_again": "whatever else 123456"},
+                        form="/account")
+    assert locked.status_code == 429, locked.text[:300]
+    said = html.unescape(re.search(r'id="form-problem">([^<]*)<', locked.text)[1])
+    assert "Too many wrong passwords" in said
+    # One count per account: the guesses through the form lock signing in too.
+    assert Visitor(accounts_server).sign_in(name).status_code == 429
+
+
+def test_changing_the_password_needs_a_session_and_a_csrf_token(accounts_server):
+    name = unique("tia")
+    owner, stranger = Visitor(accounts_server), Visitor(accounts_server)
+    owner.sign_up(name)
+    body = {"current_password": PASSWORD, "password": "another good phrase 9",
+            "password_again": "another good phrase 9"}
+    away = stranger.post("/account/password", body, form="/signin")
+    assert away.status_code == 303 and away.headers["Location"].startswith("/signin")
+    forged = owner.post("/account/password", body, token=None)
+    assert forged.status_code == 400 and "out of date" in forged.text
+    assert Visitor(accounts_server).sign_in(name).status_code == 303  # still the old one
