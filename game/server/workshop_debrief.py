@@ -1,8 +1,10 @@
 """The cross-table debrief of a workshop: each table's record (game.engine.export, as a
 single table's export has it), side by side, and what the comparison shows: which
 interventions each table adopted stage by stage and for which group, where the tables
-diverged and the points each got there, the scores and tracks, and who won. Exported as one
-JSON and one CSV per kind of record, with names (not ids), table numbers and codes."""
+diverged and the points each got there (and how far behind the best table), each table's best
+alternative per decided round (the coach's, as a single table's debrief has it), the scores
+and tracks, and who won. Exported as one JSON and one CSV per kind of record, with names (not
+ids), table numbers and codes."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import csv
 import io
 
 from game.engine import export
+from game.engine.debrief import debrief
 from game.server.api import table_export
 from game.server.joincode import display
 from game.server.live import Live
@@ -17,14 +20,66 @@ from game.server.workshops import Room
 from game.store.workshops import WorkshopRecord
 
 # Each CSV: its columns, and how to draw its rows from one table's record.
-CSV_KINDS = ("players", "proposals", "votes", "adopted", "scores", "tracks")
+CSV_KINDS = ("players", "proposals", "votes", "adopted", "alternatives", "scores", "tracks")
 
 
 def table_record(number: int, live: Live) -> dict:
-    out = table_export(live)
+    d = debrief(live.state, live.acts)
+    out = table_export(live, d)
     out["table"]["number"] = number
     out["table"]["status"] = live.record.status
+    for r, full in zip(out["rounds"], d["rounds"], strict=True):
+        r["best_alternative"] = alternative(full["alternative"])
     return out
+
+
+def alternative(alt: dict | None) -> dict | None:
+    """The coach's best plan for a decided round (None before the vote), by card and group
+    names: what the table adopted and the points it added, the best plan its hands allowed
+    and the points that would have added, and the difference."""
+    if alt is None:
+        return None
+
+    def plan(p: dict) -> list[dict]:
+        return [{"card": a["name"], "group": a["group_name"], "cost": a["cost"]}
+                for a in p["plan"]]
+
+    return {"adopted": plan(alt["chosen"]), "adopted_points": round(alt["chosen"]["points"], 2),
+            "best": plan(alt["best"]), "best_points": round(alt["best"]["points"], 2),
+            "points_more": round(alt["points_gain"], 2), "same": alt["same"],
+            "summary": alt["summary"]}
+
+
+def _plan_words(plan: list[dict]) -> str:
+    return "; ".join(f"{a['card']} for {a['group']}" for a in plan) or "nothing"
+
+
+def _n(value: float) -> str:
+    return f"{value:g}"
+
+
+def _points(value: float) -> str:
+    return f"{_n(value)} point" + ("" if abs(value) == 1 else "s")
+
+
+def divergence(row: list[dict]) -> tuple[float | None, str]:
+    """For a stage where the tables chose differently: the best points any table got there,
+    and a sentence saying what each table got and how far behind the best it was."""
+    played = [x for x in row if x["points"] is not None]
+    if not played:
+        return None, ""
+    best = max(x["points"] for x in played)
+    leaders = [x["table"] for x in played if x["points"] == best]
+    first = "table " + ", ".join(map(str, leaders)) if len(leaders) == 1 else \
+        "tables " + ", ".join(map(str, leaders[:-1])) + f" and {leaders[-1]}"
+    parts = []
+    for x in played:
+        got = f"table {x['table']} adopted {_plan_words(x['adopted'])}: {_points(x['points'])}"
+        behind = round(best - x["points"], 2)
+        parts.append(got + (", the most" if not behind else
+                            f", {_points(behind)} behind {first}"))
+    text = "; ".join(parts) + "."
+    return best, text[0].upper() + text[1:]
 
 
 def workshop_record(room: Room, record: WorkshopRecord) -> dict:
@@ -53,12 +108,19 @@ def compare(tables: list[dict]) -> dict:
                         "stage": r["stage"] if r else None,
                         "adopted": [{"card": a["card"], "group": a["group"]}
                                     for a in r["adopted"]] if r else None,
-                        "points": r["points"] if r else None})
+                        "points": r["points"] if r else None,
+                        "best_alternative": r["best_alternative"] if r else None})
         played = [tuple(sorted((a["card"], a["group"]) for a in x["adopted"]))
                   for x in row if x["adopted"] is not None]
-        stages.append({"round": i + 1,
-                       "stage": next((x["stage"] for x in row if x["stage"]), None),
-                       "tables": row, "diverged": len(set(played)) > 1})
+        diverged = len(set(played)) > 1
+        stage = {"round": i + 1, "stage": next((x["stage"] for x in row if x["stage"]), None),
+                 "tables": row, "diverged": diverged}
+        if diverged:  # what each table got there, and how far behind the best table
+            best, stage["summary"] = divergence(row)
+            for x in row:
+                x["behind"] = None if x["points"] is None or best is None \
+                    else round(best - x["points"], 2)
+        stages.append(stage)
     results = [{"table": t["table"]["number"], "code": t["table"]["code"],
                 "finished": t["finished"], "won": t["won"], "total": t["weighted_total"],
                 "criteria": {c["criterion"]: c["score"] for c in t["criteria"]},
@@ -67,6 +129,16 @@ def compare(tables: list[dict]) -> dict:
     return {"stages": stages, "results": results,
             "best": [r["table"] for r in results if r["total"] == best],
             "won": [r["table"] for r in results if r["won"]]}
+
+
+def radars(comparison: dict) -> dict:
+    """What the page's radars draw: the criteria in the deck's order and each table's scores
+    in that order (lists, as a JSON object's keys may come back sorted)."""
+    results = comparison["results"]
+    names = list(results[0]["criteria"]) if results else []
+    return {"criteria": names,
+            "tables": [{"table": r["table"], "code": r["code"],
+                        "scores": [r["criteria"][n] for n in names]} for r in results]}
 
 
 def rows(kind: str, tables: list[dict]) -> tuple[list[str], list[list]]:
@@ -90,6 +162,14 @@ def rows(kind: str, tables: list[dict]) -> tuple[list[str], list[list]]:
                                               x["cost"]],
                     }[kind](x)
                     out.append([*base, r["round"], r["stage"], *detail])
+        elif kind == "alternatives":
+            for r in t["rounds"]:
+                alt = r["best_alternative"]
+                if alt is not None:
+                    out.append([*base, r["round"], r["stage"], _plan_words(alt["adopted"]),
+                                alt["adopted_points"], _plan_words(alt["best"]),
+                                alt["best_points"], alt["points_more"],
+                                "yes" if alt["same"] else "no"])
         elif kind == "scores":
             for c in t["criteria"]:
                 out.append([*base, c["criterion"], c["score"], c["target"], c["weight"],
@@ -103,6 +183,8 @@ def rows(kind: str, tables: list[dict]) -> tuple[list[str], list[list]]:
         "proposals": ["round", "stage", "seat", "by", "card", "group"],
         "votes": ["round", "stage", "seat", "by", "backed"],
         "adopted": ["round", "stage", "seat", "card", "group", "cost"],
+        "alternatives": ["round", "stage", "adopted", "adopted points", "best plan",
+                         "best plan points", "points more", "adopted the best"],
         "scores": ["criterion", "score", "target", "weight", "points", "table total", "won"],
         "tracks": ["track", "start", "end"],
     }

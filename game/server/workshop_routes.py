@@ -27,7 +27,7 @@ from game.server.live import Live
 from game.server.services import services
 from game.server.sockets import Events
 from game.server.web import json_body
-from game.server.workshop_debrief import CSV_KINDS, to_csv, workshop_record
+from game.server.workshop_debrief import CSV_KINDS, radars, to_csv, workshop_record
 from game.server.workshops import Room
 from game.store.workshops import WorkshopRecord
 
@@ -213,7 +213,8 @@ def debrief_page(workshop_id: str) -> ResponseReturnValue:
     except GameError as exc:
         return refused(exc)
     data = workshop_record(room(), record)
-    return render_template("workshop_debrief.html", w=data, kinds=CSV_KINDS)
+    return render_template("workshop_debrief.html", w=data, kinds=CSV_KINDS,
+                           radars=radars(data["comparison"]))
 
 
 @workshop_pages.get("/api/workshops/<workshop_id>/export.json")

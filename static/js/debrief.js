@@ -4,6 +4,7 @@
 import { $, fill, h, s, signed, store } from "./dom.js";
 import { loadDeck, nm } from "./deck.js";
 import { altView, changeList, critButton, criteriaKey, eventView, scoringLink, targetName } from "./game.js";
+import { legend, radar } from "./radar.js";
 
 const tableId = $("main").dataset.table;
 const id = encodeURIComponent(tableId);
@@ -58,7 +59,7 @@ function show(d, table, deck) {
       h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.csv${keyQuery}`, download: `${stem}.csv` }, "Download CSV"),
       h("button", { type: "button", class: "button secondary", onclick: () => window.print() }, "Print the summary")),
     h("div", { class: "two" },
-      h("section", { "aria-labelledby": "radar-h" }, h("h2", { id: "radar-h" }, "The five criteria"), radar(d, deck), wrap(criteriaTable(d, deck), "Criteria table")),
+      h("section", { "aria-labelledby": "radar-h" }, h("h2", { id: "radar-h" }, "The five criteria"), criteriaRadar(d, deck), wrap(criteriaTable(d, deck), "Criteria table")),
       h("section", { "aria-labelledby": "tracks-h" }, h("h2", { id: "tracks-h" }, "Tracks over time"), trackChart(d, decided, deck), wrap(trackTable(d, decided, deck), "Tracks table"))),
     h("section", { "aria-labelledby": "roles-h", class: "roles" }, h("h2", { id: "roles-h" }, "Roles and secret objectives"), objectives(d, table, deck, over)),
     h("section", { "aria-labelledby": "timeline-h" }, h("h2", { id: "timeline-h" }, "Round by round"),
@@ -85,37 +86,20 @@ function outcome(d, table, over) {
 
 // ---- criteria ----------------------------------------------------------------------------------
 
-function radar(d, deck) {
+function criteriaRadar(d, deck) {
   const ids = deck.criteria.map((c) => c.id);
-  const top = Math.max(1, ...ids.map((c) => Math.max(d.criteria[c].score, d.criteria[c].target || 0)));
-  const R = 100;
-  const cx = 200;
-  const cy = 150;
-  const at = (i, v) => {
-    const a = -Math.PI / 2 + (i * 2 * Math.PI) / ids.length;
-    const r = (Math.max(0, v) / top) * R;
-    return [cx + r * Math.cos(a), cy + r * Math.sin(a)];
-  };
-  const poly = (vals) => vals.map((v, i) => at(i, v).map((n) => n.toFixed(1)).join(",")).join(" ");
   const hasTargets = ids.some((c) => d.criteria[c].target);
-  const summary = ids.map((c) => `${nm(deck.criterion, c)} ${d.criteria[c].score}${d.criteria[c].target ? ` of ${d.criteria[c].target}` : ""}`).join(", ");
-  return h("figure", { class: "radar" },
-    s("svg", { viewBox: "0 0 400 300", role: "img", "aria-labelledby": "radar-t" },
-      s("title", { id: "radar-t" }, `Radar of the five criteria: ${summary}.`),
-      [0.25, 0.5, 0.75, 1].map((f) => s("polygon", { class: "grid", points: poly(ids.map(() => top * f)) })),
-      ids.map((c, i) => s("line", { class: "axis", x1: cx, y1: cy, x2: at(i, top)[0], y2: at(i, top)[1] })),
-      hasTargets ? s("polygon", { class: "target", points: poly(ids.map((c) => d.criteria[c].target || 0)) }) : null,
-      s("polygon", { class: "score", points: poly(ids.map((c) => d.criteria[c].score)) }),
-      ids.map((c, i) => {
-        const [x, y] = at(i, top * 1.1);
-        const anchor = Math.abs(x - cx) < 5 ? "middle" : x > cx ? "start" : "end";
-        const y0 = Math.abs(x - cx) < 5 ? y - 18 : y > cy ? y + 8 : y - 6;
-        return s("text", { x: x.toFixed(1), y: y0.toFixed(1), "text-anchor": anchor },
-          s("tspan", { x: x.toFixed(1), "font-weight": "bold" }, nm(deck.criterion, c)),
-          s("tspan", { x: x.toFixed(1), dy: "14" }, `${d.criteria[c].score}${d.criteria[c].target ? ` of ${d.criteria[c].target}` : ""}`));
-      })),
-    h("figcaption", null, h("span", { class: "key score" }), " Your plan (solid)",
-      hasTargets ? [" \u00a0 ", h("span", { class: "key target" }), " The scenario's target (dashed)"] : null));
+  const note = (c) => `${d.criteria[c].score}${d.criteria[c].target ? ` of ${d.criteria[c].target}` : ""}`;
+  return radar({
+    id: "radar-t",
+    title: `Radar of the five criteria: ${ids.map((c) => `${nm(deck.criterion, c)} ${note(c)}`).join(", ")}.`,
+    axes: ids.map((c) => ({ name: nm(deck.criterion, c), note: note(c) })),
+    shapes: [
+      hasTargets ? { cls: "target", values: ids.map((c) => d.criteria[c].target || 0) } : null,
+      { cls: "score", values: ids.map((c) => d.criteria[c].score) },
+    ].filter(Boolean),
+    caption: [legend("score", "Your plan (solid)"), hasTargets ? [" \u00a0 ", legend("target", "The scenario's target (dashed)")] : null],
+  });
 }
 
 function criteriaTable(d, deck) {
