@@ -8,6 +8,8 @@ game.server.workshops.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Flask, Response, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_socketio import SocketIO
@@ -26,9 +28,11 @@ from game.server.limits import BadRequest, check_payload
 from game.server.live import Live
 from game.server.services import services
 from game.server.sockets import Events
+from game.server.studio_api import studio
 from game.server.web import json_body
 from game.server.workshop_debrief import CSV_KINDS, radars, to_csv, workshop_record
 from game.server.workshops import Room
+from game.store.accounts import Facilitator
 from game.store.workshops import WorkshopRecord
 
 workshop_pages = Blueprint("workshops", __name__)
@@ -62,7 +66,10 @@ def mine(workshop_id: str) -> WorkshopRecord:
 @facilitator_required
 def list_page() -> ResponseReturnValue:
     game = services()
+    studio_decks = studio().choices(current_facilitator())
+    every = [*game.library.decks.values(), *(d for _g, ds in studio_decks for d in ds)]
     return render_template("workshops.html", decks=game.library.decks.values(),
+                           every_deck=every, studio_decks=studio_decks,
                            workshops=listing(), options=options)
 
 
@@ -133,9 +140,28 @@ def create_api() -> tuple[Response, int]:
         "name": (str, True), "date": (str, False), "deck": (str, True),
         "scenario": (object, True), "tables": (int, True), "seats": (int, True),
         "options": (dict, False), "seating": (str, False)}, "new workshop")
-    record = room().create(who, {**data, "roster": roster})
+    deck, revision = deck_choice(who, data["deck"])
+    record = room().create(who, {**data, "deck": deck, "revision": revision,
+                                 "roster": roster})
     return jsonify(ok=True, workshop=record.id, code=display(record.code),
                    dashboard_url=f"/workshops/{record.id}"), 201
+
+
+# A studio deck at one revision, as the form's picker names it ("studio:<deck>@<n>") or as a
+# table's info does ("<deck>@<n>").
+STUDIO_REF = re.compile(r"(?:studio:)?([0-9a-f]{1,40})@([0-9]{1,8})")
+
+
+def deck_choice(who: Facilitator, ref: str) -> tuple[str, int | None]:
+    """The deck a workshop plays: a shipped deck's id (no revision), or a studio deck the
+    facilitator may read (their own, shared with them or published) at one revision, with the
+    rights of a single table's (game.server.studio_api.open_table): nobody plays a private
+    deck of someone else's."""
+    found = STUDIO_REF.fullmatch(ref)
+    if found is None:
+        return ref, None
+    record = studio().readable(found[1], who)
+    return record.id, studio().revision(record, int(found[2])).number
 
 
 @workshop_pages.get("/api/workshops/<workshop_id>")

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from game.decks.library import DeckLibrary
+from game.decks.library import DeckLibrary, deck_ref
 from game.engine.results import outcome, target_met
 from game.errors import GameError
 from game.server import timers
@@ -103,7 +103,11 @@ class Room:
         if isinstance(count, bool) or not isinstance(count, int) \
                 or not 1 <= count <= MAX_TABLES:
             raise BadRequest("bad_workshop", f"a workshop has 1 to {MAX_TABLES} tables")
-        deck = self.library.get(data.get("deck"))
+        # A shipped deck, or (`revision` given) a studio deck at that revision: the route has
+        # checked that the facilitator may read it, as for a single table.
+        revision = data.get("revision")
+        deck = self.library.get(data.get("deck"), revision)
+        deck_name = deck.id if revision is None else deck_ref(str(data["deck"]), revision)
         scenario = data.get("scenario")
         scenarios = scenario if isinstance(scenario, list) else [scenario] * count
         if len(scenarios) != count:
@@ -111,7 +115,7 @@ class Room:
                              f"for each of the {count} tables")
         for sc in scenarios:  # all checked before any table opens
             if not isinstance(sc, str) or sc not in deck.scenarios:
-                raise BadRequest("unknown_scenario", f"deck {deck.id} has no scenario "
+                raise BadRequest("unknown_scenario", f"deck {deck.name} has no scenario "
                                  f"{str(sc)[:40]!r}; choose one of: "
                                  + ", ".join(deck.scenarios))
         seating = data.get("seating", "even")
@@ -127,15 +131,16 @@ class Room:
         # table does, and a refusal says which.
         opened: list[Live] = []
         for number, sc in enumerate(scenarios, 1):
-            live, _ = self.tables.create(deck.id, sc, seats, options,
+            live, _ = self.tables.create(data["deck"] if revision is not None else deck.id, sc,
+                                         seats, options, revision=revision,
                                          key=self.table_key(wid, number))
             opened.append(live)
         settings = {"scenarios": scenarios, "seats": seats,
                     "options": opened[0].record.options, "seating": seating,
-                    "roster": roster, "deck_revision": None}
+                    "roster": roster, "deck_revision": revision}
         for _ in range(20):
             record = WorkshopRecord(id=wid, code=new_code(), owner_id=owner.id,
-                                    name=name.strip(), day=day, deck=deck.id,
+                                    name=name.strip(), day=day, deck=deck_name,
                                     settings=settings, status="open",
                                     created_at=datetime.now(UTC))
             try:

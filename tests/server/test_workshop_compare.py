@@ -1,7 +1,8 @@
 """The cross-table debrief's comparison through a real server: each table's best alternative
 per decided round (the coach's, as the table's own debrief has it) in the JSON, the page, the
 PDF and the alternatives CSV; where the tables diverged, each table's points there and how far
-behind the best table, in a sentence; and who may read it before the end."""
+behind the best table, in a sentence; who may read it before the end; and a workshop that
+plays a facilitator's own deck at one revision, with the rights of a single table."""
 
 from __future__ import annotations
 
@@ -164,3 +165,67 @@ def test_before_the_end_only_its_facilitators_read_the_comparison(server, owner)
             assert 'data-code="not_ended"' in res.text if path.endswith("debrief") \
                 else res.json()["error"]["code"] == "not_ended"
             assert "best_alternative" not in res.text and "Best plan" not in res.text
+
+
+def studio_deck(owner: Host) -> str:
+    made = owner.post("/api/studio/decks", {"fork": DECK})
+    assert made.status_code == 201, made.text[:300]
+    return made.json()["deck"]["id"]
+
+
+def test_a_workshop_plays_a_facilitators_own_deck_at_one_revision(server, owner):
+    deck = studio_deck(owner)
+    files = owner.get(f"/api/studio/decks/{deck}").json()["revision"]["files"]
+    made = owner.post("/api/workshops", {
+        "name": "Own deck", "date": "2026-11-27", "deck": f"studio:{deck}@1",
+        "scenario": SCENARIO, "tables": 2, "seats": 3, "options": BOTS})
+    assert made.status_code == 201, made.text[:300]
+    wid = made.json()["workshop"]
+    # A later revision renames the scenario: the workshop's tables keep revision 1.
+    edited = dict(files)
+    edited["scenarios.yaml"] = files["scenarios.yaml"].replace(
+        "name: The council's front-door chatbot", "name: A renamed chatbot", 1)
+    assert edited != files
+    saved = owner.post(f"/api/studio/decks/{deck}/revisions", {"files": edited, "note": "x"})
+    assert saved.status_code == 201, saved.text[:300]
+    overview = owner.get(f"/api/workshops/{wid}").json()
+    assert overview["deck"] == f"{deck}@1"
+    seat = join(server, overview["code"], "Eve").json()
+    phone = requests.Session()
+    info = phone.get(f"{server.url}/api/tables/{seat['table']}", timeout=10).json()
+    assert info["table"]["deck"] == f"{deck}@1"
+    catalogue = phone.get(f"{server.url}/api/decks/{deck}@1", timeout=10).json()
+    assert {s["id"]: s["name"] for s in catalogue["scenarios"]}[SCENARIO] == \
+        "The council's front-door chatbot"
+    end_every_table(owner, {"workshop": wid})
+    for t in overview["tables"]:  # still revision 1 once played to the end
+        played = phone.get(f"{server.url}/api/tables/{t['table']}", timeout=10).json()
+        assert played["table"]["deck"] == f"{deck}@1" and played["table"]["status"] == "ended"
+    data = owner.get(f"/api/workshops/{wid}/export.json").json()
+    assert data["workshop"]["deck"] == f"{deck}@1"
+    assert all(t["deck"]["version"] for t in data["tables"])
+
+
+def test_nobody_runs_a_workshop_on_a_private_deck_of_someone_elses(server, owner):
+    deck = studio_deck(owner)
+    other = Host(server)
+    body = {"name": "Not mine", "deck": f"studio:{deck}@1", "scenario": SCENARIO,
+            "tables": 1, "seats": 3, "options": BOTS}
+    before = len(other.get("/api/workshops").json()["workshops"])
+    for ref in (f"studio:{deck}@1", f"{deck}@1"):
+        refused = other.post("/api/workshops", {**body, "deck": ref})
+        assert refused.status_code == 404, refused.text[:300]
+        assert refused.json()["error"]["code"] == "unknown_deck"
+    assert len(other.get("/api/workshops").json()["workshops"]) == before  # nothing made
+    anyone = requests.Session()
+    assert anyone.post(f"{server.url}/api/workshops", json=body,
+                       timeout=10).status_code in (400, 401)
+    missing = owner.post("/api/workshops", {**body, "deck": f"studio:{deck}@9"})
+    assert missing.json()["error"]["code"] == "unknown_revision"
+    # Shared with them, it is theirs to play.
+    shared = owner.post(f"/api/studio/decks/{deck}/sharing",
+                        {"visibility": "shared", "shared_with": [other.user_name]})
+    assert shared.status_code == 200, shared.text[:300]
+    made = other.post("/api/workshops", body)
+    assert made.status_code == 201, made.text[:300]
+    assert other.get(f"/api/workshops/{made.json()['workshop']}").json()["deck"] == f"{deck}@1"
