@@ -107,6 +107,7 @@ class Conn:
         self.last: str | dict | None = None  # newest view: raw text, or a parsed game
         self.task: asyncio.Task | None = None
         self.inflate = None  # a zlib decompressor once permessage-deflate is agreed
+        self.headers = ""  # more handshake headers ("Cookie: ...\r\n"), as a browser sends
 
     async def connect(self, host: str, port: int) -> None:
         self.reader, self.writer = await asyncio.open_connection(host, port, limit=2**22)
@@ -122,7 +123,7 @@ class Conn:
             f"GET /socket.io/?EIO=4&transport=websocket{table} HTTP/1.1\r\n"
             f"Host: {host}:{port}\r\n"
             f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-            f"{offer}Sec-WebSocket-Version: 13\r\n\r\n").encode())
+            f"{offer}{self.headers}Sec-WebSocket-Version: 13\r\n\r\n").encode())
         head = await self.reader.readuntil(b"\r\n\r\n")
         if b" 101 " not in head.split(b"\r\n", 1)[0]:
             raise Closed(head.split(b"\r\n", 1)[0].decode())

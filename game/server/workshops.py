@@ -450,6 +450,9 @@ class Room:
         won = outcome(state)["won"] if state.phase == "ended" else None
         return {
             "table": rec.id, "code": display(rec.code), "status": rec.status,
+            # The table's view version: a dashboard fed by two processes can tell the newer
+            # of two summaries, and a benchmark which action a summary reports.
+            "version": state.version,
             "phase": state.phase, "round": rnd.number, "decision": state.settings.decision,
             "timer": timers.for_screen(live.timer, now),
             "seats": seats,
