@@ -176,6 +176,10 @@ def studio_deck(owner: Host) -> str:
 def test_a_workshop_plays_a_facilitators_own_deck_at_one_revision(server, owner):
     deck = studio_deck(owner)
     files = owner.get(f"/api/studio/decks/{deck}").json()["revision"]["files"]
+    # The form offers it, with its scenarios, beside the shipped decks.
+    form = owner.get("/workshops").text
+    assert f'<option value="studio:{deck}@1"' in form
+    assert f'data-deck="studio:{deck}@1"' in form
     made = owner.post("/api/workshops", {
         "name": "Own deck", "date": "2026-11-27", "deck": f"studio:{deck}@1",
         "scenario": SCENARIO, "tables": 2, "seats": 3, "options": BOTS})
