@@ -54,6 +54,14 @@ def _plan_words(plan: list[dict]) -> str:
     return "; ".join(f"{a['card']} for {a['group']}" for a in plan) or "nothing"
 
 
+def _plan_sentence(plan: list[dict]) -> str:
+    """A plan inside a sentence whose tables are parted by semicolons: "A for X and B for Y"."""
+    parts = [f"{a['card']} for {a['group']}" for a in plan]
+    if not parts:
+        return "nothing"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _n(value: float) -> str:
     return f"{value:g}"
 
@@ -74,7 +82,8 @@ def divergence(row: list[dict]) -> tuple[float | None, str]:
         "tables " + ", ".join(map(str, leaders[:-1])) + f" and {leaders[-1]}"
     parts = []
     for x in played:
-        got = f"table {x['table']} adopted {_plan_words(x['adopted'])}: {_points(x['points'])}"
+        got = f"table {x['table']} adopted {_plan_sentence(x['adopted'])}: " \
+            f"{_points(x['points'])}"
         behind = round(best - x["points"], 2)
         parts.append(got + (", the most" if not behind else
                             f", {_points(behind)} behind {first}"))

@@ -104,6 +104,11 @@ def test_best_alternative_per_table_is_the_coachs_by_card_name(server, owner, di
     assert pages[1].startswith(f"Table 1 ({w['tables'][0]['code']})")
     assert "The best alternative, round by round" in pages[1]
     assert "would have added" in pages[1]
+    # And its radar over the other table's: each axis named with its score, and the key.
+    for table, page_text in zip(data["tables"], pages[1:3], strict=True):
+        for c in table["criteria"]:
+            assert f"{c['criterion']} {c['score']}" in page_text, c
+    assert "The radar: table 1 solid and filled, over table 2 light and dashed." in pages[1]
 
 
 def test_where_the_tables_diverged_each_tables_points_and_the_gap(owner, diverged):
@@ -125,8 +130,9 @@ def test_where_the_tables_diverged_each_tables_points_and_the_gap(owner, diverge
 
         said = s["summary"].lower()
         for x in s["tables"]:
-            plan = "; ".join(f"{a['card']} for {a['group']}" for a in x["adopted"]) \
-                or "nothing"
+            named = [f"{a['card']} for {a['group']}" for a in x["adopted"]]
+            plan = (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1
+                    else named[0] if named else "nothing")
             assert f"table {x['table']} adopted {plan}: {pts(x['points'])}".lower() in said
         leaders = [n for n, p in points.items() if p == best]
         assert said.count(f": {pts(best)}, the most") == len(leaders)
