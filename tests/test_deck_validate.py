@@ -145,7 +145,8 @@ def test_a_folder_deck_must_be_named_after_its_id(tmp_path, capsys):
      "'interventions:'"),
     ("deck: {id: x}\ninterventons: []\n", "2: unknown section 'interventons' (did you mean "
      "'interventions'?); sections are: criteria, groups, tags, tracks, stages, "
-     "interventions, events, roles, scenarios, difficulties, lessons, deck, settings"),
+     "interventions, events, roles, scenarios, difficulties, lessons, reflection, deck, "
+     "settings"),
 ])
 def test_file_level_mistakes(tmp_path, text, message):
     path = tmp_path / "deck.yaml"

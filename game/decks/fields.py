@@ -20,7 +20,7 @@ MAX_NAME = 80
 MAX_TEXT = 1200
 
 LIST_SECTIONS = ("criteria", "groups", "tags", "tracks", "stages", "interventions", "events",
-                 "roles", "scenarios", "difficulties", "lessons")
+                 "roles", "scenarios", "difficulties", "lessons", "reflection")
 COMPARE_KEYS = ("at_least", "at_most", "above", "below")
 
 

@@ -44,6 +44,7 @@ from game.decks.options import (
     TIMER,
 )
 from game.decks.reach import merged, read_reach
+from game.decks.reflection import read_reflection
 from game.decks.rules import Rule
 from game.decks.vocabulary import condition, effects
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes, load_yaml
@@ -238,6 +239,7 @@ class _Reader(DeckFields):
         scenarios = self._scenarios(events)
         difficulties = self._difficulties()
         lessons = read_lessons(self)
+        reflection = read_reflection(self)
         for section in ("groups", "stages", "interventions", "scenarios"):
             if not self.ids[section]:
                 self.error(head, None, f"the deck has no {section}: add at least one")
@@ -259,6 +261,7 @@ class _Reader(DeckFields):
             criteria=self.criteria, groups=self.groups, tags=self.tags, tracks=self.tracks,
             settings=settings, stages=stages, interventions=interventions, events=events,
             roles=roles, scenarios=scenarios, difficulties=difficulties, lessons=lessons,
+            reflection=reflection,
         )
 
     def _collect_ids(self, section: str, items: object) -> None:

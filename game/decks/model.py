@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from game.decks.cards import Intervention
 from game.decks.lessons import Lesson
+from game.decks.reflection import ReflectionQuestion
 from game.decks.rules import Condition, Effect, Rule
 
 # id, name, definition, and the question a player can ask of a plan to judge it.
@@ -185,6 +186,7 @@ class Deck:
     scenarios: dict[str, Scenario]
     difficulties: dict[str, Difficulty]
     lessons: tuple[Lesson, ...] = ()  # what the deck means to teach, as checks
+    reflection: tuple[ReflectionQuestion, ...] = ()  # the author's own closing questions
     # Facts worked out from the deck while playing it (such as what adopting each card adds),
     # kept so they are worked out once. Never part of the deck's meaning.
     derived: dict = field(default_factory=dict, compare=False, repr=False)
