@@ -111,7 +111,10 @@ CODES: dict[str, Code] = {
     "seat_taken": Code(409, "that seat is not empty"),
     "seat_empty": Code(409, "that seat is already empty"),
     "bad_seat": Code(400, "a seat number outside the table"),
-    "not_solo": Code(409, "undo is only for solo practice"),
+    "not_solo": Code(409, "undo and the closing reflection are only for solo practice"),
+    "not_finished": Code(409, "the closing reflection opens when the solo game has ended"),
+    "already_answered": Code(409, "that question of the reflection has been answered; the "
+                             "first answer is kept"),
     "nothing_to_undo": Code(409, "the learner has made no choice to take back"),
     "stale": Code(409, "an action or command meant for a round or phase that has passed"),
     "conflict": Code(409, "another process changed the table at the same moment"),
@@ -126,6 +129,8 @@ CODES: dict[str, Code] = {
     "over_budget": Code(409, "the plan, or a proposal a vote backs, costs more than the "
                         "budget left"),
     "cannot_afford": Code(409, "a proposal that costs more than the budget left"),
+    "bad_answer": Code(400, "a reflection answer naming a question or a choice that is "
+                       "not there"),
     "bad_reason": Code(400, "a case for a proposal naming no criterion or track of the deck"),
     "over_limit": Code(409, "more interventions than the round may adopt"),
     "not_chair": Code(403, "only the chair decides"),

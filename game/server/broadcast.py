@@ -81,6 +81,9 @@ class Broadcast:
                     holder=attribution.stamp(row.kind, row.name, seat, row.token_hash))
         if live.record.mode == "solo":
             game["coach"] = solo.coach(live.state, seat, [s.name or "" for s in live.seats])
+            if live.state.phase == "ended" and seat == solo.LEARNER:
+                assert self.tables is not None
+                game["reflection"] = solo.reflection_view(self.tables, live)
         return game
 
     def publish(self, live: Live, events: list[dict]) -> None:

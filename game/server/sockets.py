@@ -18,6 +18,7 @@ from urllib.parse import parse_qs
 from flask_socketio import SocketIO
 
 from game.engine.view import view
+from game.server import solo
 from game.server.drain import Drain
 from game.server.identity import Identity
 from game.server.limits import BadRequest, RateLimiter, check_payload
@@ -65,6 +66,7 @@ EVENTS: dict[str, dict] = {
     "facilitate": {"command": (str, True), "args": (dict, False)},
     "leave": {},
     "undo": {},
+    "reflect": {"question": (int, True), "choice": (int, True)},
 }
 SERVER_ERROR = ("something went wrong on the server; your last action was not applied, "
                 "try again")
@@ -288,6 +290,9 @@ class Events:
 
     def undo(self, sid: str, data: dict) -> dict:
         return {"events": self.tables.undo(self.me(sid))}
+
+    def reflect(self, sid: str, data: dict) -> dict:
+        return solo.answer(self.tables, self.me(sid), data["question"], data["choice"])
 
     # ---- the connection's own events -------------------------------------------------------
 

@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from game.decks.options import bot_kind
 from game.engine.actions import GameState
 from game.engine.coach import best_alternative
+from game.engine.reflect import Question, reflection
 from game.engine.teach import teach
+from game.server.identity import Identity
 from game.server.limits import BadRequest
 from game.server.live import Live
 from game.server.tables import Tables
+from game.store.records import Conflict
 
 BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 VARIANTS = ("team", "captain")
@@ -57,6 +60,9 @@ def records(tables: Tables, browser_id: object) -> dict:
     if not isinstance(browser_id, str) or not BROWSER_ID.match(browser_id):
         raise BadRequest("bad_browser_id", "this browser's practice id is missing or malformed")
     rows = tables.store.solo_records(browser_id)
+    scores = tables.store.reflection_scores([r["table_id"] for r in rows])
+    for r in rows:  # the closing reflection's score, once the learner has answered any
+        r["reflection"] = scores.get(r["table_id"])
     best: dict[str, dict] = {}
     for r in rows:
         key = f"{r['deck']}/{r['scenario']}"
@@ -141,3 +147,61 @@ def coach_round(state: GameState, index: int, seat: int = LEARNER,
                               for c in round_rules],
             "notes": [{"tag": deck.tags[t].name, "text": n} for t, n in notes.items()],
             "alternative": alternative}
+
+
+# ---- the closing reflection ----------------------------------------------------------------
+
+
+def _questions(live: Live) -> list[Question]:
+    return reflection(live.state, LEARNER, [s.name or "" for s in live.seats])
+
+
+def reflection_view(tables: Tables, live: Live) -> dict:
+    """The learner's closing reflection of an ended solo game: the questions (without their
+    answers until answered) and, for those answered, the verdict with the right answer and
+    its reason; and the score so far."""
+    questions = _questions(live)
+    answers = {a["question"]: a for a in tables.store.reflection_answers(live.record.id)}
+    out = []
+    for index, q in enumerate(questions):
+        item: dict = {"index": index, **q.public(), "answered": None}
+        given = answers.get(index)
+        if given is not None and 0 <= given["choice"] < len(q.choices):
+            item["answered"] = q.checked(given["choice"])
+        out.append(item)
+    done = [q["answered"] for q in out if q["answered"]]
+    return {"questions": out, "of": len(out), "answered": len(done),
+            "right": sum(1 for d in done if d["right"])}
+
+
+def answer(tables: Tables, ident: Identity, question: int, choice: int) -> dict:
+    """The learner answers one question of the closing reflection: the server checks it
+    against the questions it drew itself, keeps the first answer in the practice record, and
+    says whether it was right, with the right answer and its reason."""
+    live = tables.current(ident.table_id)
+    if live.record.mode != "solo":
+        raise BadRequest("not_solo", "the closing reflection is only for solo practice")
+    with live.lock:
+        tables.holding(live, ident)
+        if ident.seat != LEARNER:
+            raise BadRequest("not_your_seat", "only the learner answers the reflection")
+        if live.state.phase != "ended":
+            raise BadRequest("not_finished", "the reflection opens when the game has ended: "
+                             "play the last round to the end first")
+        questions = _questions(live)
+        if not 0 <= question < len(questions):
+            raise BadRequest("bad_answer", f"there is no question {question}: the reflection's "
+                             f"questions are numbered 0 to {len(questions) - 1}")
+        q = questions[question]
+        if not 0 <= choice < len(q.choices):
+            raise BadRequest("bad_answer", f"question {question} has no answer {choice}: its "
+                             f"answers are numbered 0 to {len(q.choices) - 1}")
+        verdict = q.checked(choice)
+        try:
+            tables.store.add_reflection_answer(live.record.id, question, len(questions), q.kind,
+                                               q.text, choice, q.choices[choice],
+                                               verdict["right"])
+        except Conflict:
+            raise BadRequest("already_answered", "you have answered this question already: "
+                             "the first answer is the one kept") from None
+    return {"verdict": verdict, "reflection": reflection_view(tables, live)}

@@ -51,6 +51,7 @@ from game.store.schema import (
     now,
     seats_table,
     solo_records_table,
+    solo_reflections_table,
     utc,
 )
 
@@ -436,6 +437,37 @@ class Store:
         )
         with self._tx(self._reader) as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+    def add_reflection_answer(self, table_id: str, question: int, questions: int, kind: str,
+                              text: str, choice: int, choice_text: str, right: bool) -> None:
+        """Keep the learner's answer to one question of a solo game's reflection. A question
+        is answered once: a second answer raises Conflict."""
+        row = {"table_id": table_id, "question": question, "questions": questions,
+               "kind": kind, "text": text, "choice": choice, "choice_text": choice_text,
+               "right": bool(right), "at": now()}
+        with self._tx(conflict="that question has been answered") as conn:
+            conn.execute(solo_reflections_table.insert(), row)
+
+    def reflection_answers(self, table_id: str) -> list[dict]:
+        """A solo game's reflection answers, by question."""
+        r = solo_reflections_table.c
+        query = (sa.select(solo_reflections_table).where(r.table_id == table_id)
+                 .order_by(r.question))
+        with self._tx(self._reader) as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def reflection_scores(self, table_ids: list[str]) -> dict[str, dict]:
+        """For each of these solo games with answers: {"right", "answered", "of"}."""
+        if not table_ids:
+            return {}
+        r = solo_reflections_table.c
+        query = (sa.select(r.table_id, sa.func.count(), sa.func.sum(sa.case((r.right, 1),
+                                                                            else_=0)),
+                           sa.func.max(r.questions))
+                 .where(r.table_id.in_(table_ids)).group_by(r.table_id))
+        with self._tx(self._reader) as conn:
+            return {t: {"right": int(right or 0), "answered": int(n), "of": int(of)}
+                    for t, n, right, of in conn.execute(query)}
 
     # --- operations -----------------------------------------------------------------------
 

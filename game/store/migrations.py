@@ -284,6 +284,25 @@ def _step_6_workshops(conn: sa.Connection) -> None:
     md.create_all(conn, checkfirst=True)
 
 
+def _step_7_solo_reflections(conn: sa.Connection) -> None:
+    # The closing reflection of a solo game: the learner's answers, one row per question.
+    md = sa.MetaData()
+    sa.Table(
+        "solo_reflections",
+        md,
+        sa.Column("table_id", sa.Text, primary_key=True),
+        sa.Column("question", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("questions", sa.Integer, nullable=False),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("choice", sa.Integer, nullable=False),
+        sa.Column("choice_text", sa.Text, nullable=False),
+        sa.Column("right", sa.Boolean, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    )
+    md.create_all(conn, checkfirst=True)
+
+
 STEPS: list[Step] = [
     Step(1, "create game_tables, seats, actions, solo_records", _step_1_create_tables),
     Step(2, "create health (the health check's write probe)", _step_2_create_health),
@@ -295,6 +314,8 @@ STEPS: list[Step] = [
             "game_tables.deck_revision", _step_5_studio_decks),
     Step(6, "create workshops, workshop_facilitators, workshop_tables, workshop_people",
          _step_6_workshops),
+    Step(7, "create solo_reflections (a solo game's closing questions, as answered)",
+         _step_7_solo_reflections),
 ]
 
 LATEST = STEPS[-1].version

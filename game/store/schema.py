@@ -115,6 +115,23 @@ solo_records_table = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
 )
 
+# The closing reflection of a solo game: one row per question the learner answered (the
+# first answer counts). The question and the chosen answer are kept as words, so the
+# practice record reads the same after the deck changes.
+solo_reflections_table = sa.Table(
+    "solo_reflections",
+    metadata,
+    sa.Column("table_id", sa.Text, primary_key=True),
+    sa.Column("question", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("questions", sa.Integer, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("choice", sa.Integer, nullable=False),
+    sa.Column("choice_text", sa.Text, nullable=False),
+    sa.Column("right", sa.Boolean, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
 health_table = sa.Table(
     "health",
     metadata,

@@ -1,0 +1,145 @@
+"""The closing reflection of solo practice, against a real server over a real Socket.IO
+connection: the questions appear in the learner's view once the game has ended, answers are
+checked by the server (right and wrong, each with the right answer and its reason), the first
+answer is kept in the practice record, and everything else is refused with a clear code.
+
+The right answers are worked out here from the deck's public catalogue (its criteria's
+definitions and questions, its cards' ratings), not taken from the server."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+from realserver import DECK, SCENARIO, Client, cheapest_move
+
+BROWSER = "reflect-browser-0001"
+
+
+def start_solo(server) -> dict:
+    r = requests.post(f"{server.url}/api/solo", json={
+        "deck": DECK, "scenario": SCENARIO, "variant": "team", "browser_id": BROWSER},
+        timeout=10)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def game_of(learner: Client, solo: dict) -> dict:
+    """The learner's view as the server has it when this connection says hello."""
+    return learner.hello(solo["table"], token=solo["token"])["game"]
+
+
+def play_to_the_end(learner: Client) -> dict:
+    """Play the learner's seat (bots play theirs as each action is taken) to the end. One
+    event per view, so the connection stays under the server's events-per-second limit."""
+    for _ in range(200):
+        game = learner.last_view()["game"]
+        if game["phase"] == "ended":
+            return game
+        legal = game["you"]["legal"]
+        if "propose" in legal or "pass" in legal:
+            action = cheapest_move(game["you"])
+        elif "vote" in legal:
+            action = {"type": "vote", "approve": [p["seat"] for p in game["current"]["proposals"]
+                                                  if "card" in p]}
+        else:
+            assert "ready" in legal, game["you"]
+            action = {"type": "ready"}
+        learner.ok("act", {"action": action})
+        learner.wait_version(game["version"] + 1)
+    raise AssertionError("the solo game did not end")
+
+
+def right_choice(question: dict, deck: dict) -> int | None:
+    """The right answer, from the deck's public catalogue alone; None for a question about a
+    plan, which needs the game's hands."""
+    criteria = {c["id"]: c for c in deck["criteria"]}
+    names = {c["name"]: c["id"] for c in deck["criteria"]}
+    text, choices = question["text"], question["choices"]
+    if question["kind"] == "criterion":
+        name = re.match(r"Which of these defines (.+)\?$", text).group(1)
+        return choices.index(criteria[names[name]]["description"])
+    if question["kind"] == "asks":
+        asked = next(c for c in deck["criteria"] if c["question"] in text)
+        return choices.index(asked["name"])
+    if question["kind"] == "card":
+        name = re.match(r"(?:You proposed|Your table adopted) (.+?) in round \d", text).group(1)
+        card = next(c for c in deck["interventions"] if c["name"] == name)
+        ratings = [card["ratings"][names[c]] for c in choices]
+        return ratings.index(max(ratings))
+    return None
+
+
+def records(server) -> list[dict]:
+    r = requests.get(f"{server.url}/api/solo/records", params={"browser_id": BROWSER},
+                     timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()["records"]
+
+
+def test_the_learner_answers_the_reflection_and_the_record_keeps_it(server, clients):
+    solo = start_solo(server)
+    learner = clients(server.url, label="learner")
+    game = game_of(learner, solo)
+    assert "reflection" not in game, "no reflection before the game has ended"
+    learner.refused("reflect", {"question": 0, "choice": 0}, "not_finished")
+
+    game = play_to_the_end(learner)
+    reflection = game["reflection"]
+    questions = reflection["questions"]
+    assert len(questions) == 3 and reflection["answered"] == 0
+    for q in questions:  # the answers and reasons are not sent before an answer
+        assert set(q) == {"index", "kind", "text", "choices", "answered"}
+        assert q["answered"] is None and 3 <= len(q["choices"]) <= 4
+
+    # Only the learner's own seat answers: a spectator who knows the table's id, and a
+    # connection that never said hello, are refused.
+    watcher = clients(server.url, label="watcher")
+    watcher.refused("reflect", {"question": 0, "choice": 0}, "not_joined")
+    watcher.ok("hello", {"table": solo["table"]})
+    watcher.refused("reflect", {"question": 0, "choice": 0}, "not_seated")
+    # Bad payloads and answers that are not there (from another of the learner's tabs).
+    tab = clients(server.url, label="learner's other tab")
+    game_of(tab, solo)
+    for payload in ({"question": "0", "choice": 0}, {"question": 0}, {"question": True,
+                                                                      "choice": 0},
+                    {"question": 0, "choice": 0, "seat": 1}, [0, 0]):
+        tab.refused("reflect", payload, "bad_payload")
+    tab.refused("reflect", {"question": 3, "choice": 0}, "bad_answer")
+    tab.refused("reflect", {"question": -1, "choice": 0}, "bad_answer")
+    tab.refused("reflect", {"question": 0, "choice": len(questions[0]["choices"])},
+                "bad_answer")
+    assert not any(r["table_id"] == solo["table"] and r["reflection"] for r in records(server))
+
+    deck = requests.get(f"{server.url}/api/decks/{DECK}", timeout=10).json()
+    known = [(q, right_choice(q, deck)) for q in questions]
+    known = [(q, i) for q, i in known if i is not None]
+    assert len(known) >= 2, [q["kind"] for q in questions]
+    (first, first_right), (second, second_right) = known[:2]
+    # One right answer, one wrong.
+    said = learner.ok("reflect", {"question": first["index"], "choice": first_right})
+    assert said["verdict"]["right"] is True
+    assert said["verdict"]["answer"] == first_right
+    assert said["verdict"]["answer_text"] == first["choices"][first_right]
+    assert said["verdict"]["reason"]
+    wrong = (second_right + 1) % len(second["choices"])
+    said = learner.ok("reflect", {"question": second["index"], "choice": wrong})
+    verdict = said["verdict"]
+    assert verdict["right"] is False and verdict["choice"] == wrong
+    assert verdict["answer"] == second_right
+    assert verdict["answer_text"] == second["choices"][second_right] and verdict["reason"]
+    assert (said["reflection"]["answered"], said["reflection"]["right"]) == (2, 1)
+    # The first answer is the one kept.
+    learner.refused("reflect", {"question": second["index"], "choice": second_right},
+                    "already_answered")
+
+    # A new connection (the page reloaded) sees the answers with their verdicts.
+    again = clients(server.url, label="reloaded")
+    shown = game_of(again, solo)["reflection"]
+    assert (shown["answered"], shown["right"], shown["of"]) == (2, 1, 3)
+    assert shown["questions"][second["index"]]["answered"]["choice"] == wrong
+    assert shown["questions"][first["index"]]["answered"]["right"] is True
+
+    # The practice record keeps the score.
+    mine = next(r for r in records(server) if r["table_id"] == solo["table"])
+    assert mine["reflection"] == {"right": 1, "answered": 2, "of": 3}
