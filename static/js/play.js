@@ -10,6 +10,7 @@ import {
   altView, closeCards, coachNotes, criteriaBars, criteriaKey, scoringLink, eventView, miniCard, outlookView, phaseName, pips, resultView,
   seatName, stageLine, Timer, tagList, trackHelp, tracksView, waitingText, whyDetails,
 } from "./game.js";
+import { answerReflection, reflectionView } from "./reflect.js";
 
 const tableId = $("main").dataset.table;
 let seat = store.get(`seat.${tableId}`);
@@ -118,9 +119,9 @@ function render() {
   // a round the coach. The score panel comes next, near the top, never below everything.
   const result = game.phase === "result" || game.phase === "ended";
   const order = table.status === "lobby" ? ["act", "role", "hand", "event"]
-    : result ? ["act", "coach", "scores", "event", "hand"]
+    : result ? ["act", ...(game.reflection ? ["reflect"] : []), "coach", "scores", "event", "hand"]
       : can("propose") ? ["act", "hand", "scores", "event"] : ["act", "event", "scores", "hand"];
-  const rest = ["coach", "role", "hand", "event", "scores", "people"].filter((id) => !order.includes(id));
+  const rest = ["coach", "reflect", "role", "hand", "event", "scores", "people"].filter((id) => !order.includes(id));
   const ids = [...order, ...rest];
   // Move sections only when the order changes: moving a node takes focus away from it.
   if ([...box.children].map((el) => el.id).join() !== ids.join()) {
@@ -145,6 +146,8 @@ function render() {
   const coach = game.coach;
   $("#coach").hidden = !(coach && coach.length);
   if (coach && coach.length) update($("#coach"), coach[coach.length - 1], renderCoach);
+  $("#reflect").hidden = !game.reflection;
+  if (game.reflection) update($("#reflect"), [game.reflection, R], () => reflectionView(game.reflection, sendReflection, R));
   if (moved) {
     // Whoever moved the table on, this player's next step is at the top of the screen.
     if (S.phaseKey) {
@@ -154,6 +157,21 @@ function render() {
     }
     S.phaseKey = key;
   }
+}
+
+// The closing reflection (solo, once the game has ended): drawn by reflect.js, checked by the server.
+const R = { busy: null, message: "" };
+function sendReflection(question, choice) {
+  Object.assign(R, { busy: question, message: "" });
+  render();
+  answerReflection(conn, question, choice, (reflection) => {
+    R.busy = null;
+    S.game = { ...S.game, reflection };
+    render();
+  }, (message) => {
+    Object.assign(R, { busy: null, message });
+    render();
+  });
 }
 
 // The sticky bar's last line: what this player is expected to do now, or whom the table waits for.

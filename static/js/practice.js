@@ -58,17 +58,29 @@ form.addEventListener("submit", async (e) => {
 async function showRecord() {
   const games = (store.get("solo") || []).filter((g) => store.get(`seat.${g.table}`));
   let best = {};
+  let finished = [];
   try {
     const res = await fetch(`/api/solo/records?browser_id=${encodeURIComponent(browserId())}`);
-    if (res.ok) best = (await res.json()).best || {};
+    if (res.ok) ({ best = {}, records: finished = [] } = await res.json());
   } catch { /* offline: show what this browser remembers */ }
   const entries = Object.values(best);
   if (!games.length && !entries.length) return;
   $("#record").hidden = false;
   const names = Object.fromEntries([...scenario.options].map((o) => [`${o.dataset.deck}/${o.value}`, o.textContent]));
-  $("#best-list").replaceChildren(...(entries.length ? entries.map((r) => h("li", null,
-    `${names[`${r.deck}/${r.scenario}`] || r.scenario}: ${r.total} points, ${r.won ? "won" : "not won"}` +
-    (r.difficulty ? ` (${r.difficulty})` : ""))) : [h("li", null, "No finished games yet.")]));
+  const scoreText = (r) => `${names[`${r.deck}/${r.scenario}`] || r.scenario}: ${r.total} points, ${r.won ? "won" : "not won"}` +
+    (r.difficulty ? ` (${r.difficulty})` : "");
+  $("#best-list").replaceChildren(...(entries.length ? entries.map((r) => h("li", null, scoreText(r)))
+    : [h("li", null, "No finished games yet.")]));
+  // Each finished game with its closing reflection: the score, or a link back to answer it.
+  $("#finished-list").replaceChildren(...(finished.length ? finished.slice(0, 10).map((r) => {
+    const q = r.reflection;
+    const reflected = q ? `reflection: ${q.right} of ${q.of} right${q.answered < q.of ? ` (${q.answered} answered)` : ""}`
+      : "reflection not answered yet";
+    const back = (!q || q.answered < q.of) && store.get(`seat.${r.table_id}`);
+    return h("li", null, `${scoreText(r)}; ${reflected}`,
+      back ? [" · ", h("a", { href: `/play/${encodeURIComponent(r.table_id)}` }, "Answer the reflection",
+        h("span", { class: "vh" }, ` of the game finished ${new Date(r.at).toLocaleString()}`))] : null);
+  }) : [h("li", null, "No finished games yet.")]));
   $("#resume-list").replaceChildren(...(games.length ? games.map((g) => h("li", null,
     h("a", { href: `/play/${encodeURIComponent(g.table)}` }, `${g.scenario}, started ${new Date(g.started).toLocaleString()}`))) :
     [h("li", null, "None in progress.")]));

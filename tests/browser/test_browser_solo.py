@@ -50,7 +50,7 @@ def test_solo_game_with_coach_and_undo(browser, server):
 def test_whole_solo_game_from_the_practice_page(browser, server):
     """A new learner on a phone: choose a scenario, play every round with only controls found
     by role and name, read the coach after each round, and reach the debrief."""
-    page = new_page(browser, PHONE)
+    page = new_page(browser, PHONE, has_touch=True)
     page.goto(f"{server.url}/practice")
     page.get_by_label("Scenario: the project you govern").select_option("residents-assembly")
     page.get_by_label("Difficulty").select_option("gentle")
@@ -65,6 +65,7 @@ def test_whole_solo_game_from_the_practice_page(browser, server):
         if number < rounds:
             page.get_by_role("button", name="Ready for the next round").click()
     page.get_by_role("button", name="Ready to finish").click()
+    answer_the_reflection(page)
     page.get_by_role("link", name="See the debrief").click()
     expect(page.get_by_role("heading", name="The five criteria")).to_be_visible()
     for number in range(1, rounds + 1):
@@ -74,5 +75,41 @@ def test_whole_solo_game_from_the_practice_page(browser, server):
 
     page.goto(f"{server.url}/practice")
     expect(page.get_by_role("heading", name="Your practice record")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"points, (won|not won)"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"points, (won|not won)")).first).to_be_visible()
+    # The finished game is listed with its reflection's score.
+    expect(page.get_by_text(re.compile(r"; reflection: [0-3] of 3 right$"))).to_be_visible()
     axe(page, "practice-record")
+
+
+VERDICT = re.compile(r"^(Right\. |Not this time\. )")
+
+
+def answer_the_reflection(page):
+    """After the final results, three questions: the first answered with a tap, the second
+    with the keyboard alone, the third with a tap again. Each verdict is said in words."""
+    reflect = page.get_by_role("region", name="Reflect")
+    expect(reflect.get_by_role("heading", name="Reflect")).to_be_visible()
+    questions = reflect.get_by_role("group")  # an answered question's choices are no longer buttons
+    expect(questions).to_have_count(3)
+    first = questions.first
+    first.get_by_role("button").first.tap()
+    verdicts = reflect.get_by_text(VERDICT)
+    expect(verdicts).to_have_count(1)
+    # The answer is told in words (not colour alone): which was right, and the learner's.
+    expect(reflect.get_by_text(re.compile(r"^\u2714 (Right answer|Your answer, right): ")))\
+        .to_have_count(1)
+    expect(questions).to_have_count(2)
+    # Keyboard: focus went to the verdict; Tab reaches the next question's first answer.
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('[role=group]') !== null && "
+                            "document.activeElement.tagName")
+    assert focused == "BUTTON"
+    page.keyboard.press("Enter")
+    expect(verdicts).to_have_count(2)
+    expect(questions).to_have_count(1)
+    questions.first.get_by_role("button").last.tap()
+    expect(verdicts).to_have_count(3)
+    expect(reflect.get_by_text(re.compile(r"^Done: [0-3] of 3 right\."))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "solo-reflection-phone")
+    axe(page, "play-solo-reflection")
