@@ -41,6 +41,8 @@ def test_three_questions_with_three_or_four_different_choices(games):
         questions = reflection(state, 0, NAMES)
         assert len(questions) == COUNT
         assert len({q.text for q in questions}) == COUNT
+        # The deck has questions of its own: one of them is asked, in the definition's place.
+        assert [q.kind for q in questions].count("deck") == 1
         for q in questions:
             assert 3 <= len(q.choices) <= 4, q
             assert len(set(q.choices)) == len(q.choices), q

@@ -14,7 +14,8 @@ The questions say only what the deck and the game say, and each has exactly one 
   the criterion the table finished furthest from its target; and `asks`: "Which criterion
   asks: <question>?" with the criteria's names.
 - `deck`: a question the deck's author wrote (`reflection:` in the deck, docs/decks.md).
-  When the deck has some, one of them takes the place of the definition question.
+  When the deck has some, one of them takes the place of the definition question (asked
+  then only when there is no plan question).
 
 Drawn the same way every time for a game (from its seed), so the server can check an answer
 without trusting the browser. Pure, like the engine: it reads the state and changes nothing.
@@ -78,9 +79,10 @@ def _draw(state: GameState, seat: int, names: Names) -> list[Question]:
     meanings = criterion_questions(state, chance)
     own = deck_questions(state, chance)
     picked: list[Question] = []
-    # One of each kind first (the deck's own in place of a definition), then the rest.
+    # One of each kind first (the deck's own in place of a definition), then a definition,
+    # then the rest.
     firsts = [cards[:1], plans[:1], own[:1] or meanings[:1]]
-    rest = [cards[1:], meanings if own else meanings[1:], own[1:], plans[1:]]
+    rest = [meanings if own else meanings[1:], cards[1:], own[1:], plans[1:]]
     for group in (*firsts, *rest):
         for q in group:
             if len(picked) < COUNT and q not in picked:

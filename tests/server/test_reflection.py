@@ -4,14 +4,16 @@ checked by the server (right and wrong, each with the right answer and its reaso
 answer is kept in the practice record, and everything else is refused with a clear code.
 
 The right answers are worked out here from the deck's public catalogue (its criteria's
-definitions and questions, its cards' ratings), not taken from the server."""
+definitions and questions, its cards' ratings) and its own reflection file, not taken from the
+server."""
 
 from __future__ import annotations
 
 import re
 
 import requests
-from realserver import DECK, SCENARIO, Client, cheapest_move
+import yaml
+from realserver import DECK, REPO, SCENARIO, Client, cheapest_move
 
 BROWSER = "reflect-browser-0001"
 
@@ -51,8 +53,8 @@ def play_to_the_end(learner: Client) -> dict:
 
 
 def right_choice(question: dict, deck: dict) -> int | None:
-    """The right answer, from the deck's public catalogue alone; None for a question about a
-    plan, which needs the game's hands."""
+    """The right answer, from the deck's public catalogue (or, for a question of the deck's
+    own, its file); None for a question about a plan, which needs the game's hands."""
     criteria = {c["id"]: c for c in deck["criteria"]}
     names = {c["name"]: c["id"] for c in deck["criteria"]}
     text, choices = question["text"], question["choices"]
@@ -62,6 +64,10 @@ def right_choice(question: dict, deck: dict) -> int | None:
     if question["kind"] == "asks":
         asked = next(c for c in deck["criteria"] if c["question"] in text)
         return choices.index(asked["name"])
+    if question["kind"] == "deck":
+        own = yaml.safe_load((REPO / "cards" / DECK / "reflection.yaml").read_text())
+        asked = next(q for q in own["reflection"] if q["question"] == text)
+        return choices.index(" ".join(asked["right"].split()))
     if question["kind"] == "card":
         name = re.match(r"(?:You proposed|Your table adopted) (.+?) in round \d", text).group(1)
         card = next(c for c in deck["interventions"] if c["name"] == name)
