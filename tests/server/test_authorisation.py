@@ -43,7 +43,6 @@ def cases(a: Table) -> list[tuple[str, str, object]]:
         ("pause_with_extra_args", "facilitate", {"command": "pause", "args": {"all": True}}),
         ("add_bot_over_seat0", "facilitate", {"command": "add_bot", "args": {"seat": 0}}),
         ("undo", "undo", {}),
-        ("reflect", "reflect", {"question": 0, "choice": 0}),
         ("advance_as_action", "act", {"action": {"type": "advance"}}),
         ("act_for_seat0", "act", {"action": seat0}),
         ("pause", "facilitate", {"command": "pause"}),
@@ -84,8 +83,6 @@ EXPECTED: dict[str, dict[str, str]] = {
                            "facilitator": "seat_taken", "stranger": "not_joined"},
     "undo": {"seat": "not_solo", "other_seat": "not_solo", "table_view": "not_solo",
              "spectator": "not_solo", "facilitator": "not_solo", "stranger": "not_joined"},
-    # The closing reflection is solo practice's: at a table, nobody may answer it.
-    "reflect": {**dict.fromkeys(PARTICIPANTS, "not_solo"), "stranger": "not_joined"},
     "advance_as_action": {"seat": "not_facilitator", "other_seat": "not_facilitator",
                           "table_view": "not_seated", "spectator": "not_facilitator",
                           "facilitator": "not_seated", "stranger": "not_joined"},

@@ -10,10 +10,11 @@ server."""
 from __future__ import annotations
 
 import re
+import time
 
 import requests
 import yaml
-from realserver import DECK, REPO, SCENARIO, Client, cheapest_move
+from realserver import DECK, REPO, SCENARIO, Client, cheapest_move, open_table
 
 BROWSER = "reflect-browser-0001"
 
@@ -29,6 +30,18 @@ def start_solo(server) -> dict:
 def game_of(learner: Client, solo: dict) -> dict:
     """The learner's view as the server has it when this connection says hello."""
     return learner.hello(solo["table"], token=solo["token"])["game"]
+
+
+def politely(client: Client, event: str, data: dict) -> dict:
+    """Send as an honest client does: told "too_fast" (more than 20 events in a second, which
+    bots answering at once can make possible), wait out the second and send again."""
+    for _ in range(5):
+        answer = client.call(event, data)
+        if answer.get("ok") is not False or answer["error"]["code"] != "too_fast":
+            break
+        time.sleep(1.0)
+    assert answer.get("ok") is True, f"{client.label} {event} {data}: {answer}"
+    return answer
 
 
 def play_to_the_end(learner: Client) -> dict:
@@ -47,7 +60,7 @@ def play_to_the_end(learner: Client) -> dict:
         else:
             assert "ready" in legal, game["you"]
             action = {"type": "ready"}
-        learner.ok("act", {"action": action})
+        politely(learner, "act", {"action": action})
         learner.wait_version(game["version"] + 1)
     raise AssertionError("the solo game did not end")
 
@@ -122,7 +135,10 @@ def test_the_learner_answers_the_reflection_and_the_record_keeps_it(server, clie
     known = [(q, i) for q, i in known if i is not None]
     assert len(known) >= 2, [q["kind"] for q in questions]
     (first, first_right), (second, second_right) = known[:2]
-    # One right answer, one wrong.
+    # One right answer, one wrong, from the page as it is after the game (a new connection:
+    # the one that played has used its events for this second).
+    learner = clients(server.url, label="learner after the game")
+    game_of(learner, solo)
     said = learner.ok("reflect", {"question": first["index"], "choice": first_right})
     assert said["verdict"]["right"] is True
     assert said["verdict"]["answer"] == first_right
@@ -149,3 +165,14 @@ def test_the_learner_answers_the_reflection_and_the_record_keeps_it(server, clie
     # The practice record keeps the score.
     mine = next(r for r in records(server) if r["table_id"] == solo["table"])
     assert mine["reflection"] == {"right": 1, "answered": 2, "of": 3}
+
+
+def test_at_a_table_nobody_may_answer_a_reflection(server, clients):
+    """The closing reflection is solo practice's: at a table (even once it has ended), a
+    player, the facilitator and the table screen are refused, and nothing is kept."""
+    table = open_table(server, clients, seats=3)
+    table.facilitator.ok("facilitate", {"command": "end"})
+    before = server.action_log(table.id)
+    for who in (*table.players, table.facilitator, table.screen):
+        who.refused("reflect", {"question": 0, "choice": 0}, "not_solo")
+    assert server.action_log(table.id) == before
