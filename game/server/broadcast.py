@@ -83,7 +83,9 @@ class Broadcast:
             game["coach"] = solo.coach(live.state, seat, [s.name or "" for s in live.seats])
             if live.state.phase == "ended" and seat == solo.LEARNER:
                 assert self.tables is not None
-                game["reflection"] = solo.reflection_view(self.tables, live)
+                reflection = solo.reflection_view(self.tables, live)
+                if reflection["questions"]:  # a deck too small to ask anything has none
+                    game["reflection"] = reflection
         return game
 
     def publish(self, live: Live, events: list[dict]) -> None:
