@@ -1,10 +1,12 @@
-"""Changes the studio's forms make to a deck's YAML text: set one field of one card, or add a
-card. The text is changed in place, line by line, where the loader's parser says the field
-is, so that everything else in the files (comments, order, layout) stays as the facilitator
-wrote it, and the YAML view shows exactly what the form did.
+"""Changes the studio's forms make to a deck's YAML text: set one field of one card (or of
+`settings` or `deck`), add a card, or append a rule or an effect to a card's list. The text
+is changed in place, line by line, where the loader's parser says the field is, so that
+everything else in the files (comments, order, layout) stays as the facilitator wrote it,
+and the YAML view shows exactly what the form did.
 
 Values are written as JSON, which is YAML too: a string always in double quotes (so that
-"yes", "3" or a colon inside stays text), a mapping in braces on one line.
+"yes", "3" or a colon inside stays text), a mapping in braces on one line. What a form may
+set, and the values each field takes, are game/decks/sections.py's.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import json
 import re
 from collections.abc import Mapping
 
-from game.decks.fields import LIST_SECTIONS
+from game.decks.fields import ID_RE, LIST_SECTIONS
+from game.decks.sections import FORM_KINDS, MAP_SECTIONS, RULE_KINDS, SECTIONS, Field, bad_value
 from game.decks.yamlfile import DeckFileError, Map, Seq, load_bytes
 
 
@@ -30,17 +33,19 @@ def _parse(name: str, text: str) -> Map | None:
 
 
 _PLAIN = re.compile(r"^[a-z][a-z0-9-]*$")  # an id: safe in YAML without quotes
+_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")  # an id or a word such as at_least
+_WORDS = ("yes", "no", "on", "off", "true", "false", "null", "y", "n")  # YAML reads these
 
 
 def _scalar(value: object, plain_ids: bool = False) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_scalar(v, True)}" if _PLAIN.match(str(k))
+        return "{" + ", ".join(f"{k}: {_scalar(v, True)}"
+                               if _KEY.match(str(k)) and str(k) not in _WORDS
                                else f"{_scalar(str(k))}: {_scalar(v, True)}"
                                for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_scalar(v, True) for v in value) + "]"
-    if plain_ids and isinstance(value, str) and _PLAIN.match(value) \
-            and value not in ("yes", "no", "on", "off", "true", "false", "null"):
+    if plain_ids and isinstance(value, str) and _PLAIN.match(value) and value not in _WORDS:
         return value
     return json.dumps(value, ensure_ascii=False)
 
@@ -57,7 +62,13 @@ def _find(files: Mapping[str, str], section: str, ident: str
             if isinstance(item, Map) and item.get("id") == ident:
                 assert top is not None
                 return name, top, items, index, item
-    raise EditError(f"there is no {section.rstrip('s')} '{ident}' in the deck")
+    raise EditError(f"there is no {_one(section)} '{ident}' in the deck")
+
+
+def _one(section: str) -> str:
+    """One item of `section`, in words: criteria -> criterion."""
+    return {"criteria": "criterion", "difficulties": "difficulty"}.get(section,
+                                                                      section.rstrip("s"))
 
 
 def _next_top_line(top: Map, section: str) -> int | None:
@@ -75,20 +86,95 @@ def _trim(lines: list[str], start: int, end: int) -> int:
     return end
 
 
-def set_field(files: Mapping[str, str], section: str, ident: str, field: str,
+def form_field(section: str, field: str, kinds: tuple[str, ...] = FORM_KINDS) -> Field:
+    """The description of `field` of `section` (game/decks/sections.py), if a form may
+    change it; else an EditError saying where it is changed."""
+    if section not in SECTIONS:
+        raise EditError(f"'{section}' is not a section of a deck; sections are: "
+                        f"{', '.join(SECTIONS)}")
+    found = next((f for f in SECTIONS[section] if f.key == field), None)
+    if found is None:
+        keys = [f.key for f in SECTIONS[section] if f.kind in kinds]
+        raise EditError(f"{section} have no field '{str(field)[:40]}' a form may change; "
+                        f"they have: {', '.join(keys)}")
+    if found.kind not in kinds:
+        where = ("with the rule editor" if found.kind in RULE_KINDS
+                 else "in the YAML view" if found.kind not in FORM_KINDS else "with its form")
+        raise EditError(f"'{field}' of {section} is changed {where}")
+    return found
+
+
+def _item_end(files: Mapping[str, str], name: str, top: Map, section: str, items: Seq | None,
+              index: int) -> int:
+    """The line after an item (1-based): the next item, the next section, or the file's end."""
+    if items is not None and index + 1 < len(items):
+        return items.line_of(index + 1)
+    return _next_top_line(top, section) or len(files[name].split("\n")) + 1
+
+
+def _find_map(files: Mapping[str, str], section: str) -> tuple[str, Map, Map] | None:
+    for name in sorted(files):
+        top = _parse(name, files[name])
+        if top is not None and section in top:
+            if top[section] is None:  # `settings:` with nothing under it yet
+                empty = Map()
+                empty.file, empty.line, empty.key_lines = name, top.line_of(section), {}
+                return name, top, empty
+            if not isinstance(top[section], Map) or "{" in files[name].split("\n")[
+                    top.line_of(section) - 1]:
+                raise EditError(f"'{section}' in {name} is not written as one key a line: "
+                                "change it in the YAML view")
+            return name, top, top[section]
+    return None
+
+
+def set_field(files: Mapping[str, str], section: str, ident: str | None, field: str,
               value: object) -> dict[str, str]:
-    """`files` with `field` of the card `ident` in `section` set to `value`."""
-    if section not in LIST_SECTIONS:
-        raise EditError(f"'{section}' is not a section of cards")
-    if field == "id" or not re.fullmatch(r"[a-z_]{1,30}", field):
-        raise EditError(f"'{field}' cannot be set from a form")
+    """`files` with `field` of the card `ident` in `section` (of `section` itself for
+    `settings` and `deck`) set to `value`, checked against the field's description."""
+    problem = bad_value(form_field(section, field), value)
+    if problem:
+        raise EditError(problem)
+    if section in MAP_SECTIONS:
+        return _set_in_map(files, section, field, value)
+    if not isinstance(ident, str):
+        raise EditError(f"say which of the {section} to change: its 'id'")
     name, top, items, index, item = _find(files, section, ident)
     lines = files[name].split("\n")
-    # Where this item ends: the next item, the next section, or the end of the file (1-based).
-    if index + 1 < len(items):
-        item_end = items.line_of(index + 1)
-    else:
-        item_end = _next_top_line(top, section) or len(lines) + 1
+    item_end = _item_end(files, name, top, section, items, index)
+    return _set(files, name, lines, item, item_end, field, value, ident)
+
+
+def _set_in_map(files: Mapping[str, str], section: str, field: str,
+                value: object) -> dict[str, str]:
+    found = _find_map(files, section)
+    if found is None:
+        if section == "deck":
+            raise EditError("the deck has no 'deck:' section: add it in the YAML view")
+        # No settings yet: they go at the end of the file that holds `deck:`.
+        home = next((n for n in sorted(files) if (t := _parse(n, files[n])) and "deck" in t),
+                    None)
+        if home is None:
+            raise EditError("the deck has no 'deck:' section: add it in the YAML view")
+        text = files[home].rstrip("\n")
+        return {**files, home: f"{text}\n\n{section}:\n  {field}: {_scalar(value)}\n"}
+    name, top, node = found
+    lines = files[name].split("\n")
+    end = _next_top_line(top, section) or len(lines) + 1
+    if field in node:
+        return _set(files, name, lines, node, end, field, value, section)
+    if not node.key_lines:  # `settings:` with nothing under it
+        lines.insert(top.line_of(section), f"  {field}: {_scalar(value)}")
+        return {**files, name: "\n".join(lines)}
+    first = min(node.key_lines.values())
+    indent = re.match(r"^(\s*)", lines[first - 1]).group(1)  # type: ignore[union-attr]
+    last = _trim(lines, top.line_of(section), end - 1)
+    lines.insert(last, f"{indent}{field}: {_scalar(value)}")
+    return {**files, name: "\n".join(lines)}
+
+
+def _set(files: Mapping[str, str], name: str, lines: list[str], item: Map, item_end: int,
+         field: str, value: object, ident: str) -> dict[str, str]:
     key_lines = sorted(item.key_lines.values())
     if field in item:
         at = item.line_of(field)
@@ -117,6 +203,14 @@ def add_item(files: Mapping[str, str], section: str, item: Mapping[str, object]
     holds that section, or in a new file named after it."""
     if section not in LIST_SECTIONS:
         raise EditError(f"'{section}' is not a section of cards")
+    if not isinstance(item.get("id"), str) or not ID_RE.match(str(item["id"])):
+        raise EditError("a new item's 'id' is lower-case letters, digits and hyphens, "
+                        "starting with a letter (like 'citizens-jury')")
+    for key, value in item.items():
+        if key != "id":
+            problem = bad_value(form_field(section, key), value)
+            if problem:
+                raise EditError(problem)
     block = [f"  - id: {_scalar(item['id'], True)}"]
     block += [f"    {key}: {_scalar(value)}" for key, value in item.items() if key != "id"]
     for name in sorted(files):
@@ -154,3 +248,44 @@ def without_section(name: str, text: str, section: str) -> str:
     stop = _trim(lines, start, end - 1) if end else len(lines)
     del lines[start:stop]
     return "\n".join(lines)
+
+
+def append_entry(files: Mapping[str, str], section: str, ident: str, field: str,
+                 entry: Mapping[str, object]) -> tuple[dict[str, str], str, int, int]:
+    """`files` with `entry` (a rule, or an effect) added at the end of the list `field` of
+    the item `ident` in `section`, written as a block item under it; and the file and the
+    first and last lines the entry takes (1-based), where the deck check's problems with it
+    are. Checking the entry's words is rulebuilder.bad_entry's, before this."""
+    form_field(section, field, RULE_KINDS)
+    name, top, items, index, item = _find(files, section, ident)
+    lines = files[name].split("\n")
+    item_end = _item_end(files, name, top, section, items, index)
+    key_lines = sorted(item.key_lines.values())
+    head = re.match(r"^(\s*)(-\s+)?", lines[item.line_of("id") - 1])
+    assert head is not None
+    indent = head.group(1) + " " * len(head.group(2) or "")
+    if field in item:
+        at = item.line_of(field)
+        if not isinstance(item[field], Seq) or not re.match(
+                rf"^\s*(?:-\s+)?{re.escape(field)}\s*:\s*(#.*)?$", lines[at - 1]):
+            raise EditError(f"'{field}' of '{ident}' is written on one line, not as a list of "
+                            "'- ' items: add to it in the YAML view")
+        first = re.match(r"^(\s*)-\s", lines[item[field].line_of(0) - 1])
+        inner = first.group(1) if first else indent + "  "
+        later = [line for line in key_lines if line > at]
+        where = _trim(lines, at - 1, (later[0] if later else item_end) - 1)
+        block = _entry_lines(entry, inner)
+    else:
+        where = _trim(lines, item.line_of("id") - 1, item_end - 1)
+        block = [f"{indent}{field}:", *_entry_lines(entry, indent + "  ")]
+    lines[where:where] = block
+    first_line = where + 1 + (0 if field in item else 1)
+    return {**files, name: "\n".join(lines)}, name, first_line, where + len(block)
+
+
+def _entry_lines(entry: Mapping[str, object], indent: str) -> list[str]:
+    out = []
+    for n, (key, value) in enumerate(entry.items()):
+        lead = f"{indent}- " if n == 0 else f"{indent}  "
+        out.append(f"{lead}{key}: {_scalar(value, True)}")
+    return out

@@ -27,8 +27,7 @@ class Lesson:
 def read_lessons(reader) -> tuple[Lesson, ...]:
     """The deck's lessons, every problem reported through `reader` (the loader's _Reader)."""
     out = []
-    for i, m in reader._items("lessons", ("id", "text", "check", "scenarios", "stages"),
-                              ("id", "text", "check")):
+    for i, m in reader._items("lessons"):
         what = f"lesson '{i}'"
         text = reader.text(m, "text", what)
         check = m.get("check")

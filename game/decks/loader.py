@@ -45,17 +45,15 @@ from game.decks.options import (
 )
 from game.decks.reach import merged, read_reach
 from game.decks.reflection import read_reflection
-from game.decks.rules import Rule
+from game.decks.rules import Rule, plain_words
+from game.decks.sections import EVENT_KINDS, MAP_SECTIONS, field, keys, required
 from game.decks.vocabulary import condition, effects
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes, load_yaml
 
 MAX_FILES = 40
-MAX_DEFINITION = 400  # a criterion's definition or example: read on a phone, mid-game
 MAX_ITEMS = 400
 
-MAP_SECTIONS = ("deck", "settings")
 PHASES = ("proposal", "discussion", "vote")
-EVENT_KINDS = ("requirement", "challenge", "change")
 
 
 class DeckInvalid(Exception):
@@ -208,7 +206,7 @@ class _Reader(DeckFields):
             self._collect_ids(section, merged.get(section))
         self.sections = {s: merged.get(s) for s in LIST_SECTIONS}
 
-        self.keys(head, ("id", "name", "description", "version"), ("id", "name"), "deck")
+        self.keys(head, keys("deck"), required("deck"), "deck")
         deck_id = head.get("id")
         if not isinstance(deck_id, str) or not ID_RE.match(deck_id):
             self.error(head, "id", "deck: 'id' must be lower-case letters, digits and hyphens")
@@ -220,13 +218,11 @@ class _Reader(DeckFields):
         self._criteria()
         self.groups = {i: Group(i, self.text(m, "name", f"group '{i}'", limit=MAX_NAME),
                                 self.text(m, "description", f"group '{i}'", required=False))
-                       for i, m in self._items("groups", ("id", "name", "description"),
-                                               ("id", "name"))}
+                       for i, m in self._items("groups")}
         self.tags = {i: Tag(i, self.text(m, "name", f"tag '{i}'", limit=MAX_NAME),
                             self.text(m, "description", f"tag '{i}'", required=False),
                             self.text(m, "coach", f"tag '{i}'", default="") or None)
-                     for i, m in self._items("tags", ("id", "name", "description", "coach"),
-                                             ("id", "name"))}
+                     for i, m in self._items("tags")}
         self._tracks()
         before = len(self.problems)
         settings = self._settings(merged.get("settings"))
@@ -284,10 +280,12 @@ class _Reader(DeckFields):
                            f"{first.file}:{first.line})")
                 continue
             seen[ident] = item
-    def _items(self, section: str, allowed: tuple[str, ...], required: tuple[str, ...]):
+    def _items(self, section: str):
+        """Each item of a list section, its keys checked against game/decks/sections.py."""
+        allowed, needed = keys(section), required(section)
         for ident, m in self.ids[section].items():
             one = "criterion" if section == "criteria" else section.rstrip("s")
-            self.keys(m, allowed, required, f"{one} '{ident}'")
+            self.keys(m, allowed, needed, f"{one} '{ident}'")
             yield ident, m
 
     def _criteria(self) -> None:
@@ -297,24 +295,22 @@ class _Reader(DeckFields):
             return
         # The description is the criterion's definition: players open it wherever a score
         # appears, so a deck that writes its own criteria must define each one.
-        for i, m in self._items("criteria", ("id", "name", "description", "question", "example"),
-                                ("id", "name")):
+        for i, m in self._items("criteria"):
             what = f"criterion '{i}'"
             if "description" not in m:
                 self.error(m, None, f"{what}: missing 'description', its definition: players "
                            "read it wherever the criterion's score shows")
-            self.criteria[i] = Criterion(i, self.text(m, "name", what, limit=MAX_NAME),
-                                         self.text(m, "description", what, limit=MAX_DEFINITION),
-                                         self.text(m, "question", what, limit=MAX_NAME * 2),
-                                         self.text(m, "example", what, limit=MAX_DEFINITION))
+            self.criteria[i] = Criterion(i, *(self.text(m, key, what,
+                                                        limit=field("criteria", key).limit)
+                                              for key in ("name", "description", "question",
+                                                          "example")))
         clash = set(self.criteria) & set(self.ids["tracks"])
         for name in clash:
             self.error(self.ids["tracks"][name], "id",
                        f"track '{name}' has the same id as a criterion: rename one")
 
     def _tracks(self) -> None:
-        for i, m in self._items("tracks", ("id", "name", "description", "start", "min", "max"),
-                                ("id", "name", "start")):
+        for i, m in self._items("tracks"):
             what = f"track '{i}'"
             lo = self.integer(m, "min", what, -1000, 1000, 0)
             hi = self.integer(m, "max", what, -1000, 1000, 100)
@@ -332,10 +328,7 @@ class _Reader(DeckFields):
         if m is None:
             return Settings(budget_track="budget" if "budget" in self.tracks else None)
         assert isinstance(m, Map)
-        allowed = ("seats", "hand_size", "deal", "refill", "discard", "decision", "chair",
-                   "adopt_limit", "budget_track", "debt", "events_per_round", "base_scoring",
-                   "track_values", "timers", "on_timeout", "win", "reach")
-        self.keys(m, allowed, (), "settings")
+        self.keys(m, keys("settings"), (), "settings")
         s = "settings"
         seats_min, seats_max = 3, 6
         if "seats" in m:
@@ -401,7 +394,7 @@ class _Reader(DeckFields):
 
     def _stages(self) -> dict[str, Stage]:
         out = {}
-        for i, m in self._items("stages", ("id", "name", "prompt", "rules"), ("id", "name")):
+        for i, m in self._items("stages"):
             what = f"stage '{i}'"
             out[i] = Stage(i, self.text(m, "name", what, limit=MAX_NAME),
                            self.text(m, "prompt", what, required=False),
@@ -410,10 +403,7 @@ class _Reader(DeckFields):
 
     def _interventions(self) -> dict[str, Intervention]:
         out = {}
-        allowed = ("id", "name", "description", "ratings", "why", "tags", "reach", "tracks",
-                   "copies")
-        for i, m in self._items("interventions", allowed,
-                                ("id", "name", "description", "ratings", "why", "reach")):
+        for i, m in self._items("interventions"):
             what = f"intervention '{i}'"
             ratings = self.id_map(m, "ratings", "criteria", what,
                                   self._star)
@@ -437,7 +427,8 @@ class _Reader(DeckFields):
             out[i] = Intervention(
                 i, self.text(m, "name", what, limit=MAX_NAME),
                 self.text(m, "description", what), ratings,
-                self.text(m, "why", what, limit=400), frozenset(tags), reach, tracks,
+                self.text(m, "why", what, limit=field("interventions", "why").limit),
+                frozenset(tags), reach, tracks,
                 self.integer(m, "copies", what, 1, 4, 1))
         return out
 
@@ -446,8 +437,7 @@ class _Reader(DeckFields):
 
     def _events(self) -> dict[str, Event]:
         out = {}
-        allowed = ("id", "kind", "name", "text", "severity", "stages", "effects", "rules")
-        for i, m in self._items("events", allowed, ("id", "kind", "name", "text")):
+        for i, m in self._items("events"):
             what = f"event '{i}'"
             stages = self.ref_list(m, "stages", "stages", what)
             out[i] = Event(
@@ -464,8 +454,7 @@ class _Reader(DeckFields):
 
     def _roles(self) -> dict[str, Role]:
         out = {}
-        for i, m in self._items("roles", ("id", "name", "description", "ability", "objective"),
-                                ("id", "name")):
+        for i, m in self._items("roles"):
             what = f"role '{i}'"
             ability = objective = None
             node = m.get("ability")
@@ -497,10 +486,8 @@ class _Reader(DeckFields):
 
     def _scenarios(self, events: dict[str, Event]) -> dict[str, Scenario]:
         out = {}
-        allowed = ("id", "name", "context", "affected", "tracks", "weights", "targets", "stages",
-                   "events", "rules", "reach")
         default_reach = self.settings_reach
-        for i, m in self._items("scenarios", allowed, ("id", "name", "context")):
+        for i, m in self._items("scenarios"):
             what = f"scenario '{i}'"
             tracks = self.id_map(m, "tracks", "tracks", what,
                                  self._track_start)
@@ -525,9 +512,7 @@ class _Reader(DeckFields):
 
     def _difficulties(self) -> dict[str, Difficulty]:
         out = {}
-        allowed = ("id", "name", "description", "tracks", "max_severity", "bots",
-                   "persuadable", "disagree")
-        for i, m in self._items("difficulties", allowed, ("id", "name")):
+        for i, m in self._items("difficulties"):
             what = f"difficulty '{i}'"
             out[i] = Difficulty(
                 i, self.text(m, "name", what, limit=MAX_NAME),
@@ -601,8 +586,6 @@ class _Reader(DeckFields):
             adds = tuple(pair for e in then for pair in e.adds)
             why = self.text(item, "why", rw, limit=300, required=False)
             if not why:
-                gain = ", ".join(f"{a.words()} {t}" for t, a in adds)
-                unit = "each adopted intervention" if per == "adopted" else "this round"
-                why = f"{gain} for {unit}" + (f" when {cond.text}" if cond else "")
+                why = plain_words(per, cond, adds)
             out.append(Rule(why, per, cond, adds, source))
         return tuple(out)

@@ -130,6 +130,15 @@ class Rule:
     source: str = ""  # "stage planning", "event budget-cut", ...
 
 
+def plain_words(per: str, condition: Condition | None,
+                adds: tuple[tuple[str, Amount], ...]) -> str:
+    """A rule in plain words, from what it does: a rule's `why` when the deck gives none, and
+    what the studio's rule editor shows of the rule being built."""
+    gain = ", ".join(f"{a.words()} {t}" for t, a in adds)
+    unit = "each adopted intervention" if per == "adopted" else "this round"
+    return f"{gain} for {unit}" + (f" when {condition.text}" if condition else "")
+
+
 @dataclass(slots=True)
 class Change:
     """One movement of one criterion or track, with the reason a player reads."""

@@ -66,6 +66,7 @@ class ConditionWord:
     test: Callable[[Any], Test]
     text: Callable[[Any], str]
     build: Callable[[ConditionWord, Any], Condition]
+    takes: str  # the kind of value, for the studio's rule editor (game/decks/rulebuilder.py)
 
     @property
     def places(self) -> frozenset[str]:
@@ -86,6 +87,7 @@ class EffectWord:
     parse: Callable[[DeckFields, str, object, Map, str, bool], Effect | None]
     text: Callable[[Effect], str]
     printed: Callable[[Effect, bool, str], str]
+    takes: str  # the kind of value, for the studio's rule editor (game/decks/rulebuilder.py)
 
 
 # ---- how conditions are built ---------------------------------------------------------------
@@ -347,40 +349,48 @@ _NONE = Compare(at_most=0)
 # The condition words, in the order the loader has always listed them.
 CONDITIONS: dict[str, ConditionWord] = {w.name: w for w in (
     ConditionWord("tag", "intervention", _tag, _tag_test,
-                  lambda t: f"it has the {t[1]} tag", _card),
+                  lambda t: f"it has the {t[1]} tag", _card, takes="tag"),
     ConditionWord("reaches", "intervention", _group, _reach_test,
-                  lambda g: f"it reaches {g[1]}", _card),
+                  lambda g: f"it reaches {g[1]}", _card, takes="group"),
     ConditionWord("reaches_affected", "intervention", _reaches_affected, _affected_test,
                   lambda want: "it reaches a group the project affects most" if want
-                  else "it reaches a group the project does not affect most", _card),
+                  else "it reaches a group the project does not affect most", _card,
+                  takes="yes-no"),
     ConditionWord("intervention", "intervention", _item("interventions"), _card_test,
-                  lambda c: f"it is {c[1]}", _card),
+                  lambda c: f"it is {c[1]}", _card, takes="intervention"),
     ConditionWord("rating", "intervention", _one_compared("criteria", "{powerful: {at_least: 4}}"),
-                  _rating_test, lambda c: f"its {c[2]} rating is {c[1].words()}", _card),
+                  _rating_test, lambda c: f"its {c[2]} rating is {c[1].words()}", _card,
+                  takes="criterion-compare"),
     ConditionWord("cost", "intervention", _compared, _cost_test,
-                  lambda cmp: f"it costs {cmp.words()}", _card),
-    ConditionWord("count", "game", _count, _counting, _count_text, _counted),
+                  lambda cmp: f"it costs {cmp.words()}", _card, takes="compare"),
+    ConditionWord("count", "game", _count, _counting, _count_text, _counted, takes="count"),
     ConditionWord("any_reaches", "round", _counting_parse("reaches", _AT_LEAST_ONE), _counting,
-                  lambda c: f"something adopted this round reaches {c.label}", _counted),
+                  lambda c: f"something adopted this round reaches {c.label}", _counted,
+                  takes="group"),
     ConditionWord("none_reaches", "round", _counting_parse("reaches", _NONE), _counting,
-                  lambda c: f"nothing adopted this round reaches {c.label}", _counted),
+                  lambda c: f"nothing adopted this round reaches {c.label}", _counted,
+                  takes="group"),
     ConditionWord("any_tag", "round", _counting_parse("tag", _AT_LEAST_ONE), _counting,
-                  lambda c: f"something adopted this round is {c.label}", _counted),
+                  lambda c: f"something adopted this round is {c.label}", _counted, takes="tag"),
     ConditionWord("none_tag", "round", _counting_parse("tag", _NONE), _counting,
-                  lambda c: f"nothing adopted this round is {c.label}", _counted),
+                  lambda c: f"nothing adopted this round is {c.label}", _counted, takes="tag"),
     ConditionWord("stage", "round", _item("stages"), _stage_test,
-                  lambda s: f"the stage is {s[1]}", _round()),
+                  lambda s: f"the stage is {s[1]}", _round(), takes="stage"),
     ConditionWord("track", "game", _one_compared("tracks"), _value_test("tracks"),
-                  lambda t: f"{t[2]} is {t[1].words()}", _round("tracks")),
+                  lambda t: f"{t[2]} is {t[1].words()}", _round("tracks"), takes="track-compare"),
     ConditionWord("score", "game", _one_compared("criteria"), _value_test("scores"),
-                  lambda s: f"{s[2]} is {s[1].words()}", _round("scores")),
+                  lambda s: f"{s[2]} is {s[1].words()}", _round("scores"),
+                  takes="criterion-compare"),
     ConditionWord("total", "game", _compared, _total_test,
-                  lambda cmp: f"the weighted total is {cmp.words()}", _round("scores")),
+                  lambda cmp: f"the weighted total is {cmp.words()}", _round("scores"),
+                  takes="compare"),
     ConditionWord("all", "logic", _conditions, lambda ps: _every(tuple(p.test for p in ps)),
-                  lambda ps: " and ".join(p.text for p in ps), _joined),
+                  lambda ps: " and ".join(p.text for p in ps), _joined, takes="conditions"),
     ConditionWord("any", "logic", _conditions, lambda ps: _either(tuple(p.test for p in ps)),
-                  lambda ps: "either " + " or ".join(p.text for p in ps), _joined),
-    ConditionWord("not", "logic", _inner, _not, lambda p: f"not ({p.text})", _negated),
+                  lambda ps: "either " + " or ".join(p.text for p in ps), _joined,
+                  takes="conditions"),
+    ConditionWord("not", "logic", _inner, _not, lambda p: f"not ({p.text})", _negated,
+    takes="condition"),
 )}
 CARD_WORDS = tuple(n for n, w in CONDITIONS.items() if w.about == "intervention")
 
@@ -536,23 +546,24 @@ _PLAY = frozenset({"event", "ability"})
 EFFECTS: dict[str, EffectWord] = {w.name: w for w in (
     EffectWord("add", _ANYWHERE, _add,
                lambda e: ", ".join(f"{a.words()} {t}" for t, a in e.adds),
-               lambda e, one_seat, gain: f"{gain}."),
+               lambda e, one_seat, gain: f"{gain}.", takes="adds"),
     EffectWord("cost", _PLAY, _cost,
                lambda e: f"costs {e.change:+d}" + (f" when {e.where.text}" if e.where else ""),
-               _cost_printed),
+               _cost_printed, takes="cost"),
     EffectWord("draw", _PLAY, _cards, lambda e: f"draw {e.change}",
                lambda e, one_seat, gain: f"You draw {_n_cards(e.change)}." if one_seat
-               else f"Every player draws {_n_cards(e.change)}."),
+               else f"Every player draws {_n_cards(e.change)}.", takes="cards"),
     EffectWord("discard", _PLAY, _cards, lambda e: f"discard {e.change}",
                lambda e, one_seat, gain: f"You discard {_n_cards(e.change)} at random."
-               if one_seat else f"Every player discards {_n_cards(e.change)} at random."),
+               if one_seat else f"Every player discards {_n_cards(e.change)} at random.",
+               takes="cards"),
     EffectWord("adopt_limit", _PLAY, _adopt_limit, lambda e: f"adopt limit {e.change:+d}",
-               _limit_printed),
+               _limit_printed, takes="change"),
     EffectWord("skip_event", _PLAY, _flag, lambda e: "skip event",
-               lambda e, one_seat, gain: "No event is drawn next round."),
+               lambda e, one_seat, gain: "No event is drawn next round.", takes="true"),
     EffectWord("redraw_event", frozenset({"ability"}), _flag, lambda e: "redraw event",
                lambda e, one_seat, gain:
-               "This round's event is set aside and another one is drawn."),
+               "This round's event is set aside and another one is drawn.", takes="true"),
 )}
 
 

@@ -347,6 +347,15 @@ class Studio:
         self.decks.set_sharing(record.id, str(visibility), frozenset(ids))
         return self.decks.get(record.id)  # type: ignore[return-value]
 
+    def delete(self, who: Facilitator, deck_id: str, confirm: object) -> None:
+        """Delete the owner's deck, once they confirm by typing its deck id. Tables and
+        workshops that play one of its revisions play on (Decks.delete keeps them)."""
+        record = self.writable(deck_id, who)
+        if confirm != record.slug:
+            raise BadRequest("bad_confirm", f"to delete the deck, type its deck id "
+                             f"'{record.slug}' to confirm")
+        self.decks.delete(record.id)
+
     def choices(self, who: Facilitator | None) -> list[tuple[str, list[Deck]]]:
         """The studio decks `who` may start a table with, at their latest revision, grouped
         as the new-table page lists them: each a copy of the loaded deck whose id is what

@@ -11,7 +11,9 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from game.decks import sheets
 from game.decks.archive import MAX_DECK_BYTES, to_zip
-from game.decks.edit import EditError, add_item, set_field
+from game.decks.edit import EditError, add_item, append_entry, set_field
+from game.decks.rulebuilder import bad_entry, describe, vocabulary_json, written
+from game.decks.sections import FORM_KINDS, form_values, sections_json
 from game.server.accounts import facilitator_required, require_facilitator
 from game.server.api import table_created
 from game.server.catalogue import deck_catalogue
@@ -165,6 +167,17 @@ def compare_revisions(deck_id: str) -> Response:
     return jsonify(ok=True, changes=[c.as_json() for c in changes])
 
 
+@studio_api.post("/decks/<deck_id>/delete")
+@facilitator_required
+def delete_deck(deck_id: str) -> Response:
+    """Owner only, with {"confirm": "<the deck id in deck.yaml>"}: the deck is gone from
+    every list and route; tables and workshops playing one of its revisions play on."""
+    who = require_facilitator()
+    studio().writable(deck_id, who)
+    studio().delete(who, deck_id, _body().get("confirm"))
+    return jsonify(ok=True)
+
+
 @studio_api.post("/decks/<deck_id>/sharing")
 @facilitator_required
 def share_deck(deck_id: str) -> Response:
@@ -180,17 +193,51 @@ def share_deck(deck_id: str) -> Response:
 def check() -> Response:
     """The loader's problems for a deck being edited, without saving it."""
     require_facilitator()
-    deck, problems = studio().check(deck_files_from(_body().get("files")))
+    files = deck_files_from(_body().get("files"))
+    deck, problems = studio().check(files)
     return jsonify(ok=True, valid=deck is not None, problems=problems_json(problems),
-                   deck=deck_catalogue(deck) if deck is not None else None)
+                   deck=deck_catalogue(deck) if deck is not None else None,
+                   items=form_values(files), rules=written(deck) if deck is not None else None)
+
+
+@studio_api.get("/forms")
+@facilitator_required
+def forms() -> Response:
+    """What the studio's forms are drawn from: every section's fields (game/decks/sections.py)
+    and the vocabulary's words, with where each is allowed (game/decks/rulebuilder.py)."""
+    require_facilitator()
+    return jsonify(ok=True, sections=sections_json(), form_kinds=FORM_KINDS,
+                   vocabulary=vocabulary_json())
+
+
+@studio_api.post("/rule")
+@facilitator_required
+def rule_words() -> Response:
+    """A rule (or an event's effect) the rule editor is building, written into a copy of the
+    deck and checked: {"files", "section", "id", "field", "item"} -> {words, problems,
+    others}. Nothing is saved."""
+    require_facilitator()
+    body = _body()
+    files = deck_files_from(body.get("files"))
+    section, ident, field, item = (body.get(k) for k in ("section", "id", "field", "item"))
+    if not all(isinstance(v, str) for v in (section, ident, field)):
+        raise BadRequest("bad_edit", "say which rules to add to: 'section', 'id' and 'field'")
+    try:
+        got = describe(files, section, ident, field, item)  # type: ignore[arg-type]
+    except EditError as exc:
+        raise BadRequest("bad_edit", str(exc)) from None
+    return jsonify(ok=True, words=got.words, problems=problems_json(got.problems),
+                   others=got.others)
 
 
 @studio_api.post("/edit")
 @facilitator_required
 def edit() -> Response:
     """A form's changes made to the deck's YAML text: {"files", "edits": [{"op": "set",
-    "section", "id", "field", "value"} or {"op": "add", "section", "item"}]}. Answers the
-    changed files, for the YAML view to show; nothing is saved."""
+    "section", "id", "field", "value"}, {"op": "add", "section", "item"} or {"op": "append",
+    "section", "id", "field", "item"} (a rule or an effect)]}. Answers the changed files, for
+    the YAML view to show; nothing is saved. Any facilitator may ask (it changes no stored
+    deck): saving the result is the owner's alone."""
     require_facilitator()
     body = _body()
     files = deck_files_from(body.get("files"))
@@ -204,16 +251,21 @@ def edit() -> Response:
             section = change.get("section")
             if not isinstance(section, str):
                 raise EditError("each edit names its 'section'")
-            if change.get("op") == "set" and isinstance(change.get("id"), str) \
-                    and isinstance(change.get("field"), str):
-                files = set_field(files, section, change["id"], change["field"],
-                                  change.get("value"))
-            elif change.get("op") == "add" and isinstance(change.get("item"), dict) \
-                    and isinstance(change["item"].get("id"), str):
-                files = add_item(files, section, change["item"])
+            op, ident, field, item = (change.get(k) for k in ("op", "id", "field", "item"))
+            if op == "set" and isinstance(field, str) and (ident is None
+                                                           or isinstance(ident, str)):
+                files = set_field(files, section, ident, field, change.get("value"))
+            elif op == "add" and isinstance(item, dict):
+                files = add_item(files, section, item)
+            elif op == "append" and isinstance(ident, str) and isinstance(field, str):
+                problem = bad_entry(section, field, item)
+                if problem:
+                    raise EditError(problem)
+                files = append_entry(files, section, ident, field, item)[0]  # type: ignore[arg-type]
             else:
-                raise EditError("an edit is {op: set, section, id, field, value} or "
-                                "{op: add, section, item: {id, ...}}")
+                raise EditError("an edit is {op: set, section, id, field, value}, "
+                                "{op: add, section, item: {id, ...}} or {op: append, "
+                                "section, id, field, item}")
     except EditError as exc:
         raise BadRequest("bad_edit", str(exc)) from None
     return jsonify(ok=True, files=deck_files_from(files))

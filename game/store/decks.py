@@ -31,9 +31,12 @@ from game.store.database import Store
 from game.store.records import Conflict
 from game.store.schema import JSONText, UTCDateTime, now
 
-__all__ = ["VISIBILITIES", "DeckRecord", "Decks", "RevisionRecord"]
+__all__ = ["DELETED", "VISIBILITIES", "DeckRecord", "Decks", "RevisionRecord"]
 
 VISIBILITIES = ("private", "shared", "published")
+# A deleted deck: nobody may read it, its owner neither, and its id is free again; its
+# revisions stay, for the tables and workshops that play one of them (see Decks.delete).
+DELETED = "deleted"
 
 _md = sa.MetaData()
 decks_table = sa.Table(
@@ -76,13 +79,14 @@ class DeckRecord:
     shared_with: frozenset[str] = frozenset()  # facilitator ids
 
     def may_read(self, facilitator_id: str | None) -> bool:
-        if facilitator_id is None:
+        if facilitator_id is None or self.visibility == DELETED:
             return False
         return (facilitator_id == self.owner_id or self.visibility == "published"
                 or (self.visibility == "shared" and facilitator_id in self.shared_with))
 
     def may_write(self, facilitator_id: str | None) -> bool:
-        return facilitator_id is not None and facilitator_id == self.owner_id
+        return (facilitator_id is not None and facilitator_id == self.owner_id
+                and self.visibility != DELETED)
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,8 @@ class Decks:
                             created_at=at)
         with self._store._tx(conflict="you already have a deck with that id") as conn:
             taken = conn.execute(sa.select(decks_table.c.id).where(
-                decks_table.c.owner_id == owner_id, decks_table.c.slug == slug)).first()
+                decks_table.c.owner_id == owner_id, decks_table.c.slug == slug,
+                decks_table.c.visibility != DELETED)).first()
             if taken:
                 raise Conflict(f"you already have a deck with the id {slug!r}: choose another")
             values = {k: v for k, v in record.__dict__.items() if k != "shared_with"}
@@ -136,8 +141,8 @@ class Decks:
         d, s = decks_table.c, shares_table.c
         shared_ids = sa.select(s.deck_id).where(s.facilitator_id == facilitator_id)
         query = sa.select(decks_table).where(sa.or_(
-            d.owner_id == facilitator_id, d.visibility == "published",
-            sa.and_(d.visibility == "shared", d.id.in_(shared_ids))))
+            sa.and_(d.owner_id == facilitator_id, d.visibility != DELETED),
+            d.visibility == "published", sa.and_(d.visibility == "shared", d.id.in_(shared_ids))))
         with self._store._tx(self._store._reader) as conn:
             rows = conn.execute(query).all()
         records = [DeckRecord(**r._mapping) for r in rows]
@@ -181,6 +186,17 @@ class Decks:
             rows = conn.execute(query).all()
         return [RevisionRecord(row.deck_id, row.number, {}, row.author_id, row.note, row.at)
                 for row in rows]
+
+    def delete(self, deck_id: str) -> None:
+        """Delete a deck for everyone: no facilitator may read, change, fork or list it any
+        more, and its owner may use its id again. Its revisions are kept, unreadable through
+        the studio, so that a table or workshop playing one of them plays on (and comes back
+        after a restart): they reach a revision by its deck and number alone."""
+        with self._store._tx() as conn:
+            # The slug is unique per owner: the deleted deck's gives way (its id is unique).
+            conn.execute(decks_table.update().where(decks_table.c.id == deck_id)
+                         .values(visibility=DELETED, slug=f"deleted-{deck_id}"))
+            conn.execute(shares_table.delete().where(shares_table.c.deck_id == deck_id))
 
     def set_sharing(self, deck_id: str, visibility: str,
                     shared_with: frozenset[str] = frozenset()) -> None:

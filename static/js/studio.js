@@ -3,6 +3,8 @@
 // it); forms for scenarios and intervention cards that change the same YAML (through
 // /api/studio/edit); a card preview as a phone shows it; undo and redo over all of it;
 // save as a revision, revisions, compare and restore. Deck text is only ever set as text.
+// The forms for the other sections and the rule editor are in studio_forms.js, which hears
+// of each check through the "deck-checked" event and applies its edits with applyEdits.
 import { $, h, fill } from "./dom.js";
 import { indexDeck } from "./deck.js";
 import { cardView } from "./game.js";
@@ -164,6 +166,8 @@ async function check() {
     return;
   }
   S.problems = data.problems;
+  S.items = data.items;
+  S.rules = data.rules;
   if (data.valid) {
     S.catalogue = indexDeck(data.deck);
     status("No problems: the deck is ready to save.", "good");
@@ -178,6 +182,7 @@ async function check() {
     href: `#line-${p.line}`, onclick: (e) => { e.preventDefault(); openFile(p.file, p.line); },
   }, `${p.file}:${p.line}: ${p.message}`))));
   forms();
+  document.dispatchEvent(new CustomEvent("deck-checked", { detail: { valid: data.valid } }));
 }
 
 function status(text, kind) {
@@ -321,12 +326,13 @@ for (const id of ["#card-name", "#card-description", "#card-why", "#card-ratings
   $(id).addEventListener("input", preview);
 }
 
-async function applyEdits(edits) {
-  $("#form-error").textContent = "";
+// The forms' changes, made to the YAML by the server; `say` shows what went wrong.
+async function applyEdits(edits, say = $("#form-error")) {
+  say.textContent = "";
   if (S.timer) settle();
   const data = await call("/api/studio/edit", { files: S.files, edits });
   if (!data.ok) {
-    $("#form-error").textContent = data.error.message;
+    say.textContent = data.error.message;
     return false;
   }
   S.files = data.files;
@@ -473,6 +479,24 @@ if (mine) {
   });
 }
 
+// Deleting needs the deck id typed to confirm; the server checks it too.
+if (mine) {
+  $("#delete-go").addEventListener("click", async () => {
+    const say = $("#delete-status");
+    const typed = $("#delete-confirm").value.trim();
+    if (typed !== $("#deck-slug").textContent) {
+      say.textContent = `Not deleted: type the deck id, ${$("#deck-slug").textContent}, to confirm.`;
+      $("#delete-confirm").focus();
+      return;
+    }
+    const data = await call(`${api}/delete`, { confirm: typed });
+    if (!data.ok) { say.textContent = `Not deleted: ${data.error.message}`; return; }
+    S.saved = JSON.stringify(S.files); // nothing left to keep: leave without asking
+    say.textContent = "Deleted.";
+    window.location.assign("/studio");
+  });
+}
+
 // The balance report is of a saved revision: the latest.
 function showLatest(n) {
   $("#latest").textContent = String(n);
@@ -493,6 +517,8 @@ async function load() {
   await check();
   loadRevisions();
 }
+
+export { S, mine, call, applyEdits, announce };
 
 window.addEventListener("beforeunload", (e) => {
   if (unsaved()) e.preventDefault();

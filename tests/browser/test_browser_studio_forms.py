@@ -1,0 +1,155 @@
+"""The studio's forms for every part of a deck and its rule editor, used with the keyboard
+alone on a phone-sized page: change a criterion's definition, break a track with the form
+(the deck check's message shows beside the field) and undo it, build a stage's scoring rule
+word by word (shown in plain words before it is added), see both in the YAML view, save them
+as a revision, and delete the deck. Axe on the page with the forms drawn."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from browser_helpers import PHONE, axe, new_page, no_trouble, shot
+from playwright.sync_api import Page, expect
+from test_browser_studio import sign_up
+
+pytestmark = pytest.mark.browser
+
+
+def press_on(page: Page, locator, key: str = "Enter") -> None:
+    """Move the keyboard's focus to `locator` and press `key` there."""
+    locator.focus()
+    page.keyboard.press(key)
+
+
+def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, server):
+    page = new_page(browser, PHONE)
+    sign_up(page, server.url, f"forms{os.urandom(3).hex()}")
+    page.goto(server.url + "/studio")
+    page.get_by_label("Deck to copy").select_option("good-governance")
+    page.get_by_role("button", name="Make my own copy").click()
+    status = page.locator("#check-status")
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+
+    # A criterion's definition: the form opens on the first criterion; Tab leads to Apply.
+    form = page.locator("#part-form")
+    expect(form.get_by_label("Section", exact=True)).to_have_value("criteria")
+    expect(form.get_by_label("Which one", exact=True)).to_have_value("collective")
+    definition = form.get_by_label("Definition (players read it wherever the score shows)")
+    expect(definition).to_have_value(re.compile("^Treats data as something"))
+    definition.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Decided by the community the data is about, together.")
+    for _ in range(3):  # the question, the example, then Apply
+        page.keyboard.press("Tab")
+    expect(form.get_by_role("button", name="Apply")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#announce")).to_have_text("Criteria: changed in the YAML")
+    press_on(page, page.get_by_role("tab", name="deck.yaml"))
+    expect(page.locator("#yaml")).to_have_value(re.compile(
+        r'\n  - id: collective\n    name: Collective\n'
+        r'    description: "Decided by the community the data is about, together."\n'))
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+
+    # A track started above its highest: the check's message is beside the field; undo.
+    section = form.get_by_label("Section", exact=True)
+    section.focus()
+    page.keyboard.type("Tracks")
+    expect(section).to_have_value("tracks")
+    expect(form.get_by_label("Which one", exact=True)).to_have_value("budget")
+    start = form.get_by_label("Starts at (required)", exact=True)
+    start.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("999")
+    press_on(page, form.get_by_role("button", name="Apply"))
+    expect(status).to_contain_text("1 problem")
+    expect(page.locator("#part-start-problem")).to_contain_text(
+        "track 'budget': 'start' (999) must be between min")
+    expect(start).to_have_attribute("aria-describedby", "part-start-problem")
+    page.keyboard.press("Control+Z")
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+    expect(page.locator("#part-start-problem")).to_have_text("")
+
+    # A stage's scoring rule, word by word.
+    rules = page.locator("#rule-form")
+    where = rules.get_by_label("Where it goes")
+    where.focus()
+    page.keyboard.press("ArrowDown")  # from the planning stage to data collection
+    expect(where).to_have_value("stages|data-collection|rules")
+    expect(rules.locator("#rule-list")).to_contain_text("Every piece of agreed work")
+    page.keyboard.press("Tab")
+    counted = rules.get_by_label("Counted", exact=True)
+    expect(counted).to_be_focused()
+    # Once a round, there is no one intervention to look at: no word about one is offered.
+    page.keyboard.press("ArrowDown")
+    expect(counted).to_have_value("round")
+    page.keyboard.press("Tab")
+    expect(rules.get_by_role("button", name="Add a condition")).to_be_focused()
+    page.keyboard.press("Enter")
+    word = rules.get_by_label("Condition", exact=True)
+    expect(word).to_be_focused()
+    offered = [o.split(":")[0] for o in word.locator("option").all_text_contents()]
+    assert "any_tag" in offered and "tag" not in offered and "rating" not in offered
+    counted.focus()
+    page.keyboard.press("ArrowUp")  # per adopted intervention again: the conditions start over
+    expect(counted).to_have_value("adopted")
+    expect(word).to_have_count(0)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(word).to_be_focused()
+    offered = word.locator("option").all_text_contents()
+    assert offered[0] == "tag: it has the … tag" and "rating: its … rating is …" in offered
+    page.keyboard.press("Tab")
+    which = rules.get_by_label("Which tag", exact=True)
+    expect(which).to_be_focused()
+    page.keyboard.type("Oversight")
+    expect(which).to_have_value("oversight")
+    adds_to = rules.get_by_label("Add to", exact=True)
+    adds_to.focus()
+    page.keyboard.type("Trust")
+    expect(adds_to).to_have_value("trust")
+    effect = rules.get_by_label("Effect", exact=True)
+    assert effect.locator("option").all_text_contents() == ["add: +1 …"]  # a rule only adds
+    rules.get_by_label(re.compile("^Why")).focus()
+    page.keyboard.type("Someone watching over the collection earns trust.")
+    expect(rules.locator("#rule-words")).to_have_text(
+        "In plain words: +1 trust for each adopted intervention when it has the Oversight tag.")
+    expect(rules.locator("#rule-problems li")).to_have_count(0)
+    axe(page, "studio-forms-360")
+    shot(page, "studio-rule-editor-360")
+    page.keyboard.press("Tab")
+    expect(rules.get_by_role("button", name="Add it to the deck")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#announce")).to_have_text("Rule added to the YAML")
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+    expect(rules.locator("#rule-list")).to_contain_text(
+        "Someone watching over the collection earns trust. (+1 trust for each adopted "
+        "intervention when it has the Oversight tag)")
+    press_on(page, page.get_by_role("tab", name="stages.yaml"))
+    expect(page.locator("#yaml")).to_have_value(re.compile(
+        r'\n      - why: "Someone watching over the collection earns trust."\n'
+        r"        if: \{tag: oversight\}\n        then: \{add: \{trust: 1\}\}\n"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # Saved as a revision, with the keyboard.
+    page.get_by_label("What changed").focus()
+    page.keyboard.type("a new definition and a rule for oversight")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Save as a new revision")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#save-status")).to_have_text("Saved as revision 2.")
+    press_on(page, page.get_by_role("button", name="Compare with revision 1"))
+    expect(page.locator("#compare")).to_contain_text("stages 'data-collection': changed (rules)")
+    expect(page.locator("#compare")).to_contain_text("criteria 'collective': changed")
+
+    # Deleting asks for the deck id first.
+    press_on(page, page.get_by_role("button", name="Delete this deck"))
+    expect(page.locator("#delete-status")).to_contain_text("type the deck id, good-governance")
+    expect(page.get_by_label("To confirm, type the deck id")).to_be_focused()
+    page.keyboard.type("good-governance")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(server.url + "/studio")
+    expect(page.get_by_text("You have no decks yet.")).to_be_visible()
+    no_trouble(page)
