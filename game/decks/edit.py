@@ -289,3 +289,32 @@ def _entry_lines(entry: Mapping[str, object], indent: str) -> list[str]:
         lead = f"{indent}- " if n == 0 else f"{indent}  "
         out.append(f"{lead}{key}: {_scalar(value, True)}")
     return out
+
+
+def remove_entry(files: Mapping[str, str], section: str, ident: str, field: str,
+                 index: object) -> dict[str, str]:
+    """`files` without entry `index` (from 0) of the list `field` of the item `ident`: a rule
+    the rule editor lists. The lines of that entry go; comments before the next stay with it.
+    The last entry takes its `field:` line with it."""
+    form_field(section, field, RULE_KINDS)
+    name, top, items, at_index, item = _find(files, section, ident)
+    entries = item.get(field)
+    lines = files[name].split("\n")
+    if not isinstance(entries, Seq) or not re.match(
+            rf"^\s*(?:-\s+)?{re.escape(field)}\s*:\s*(#.*)?$", lines[item.line_of(field) - 1]):
+        raise EditError(f"'{field}' of '{ident}' is not written as a list of '- ' items: "
+                        "remove it in the YAML view")
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(entries):
+        raise EditError(f"'{ident}' has {len(entries)} {field}: say which, from 0")
+    item_end = _item_end(files, name, top, section, items, at_index)
+    later = [line for line in item.key_lines.values() if line > item.line_of(field)]
+    field_end = later[0] if later else item_end
+    if len(entries) == 1:
+        start, stop = item.line_of(field) - 1, _trim(lines, item.line_of(field) - 1,
+                                                    field_end - 1)
+    else:
+        start = entries.line_of(index) - 1
+        after = entries.line_of(index + 1) if index + 1 < len(entries) else field_end
+        stop = _trim(lines, start, after - 1)
+    del lines[start:stop]
+    return {**files, name: "\n".join(lines)}

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from game.decks import sheets
 from game.decks.archive import MAX_DECK_BYTES, to_zip
-from game.decks.edit import EditError, add_item, append_entry, set_field
+from game.decks.edit import EditError, add_item, append_entry, remove_entry, set_field
 from game.decks.rulebuilder import bad_entry, describe, vocabulary_json, written
 from game.decks.sections import FORM_KINDS, form_values, sections_json
 from game.server.accounts import facilitator_required, require_facilitator
@@ -235,7 +235,8 @@ def rule_words() -> Response:
 def edit() -> Response:
     """A form's changes made to the deck's YAML text: {"files", "edits": [{"op": "set",
     "section", "id", "field", "value"}, {"op": "add", "section", "item"} or {"op": "append",
-    "section", "id", "field", "item"} (a rule or an effect)]}. Answers the changed files, for
+    "section", "id", "field", "item"} (a rule or an effect) or {"op": "remove", "section",
+    "id", "field", "index"}]}. Answers the changed files, for
     the YAML view to show; nothing is saved. Any facilitator may ask (it changes no stored
     deck): saving the result is the owner's alone."""
     require_facilitator()
@@ -262,10 +263,13 @@ def edit() -> Response:
                 if problem:
                     raise EditError(problem)
                 files = append_entry(files, section, ident, field, item)[0]  # type: ignore[arg-type]
+            elif op == "remove" and isinstance(ident, str) and isinstance(field, str):
+                files = remove_entry(files, section, ident, field, change.get("index"))
             else:
                 raise EditError("an edit is {op: set, section, id, field, value}, "
-                                "{op: add, section, item: {id, ...}} or {op: append, "
-                                "section, id, field, item}")
+                                "{op: add, section, item: {id, ...}}, {op: append, "
+                                "section, id, field, item} or {op: remove, section, id, "
+                                "field, index}")
     except EditError as exc:
         raise BadRequest("bad_edit", str(exc)) from None
     return jsonify(ok=True, files=deck_files_from(files))

@@ -425,11 +425,22 @@ function builtRule() {
   return rule;
 }
 
+// What the chosen stage, event or scenario has now, in words; a rule can be removed.
 function showWritten() {
   const { section, id, field } = ruleTarget();
   const got = S.rules && S.rules[section] && S.rules[section][id];
   const list = (got && got[field]) || [];
-  fill($("#rule-list"), ...(list.length ? list.map((t) => h("li", null, t)) : [h("li", null, field === "rules" ? "No rules yet." : "No effects yet.")]));
+  const remove = (index) => h("button", {
+    type: "button", class: "button secondary", id: `rule-remove-${index}`, "aria-label": `Remove rule ${index + 1}`,
+    onclick: async () => {
+      const done = await applyEdits([{ op: "remove", section, id, field, index }], $("#rule-error"));
+      if (done) { announce("Rule removed from the YAML"); $("#rule-target").focus(); }
+    },
+  }, "Remove");
+  fill($("#rule-list"), ...(list.length
+    ? list.map((t, i) => h("li", null, t, " ", field === "rules" && mine ? remove(i) : null))
+    : [h("li", null, field === "rules" ? "No rules yet." : "No effects yet.")]));
+  lockForms();
 }
 
 // After a change to the rule being built: its plain words and problems, from the server.

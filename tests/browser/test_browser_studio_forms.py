@@ -78,6 +78,8 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
     page.keyboard.press("ArrowDown")  # from the planning stage to data collection
     expect(where).to_have_value("stages|data-collection|rules")
     expect(rules.locator("#rule-list")).to_contain_text("Every piece of agreed work")
+    for _ in range(rules.locator("#rule-list li").count()):  # past each rule's Remove button
+        page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     counted = rules.get_by_label("Counted", exact=True)
     expect(counted).to_be_focused()
@@ -131,6 +133,15 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
         r'\n      - why: "Someone watching over the collection earns trust."\n'
         r"        if: \{tag: oversight\}\n        then: \{add: \{trust: 1\}\}\n"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Removed from the list, and back with undo.
+    count = rules.locator("#rule-list li").count()
+    press_on(page, rules.get_by_role("button", name=f"Remove rule {count}"))
+    expect(page.locator("#announce")).to_have_text("Rule removed from the YAML")
+    expect(rules.locator("#rule-list li")).to_have_count(count - 1)
+    assert "Someone watching over" not in page.locator("#yaml").input_value()
+    page.keyboard.press("Control+Z")
+    expect(rules.locator("#rule-list li")).to_have_count(count)
+    expect(page.locator("#yaml")).to_have_value(re.compile("Someone watching over"))
 
     # Saved as a revision, with the keyboard.
     page.get_by_label("What changed").focus()

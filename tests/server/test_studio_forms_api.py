@@ -148,8 +148,18 @@ def test_a_stage_rule_and_an_event_effect_through_the_rule_editor(people):
         "        then: {add: {trust: 1}}"]
     answer = check(ana, files)
     assert answer["valid"], answer["problems"]
-    assert any(r.startswith("Watching over it") for r in
-               answer["rules"]["stages"]["data-collection"]["rules"])
+    listed = answer["rules"]["stages"]["data-collection"]["rules"]
+    assert listed[-1].startswith("Watching over it")
+    # Removed again, the file is as it was, to the byte.
+    original = files_of(ana, deck["id"])["stages.yaml"]
+    removed = edited(ana, files, {"op": "remove", "section": "stages", "id": "data-collection",
+                                  "field": "rules", "index": len(listed) - 1})
+    assert removed["stages.yaml"] == original
+    first_gone = edited(ana, files, {"op": "remove", "section": "stages", "id": "planning",
+                                     "field": "rules", "index": 0})
+    assert "Every piece of agreed work" not in "\n".join(
+        lines_around(first_gone["stages.yaml"], "id: planning", after=5))
+    assert len(check(ana, first_gone)["rules"]["stages"]["planning"]["rules"]) == 1
 
     # An effect for an event; a number out of range is the deck check's, on the rule's line.
     too_much = {"cost": {"change": 20, "where": {"tag": "oversight"}}}
@@ -209,6 +219,8 @@ BAD = [
      "'cost' is a comparison such as {at_least: 2}"),
     ({"op": "append", "section": "groups", "id": "general-population", "field": "rules",
       "item": {"then": {"add": {"trust": 1}}}}, "the rule editor adds to:"),
+    ({"op": "remove", "section": "stages", "id": "planning", "field": "rules", "index": 2},
+     "'planning' has 2 rules: say which, from 0"),
     ({"op": "remove", "section": "groups"}, "an edit is {op: set"),
 ]
 
