@@ -337,9 +337,7 @@ function effectEditor(place, onRemove) {
     const w = words.find((x) => x.word === word.sel.value);
     let built;
     if (w.takes === "adds") {
-      const target = pick("Add to", choicesFor("target"));
-      const n = numberInput("How much (a negative number takes away)", -50, 50, 1);
-      built = { el: h("div", { class: "row3" }, target.el, n.el), value: () => ({ [target.sel.value]: Number(n.input.value || 0) }) };
+      built = addsEditor(place === "rule" && $("#rule-per").value === "adopted");
     } else if (w.takes === "cost") {
       const n = numberInput("Change to each intervention's cost", -10, 10, -1);
       const where = conditionList("where", 1, "Only interventions for which (none: every one)");
@@ -367,6 +365,26 @@ function effectEditor(place, onRemove) {
   const el = h("fieldset", { class: "rule-effect" }, h("legend", null, "An effect"), word.el, holder, remove);
   draw();
   return { el, word: () => word.sel.value, value: () => read() };
+}
+
+// What an add effect adds to, and how much: a number, or (with one adopted intervention to
+// look at) that card's stars on a criterion, times a number.
+function addsEditor(stars) {
+  const target = pick("Add to", choicesFor("target"));
+  const kind = stars ? pick("How much is added", [["number", "A number"], ["stars", "The adopted card's stars on a criterion"]]) : null;
+  const n = numberInput("How much (a negative number takes away)", -50, 50, 1);
+  const crit = pick("Stars on", choicesFor("criterion"));
+  const times = numberInput("Times", -10, 10, 1);
+  const starsPart = h("div", { class: "row3" }, crit.el, times.el);
+  const show = () => { const byStars = Boolean(kind) && kind.sel.value === "stars"; n.el.hidden = byStars; starsPart.hidden = !byStars; };
+  if (kind) kind.sel.addEventListener("change", show);
+  show();
+  const el = h("div", null, target.el, kind && kind.el, n.el, starsPart);
+  return { el, value: () => {
+    if (!kind || kind.sel.value === "number") return { [target.sel.value]: Number(n.input.value || 0) };
+    const t = Number(times.input.value || 1);
+    return { [target.sel.value]: t === 1 ? { rating: crit.sel.value } : { rating: crit.sel.value, times: t } };
+  } };
 }
 
 const R = { conditions: null, effects: [], timer: null, asked: 0 };

@@ -118,6 +118,20 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
     expect(rules.locator("#rule-words")).to_have_text(
         "In plain words: +1 trust for each adopted intervention when it has the Oversight tag.")
     expect(rules.locator("#rule-problems li")).to_have_count(0)
+    # Per adopted intervention, the amount may be the card's stars instead; back to 1 after.
+    how = rules.get_by_label("How much is added", exact=True)
+    how.focus()
+    page.keyboard.press("ArrowDown")
+    rules.get_by_label("Stars on", exact=True).focus()
+    page.keyboard.type("Powerful")
+    expect(rules.locator("#rule-words")).to_have_text(
+        "In plain words: 1 per powerful star trust for each adopted intervention when it has "
+        "the Oversight tag.")
+    how.focus()
+    page.keyboard.press("ArrowUp")
+    expect(rules.locator("#rule-words")).to_have_text(
+        "In plain words: +1 trust for each adopted intervention when it has the Oversight tag.")
+    rules.get_by_label(re.compile("^Why")).focus()
     axe(page, "studio-forms-360")
     shot(page, "studio-rule-editor-360")
     page.keyboard.press("Tab")

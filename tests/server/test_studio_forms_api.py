@@ -137,6 +137,13 @@ def test_a_stage_rule_and_an_event_effect_through_the_rule_editor(people):
         "words": "+1 trust for this round when something adopted this round is Oversight and "
                  "the count of interventions adopted this round for which its Powerful rating "
                  "is at least 3 is at least 1"}
+    # An amount from the adopted card's stars.
+    stars = {"if": {"tag": "oversight"}, "then": {"add": {"trust": {"rating": "powerful",
+                                                                    "times": 2}}}}
+    said = ana.post("/api/studio/rule", {"files": files, "section": "stages", "id": "planning",
+                                         "field": "rules", "item": stars}).json()
+    assert said["words"] == ("2 per powerful star trust for each adopted intervention when it "
+                             "has the Oversight tag"), said
     files = edited(ana, files, {"op": "append", "section": "stages", "id": "data-collection",
                                 "field": "rules", "item": rule})
     block = lines_around(files["stages.yaml"], "Watching over it", after=3)
@@ -219,6 +226,9 @@ BAD = [
      "'cost' is a comparison such as {at_least: 2}"),
     ({"op": "append", "section": "groups", "id": "general-population", "field": "rules",
       "item": {"then": {"add": {"trust": 1}}}}, "the rule editor adds to:"),
+    ({"op": "append", "section": "stages", "id": "planning", "field": "rules",
+      "item": {"per": "round", "then": {"add": {"trust": {"rating": "powerful"}}}}},
+     "an amount from a rating needs one intervention to look at"),
     ({"op": "remove", "section": "stages", "id": "planning", "field": "rules", "index": 2},
      "'planning' has 2 rules: say which, from 0"),
     ({"op": "remove", "section": "groups"}, "an edit is {op: set"),
