@@ -47,7 +47,7 @@ from game.decks.reach import merged, read_reach
 from game.decks.reflection import read_reflection
 from game.decks.rules import Rule, plain_words
 from game.decks.sections import EVENT_KINDS, MAP_SECTIONS, field, keys, required
-from game.decks.vocabulary import condition, effects
+from game.decks.vocabulary import RULE_PLACES, condition, effects
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes, load_yaml
 
 MAX_FILES = 40
@@ -580,7 +580,7 @@ class _Reader(DeckFields):
                 continue
             self.keys(item, ("why", "per", "if", "then"), ("then",), rw)
             per = self.choice(item, "per", rw, ("adopted", "round"), "adopted")
-            place = "card" if per == "adopted" else "round"
+            place = RULE_PLACES[per]
             cond = condition(self, item["if"], item, "if", place, rw) if "if" in item else None
             then = effects(self, item, "then", "rule", rw, per_adopted=per == "adopted")
             adds = tuple(pair for e in then for pair in e.adds)

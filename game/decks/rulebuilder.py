@@ -30,6 +30,7 @@ from game.decks.vocabulary import (
     CONDITIONS,
     EFFECT_PLACES,
     EFFECTS,
+    RULE_PLACES,
     Counted,
 )
 from game.decks.yamlfile import Problem
@@ -77,26 +78,28 @@ def vocabulary_json() -> dict[str, object]:
                         "takes": effect.takes,
                         "example": effect.text(Effect(effect.name, sample.adds, sample.change))})
     return {"conditions": conditions, "effects": effects, "compare": list(COMPARE_KEYS),
-            "condition_places": CONDITION_PLACES, "effect_places": EFFECT_PLACES}
+            "condition_places": CONDITION_PLACES, "effect_places": EFFECT_PLACES,
+            "rule_places": RULE_PLACES,
+            "lists": [{"section": s, "field": f, "place": p} for (s, f), p in LISTS.items()]}
 
 
 # ---- checking what the editor sends ----------------------------------------------------------
 
-# Where each list a rule editor adds to stands: the effects' place and, for rules, their
-# conditions' (decided by `per`, as the loader decides it).
-_LISTS = {("stages", "rules"), ("events", "rules"), ("scenarios", "rules"),
-          ("events", "effects")}
+# The lists the rule editor adds to, and the place (EFFECT_PLACES) of their effects; a
+# rule's conditions stand where its `per` says (RULE_PLACES), as the loader reads them.
+LISTS = {("stages", "rules"): "rule", ("events", "rules"): "rule",
+         ("scenarios", "rules"): "rule", ("events", "effects"): "event"}
 
 
 def bad_entry(section: str, field: str, entry: object) -> str | None:
     """What is wrong with `entry` for the list `field` of an item of `section`, or None."""
-    if (section, field) not in _LISTS:
+    if (section, field) not in LISTS:
         return ("the rule editor adds to: "
-                + ", ".join(f"{s}' {f}" for s, f in sorted(_LISTS)))
+                + ", ".join(f"{s}' {f}" for s, f in sorted(LISTS)))
     if not isinstance(entry, dict) or not entry:
         return "a rule is a mapping such as {then: {add: {trust: 1}}}"
     if field == "effects":
-        return _effects(entry, "event", False, 0)
+        return _effects(entry, LISTS[section, field], False, 0)
     unknown = [k for k in entry if k not in ("why", "per", "if", "then")]
     if unknown:
         return f"a rule has why, per, if and then; not '{str(unknown[0])[:40]}'"
@@ -109,13 +112,14 @@ def bad_entry(section: str, field: str, entry: object) -> str | None:
     if "then" not in entry:
         return "a rule needs 'then': what it adds, like {add: {trust: 1}}"
     if "if" in entry:
-        problem = _condition(entry["if"], "card" if per == "adopted" else "round", 0)
+        problem = _condition(entry["if"], RULE_PLACES[per], 0)
         if problem:
             return problem
     then = entry["then"]
     for effect in then if isinstance(then, list) else [then]:
-        problem = _effects(effect, "rule", per == "adopted", 0) if isinstance(effect, dict) \
-            else "each of 'then' is an effect such as {add: {trust: 1}}"
+        problem = (_effects(effect, LISTS[section, field], per == "adopted", 0)
+                   if isinstance(effect, dict)
+                   else "each of 'then' is an effect such as {add: {trust: 1}}")
         if problem:
             return problem
     return None

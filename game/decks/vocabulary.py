@@ -28,6 +28,8 @@ CONDITION_PLACES: dict[str, str] = {
     "game": "win and objectives",  # judged once, at the end of the game
     "where": "`where`",  # inside count's or cost's where: about one intervention
 }
+# Where a rule's conditions stand, by its `per`: with one adopted intervention, or the round.
+RULE_PLACES = {"adopted": "card", "round": "round"}
 # What a condition word is about decides where it is allowed.
 ABOUT_PLACES: dict[str, frozenset[str]] = {
     "intervention": frozenset({"card", "where"}),

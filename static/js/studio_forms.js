@@ -199,17 +199,25 @@ function showPartProblems() {
 // ---- the rule editor ---------------------------------------------------------------------
 
 const COMPARE_WORDS = { at_least: "at least", at_most: "at most", above: "above", below: "below" };
-const PLACE_OF = { adopted: "card", round: "round" };
 
+// Every list the rule editor may add to (the server says which), item by item.
+const KIND_WORDS = { stages: "Stage", events: "Event", scenarios: "Scenario" };
 function targets() {
   const out = [];
-  for (const s of itemsOf("stages")) out.push(["stages", s.id, "rules", `Stage ${nameOf("stages", s.id)}: a scoring rule`]);
-  for (const e of itemsOf("events")) {
-    out.push(["events", e.id, "rules", `Event ${nameOf("events", e.id)}: a scoring rule`]);
-    out.push(["events", e.id, "effects", `Event ${nameOf("events", e.id)}: an effect`]);
+  for (const section of Object.keys(KIND_WORDS)) {
+    for (const item of itemsOf(section)) {
+      for (const list of F.vocabulary.lists.filter((l) => l.section === section)) {
+        out.push([section, item.id, list.field,
+          `${KIND_WORDS[section]} ${nameOf(section, item.id)}: ${list.field === "rules" ? "a scoring rule" : "an effect"}`]);
+      }
+    }
   }
-  for (const s of itemsOf("scenarios")) out.push(["scenarios", s.id, "rules", `Scenario ${nameOf("scenarios", s.id)}: a scoring rule`]);
   return out;
+}
+
+function listPlace(section, field) {
+  const list = F.vocabulary.lists.find((l) => l.section === section && l.field === field);
+  return list ? list.place : "rule";
 }
 
 function ruleTarget() {
@@ -395,7 +403,7 @@ function drawRuleEditor() {
   $("#rule-per-field").hidden = !isRule;
   $("#rule-why-field").hidden = !isRule;
   $("#rule-if").hidden = !isRule;
-  const place = PLACE_OF[$("#rule-per").value];
+  const place = F.vocabulary.rule_places[$("#rule-per").value];
   R.conditions = conditionList(place, 0, "When (every condition must hold; none: always)");
   fill($("#rule-if"), R.conditions.el);
   R.effects = [];
@@ -408,8 +416,8 @@ function drawRuleEditor() {
 }
 
 function addEffect(focus = true) {
-  const { field } = ruleTarget();
-  const place = field === "rules" ? "rule" : "event";
+  const { section, field } = ruleTarget();
+  const place = listPlace(section, field);
   const part = effectEditor(place, () => {
     if (R.effects.length === 1) return;
     R.effects.splice(R.effects.indexOf(part), 1);
