@@ -369,7 +369,7 @@ function effectEditor(place, onRemove) {
     changedRule();
   }
   word.sel.addEventListener("change", draw);
-  const remove = h("button", { type: "button", class: "button secondary", onclick: onRemove }, "Remove this effect");
+  const remove = h("button", { type: "button", class: "button secondary rule-effect-remove", onclick: onRemove }, "Remove this effect");
   const el = h("fieldset", { class: "rule-effect" }, h("legend", null, "An effect"), word.el, holder, remove);
   draw();
   return { el, word: () => word.sel.value, value: () => read() };
@@ -408,6 +408,9 @@ function drawRuleEditor() {
   fill($("#rule-if"), R.conditions.el);
   R.effects = [];
   fill($("#rule-effects"));
+  $("#rule-words").textContent = ""; // until the server has said the new one in words
+  fill($("#rule-problems"));
+  $("#rule-error").textContent = "";
   addEffect(false);
   $("#rule-add-effect").hidden = !isRule;
   $("#rule-then-legend").textContent = isRule ? "Then (what the rule adds)" : "The effect";
@@ -422,13 +425,20 @@ function addEffect(focus = true) {
     if (R.effects.length === 1) return;
     R.effects.splice(R.effects.indexOf(part), 1);
     part.el.remove();
+    effectButtons();
     changedRule();
     $("#rule-add-effect").focus();
   });
   R.effects.push(part);
   $("#rule-effects").append(part.el);
+  effectButtons();
   if (focus) part.el.querySelector("select").focus();
   changedRule();
+}
+
+// The only effect cannot be removed: a rule does something.
+function effectButtons() {
+  for (const b of document.querySelectorAll("#rule-effects .rule-effect-remove")) b.hidden = R.effects.length < 2;
 }
 
 function builtRule() {
