@@ -236,9 +236,9 @@ def edit() -> Response:
     """A form's changes made to the deck's YAML text: {"files", "edits": [{"op": "set",
     "section", "id", "field", "value"}, {"op": "add", "section", "item"} or {"op": "append",
     "section", "id", "field", "item"} (a rule or an effect) or {"op": "remove", "section",
-    "id", "field", "index"}]}. Answers the changed files, for
-    the YAML view to show; nothing is saved. Any facilitator may ask (it changes no stored
-    deck): saving the result is the owner's alone."""
+    "id", "field", "index"}]}. Answers the changed files, for the YAML view to show; nothing
+    is saved. Any facilitator may ask (it changes no stored deck): saving the result is the
+    owner's alone."""
     require_facilitator()
     body = _body()
     files = deck_files_from(body.get("files"))
