@@ -479,18 +479,18 @@ if (mine) {
   });
 }
 
-// Deleting needs the deck id typed to confirm; the server checks it too.
+// Deleting needs the deck id typed to confirm: the server checks it against the saved deck
+// (whose id may have changed since the page was drawn) and says which it is.
 if (mine) {
   $("#delete-go").addEventListener("click", async () => {
     const say = $("#delete-status");
     const typed = $("#delete-confirm").value.trim();
-    if (typed !== $("#deck-slug").textContent) {
-      say.textContent = `Not deleted: type the deck id, ${$("#deck-slug").textContent}, to confirm.`;
+    const data = await call(`${api}/delete`, { confirm: typed });
+    if (!data.ok) {
+      say.textContent = `Not deleted: ${data.error.message}.`;
       $("#delete-confirm").focus();
       return;
     }
-    const data = await call(`${api}/delete`, { confirm: typed });
-    if (!data.ok) { say.textContent = `Not deleted: ${data.error.message}`; return; }
     S.saved = JSON.stringify(S.files); // nothing left to keep: leave without asking
     say.textContent = "Deleted.";
     window.location.assign("/studio");

@@ -170,7 +170,8 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
 
     # Deleting asks for the deck id first.
     press_on(page, page.get_by_role("button", name="Delete this deck"))
-    expect(page.locator("#delete-status")).to_contain_text("type the deck id, good-governance")
+    expect(page.locator("#delete-status")).to_have_text(
+        "Not deleted: to delete the deck, type its deck id 'good-governance' to confirm.")
     expect(page.get_by_label("To confirm, type the deck id")).to_be_focused()
     page.keyboard.type("good-governance")
     page.keyboard.press("Tab")
