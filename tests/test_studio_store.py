@@ -94,3 +94,20 @@ def test_a_save_can_rename(world):
     world.decks.save(deck.id, world.ana, FILES, "renamed", name="Ours", slug="ours")
     again = world.decks.get(deck.id)
     assert (again.name, again.slug, again.latest) == ("Ours", "ours", 2)
+
+
+def test_a_deleted_deck_is_nobody_s_but_its_revisions_stay(world):
+    deck = world.decks.create(world.ana, "mine", "Mine", FILES, "forked")
+    world.decks.save(deck.id, world.ana, FILES, "again")
+    world.decks.set_sharing(deck.id, "published")
+    world.decks.delete(deck.id)
+    gone = world.decks.get(deck.id)
+    assert not gone.may_read(world.ana) and not gone.may_write(world.ana)
+    assert not gone.may_read(world.bo)
+    assert all(d.id != deck.id for who in (world.ana, world.bo)
+               for d in world.decks.visible_to(who))
+    # A table playing revision 2 still reaches it by deck and number.
+    assert world.decks.revision(deck.id, 2).files == FILES
+    # The id is free for another deck of the owner's.
+    again = world.decks.create(world.ana, "mine", "Mine", FILES, "new")
+    assert again.id != deck.id and world.decks.get(again.id).may_read(world.ana)
