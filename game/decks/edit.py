@@ -131,8 +131,12 @@ def _find_map(files: Mapping[str, str], section: str) -> tuple[str, Map, Map] | 
 def set_field(files: Mapping[str, str], section: str, ident: str | None, field: str,
               value: object) -> dict[str, str]:
     """`files` with `field` of the card `ident` in `section` (of `section` itself for
-    `settings` and `deck`) set to `value`, checked against the field's description."""
-    problem = bad_value(form_field(section, field), value)
+    `settings` and `deck`) set to `value`, checked against the field's description. A value
+    of None takes the field out, when the section may do without it."""
+    described = form_field(section, field)
+    if value is None and described.required:
+        raise EditError(f"'{field}' ({described.label}) must be there: give it a value")
+    problem = None if value is None else bad_value(described, value)
     if problem:
         raise EditError(problem)
     if section in MAP_SECTIONS:
@@ -148,6 +152,8 @@ def set_field(files: Mapping[str, str], section: str, ident: str | None, field: 
 def _set_in_map(files: Mapping[str, str], section: str, field: str,
                 value: object) -> dict[str, str]:
     found = _find_map(files, section)
+    if found is None and value is None:
+        return dict(files)  # not there: nothing to take out
     if found is None:
         if section == "deck":
             raise EditError("the deck has no 'deck:' section: add it in the YAML view")
@@ -161,7 +167,7 @@ def _set_in_map(files: Mapping[str, str], section: str, field: str,
     name, top, node = found
     lines = files[name].split("\n")
     end = _next_top_line(top, section) or len(lines) + 1
-    if field in node:
+    if field in node or value is None:
         return _set(files, name, lines, node, end, field, value, section)
     if not node.key_lines:  # `settings:` with nothing under it
         lines.insert(top.line_of(section), f"  {field}: {_scalar(value)}")
@@ -181,10 +187,14 @@ def _set(files: Mapping[str, str], name: str, lines: list[str], item: Map, item_
         later = [line for line in key_lines if line > at]
         end = _trim(lines, at - 1, (later[0] if later else item_end) - 1)
         match = re.match(rf"^(\s*(?:-\s+)?){re.escape(field)}\s*:", lines[at - 1])
-        if match is None:  # a flow mapping or another layout the form cannot follow
+        if match is None or (value is None and "-" in match.group(1)):
+            # a flow mapping, or a key on the item's own "- " line, which cannot go alone
             raise EditError(f"'{field}' of '{ident}' is written in a way the form cannot "
                             "change: change it in the YAML view")
-        lines[at - 1:end] = [f"{match.group(1)}{field}: {_scalar(value)}"]
+        lines[at - 1:end] = [] if value is None else [
+            f"{match.group(1)}{field}: {_scalar(value)}"]
+    elif value is None:
+        return dict(files)  # not there: nothing to take out
     else:
         id_line = item.line_of("id")
         match = re.match(r"^(\s*)(-\s+)?id\s*:", lines[id_line - 1])

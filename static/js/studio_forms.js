@@ -6,7 +6,8 @@
 import { $, h, fill } from "./dom.js";
 import { S, mine, call, applyEdits, announce } from "./studio.js";
 
-const F = { sections: null, vocabulary: null, ready: false };
+// `dirty`: the part form holds typing not applied yet, which a check must not redraw away.
+const F = { sections: null, vocabulary: null, ready: false, dirty: false };
 const NEW = "";
 // The sections the generic form offers: interventions have their own form, with a preview.
 const SECTION_NAMES = {
@@ -102,6 +103,7 @@ function fieldControl(f, value) {
 
 function drawPart() {
   if (!F.ready) return;
+  F.dirty = false;
   drawPartPicker();
   const section = partSection();
   const item = currentPart();
@@ -160,13 +162,19 @@ async function applyPart() {
     for (const f of fields) {
       const v = readField(f);
       const was = item.values[f.key];
+      if (v === undefined && was !== undefined && !f.required) {
+        edits.push({ op: "set", section, ...(ONCE.includes(section) ? {} : { id: item.id }), field: f.key, value: null });
+        continue; // emptied: the key goes, and the deck's default applies
+      }
       if (v === undefined || same(v, was) || (f.kind === "bool" && was === undefined && v === false)) continue;
       if ((f.kind === "refs" && !v.length && was === undefined) || (f.kind === "amounts" && !Object.keys(v).length && was === undefined)) continue;
       edits.push({ op: "set", section, ...(ONCE.includes(section) ? {} : { id: item.id }), field: f.key, value: v });
     }
     if (!edits.length) { say.textContent = "Nothing changed: change a field first."; return; }
   }
+  F.dirty = false; // the check after the edit draws the form from the new YAML
   const done = await applyEdits(edits, say);
+  if (!done) F.dirty = true;
   if (done) {
     if (!item && !ONCE.includes(section)) {
       $("#part-pick").value = $("#part-id").value.trim();
@@ -542,7 +550,8 @@ document.addEventListener("deck-checked", (e) => {
   S.lastValid = e.detail.valid;
   if (!F.ready) return;
   if (e.detail.valid) {
-    drawPart();
+    if (F.dirty) showPartProblems();
+    else drawPart();
     drawRuleTargets();
   } else {
     showPartProblems();
@@ -560,6 +569,9 @@ async function start() {
   F.ready = true;
   $("#part-section").addEventListener("change", () => { $("#part-pick").value = ""; $("#part-pick").dataset.section = ""; drawPart(); });
   $("#part-pick").addEventListener("change", drawPart);
+  $("#part-fields").addEventListener("input", () => { F.dirty = true; });
+  $("#part-fields").addEventListener("change", () => { F.dirty = true; });
+  $("#part-id").addEventListener("input", () => { F.dirty = true; });
   $("#part-apply").addEventListener("click", applyPart);
   $("#rule-target").addEventListener("change", drawRuleEditor);
   $("#rule-per").addEventListener("change", drawRuleEditor);

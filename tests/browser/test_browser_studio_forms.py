@@ -51,6 +51,15 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
         r'\n  - id: collective\n    name: Collective\n'
         r'    description: "Decided by the community the data is about, together."\n'))
     expect(status).to_have_text("No problems: the deck is ready to save.")
+    # An example emptied is taken out of the YAML.
+    form.get_by_label("Example of a plan that meets it", exact=True).focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#yaml")).to_have_value(re.compile(
+        r'    description: "Decided by the community the data is about, together."\n'
+        r'    question: "Does the plan treat[^\n]*\n  - id: democratic\n'))
 
     # A track started above its highest: the check's message is beside the field; undo.
     section = form.get_by_label("Section", exact=True)
@@ -63,6 +72,7 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
     page.keyboard.press("Control+A")
     page.keyboard.type("999")
     press_on(page, form.get_by_role("button", name="Apply"))
+    expect(page.locator("#part-error")).to_have_text("")
     expect(status).to_contain_text("1 problem")
     expect(page.locator("#part-start-problem")).to_contain_text(
         "track 'budget': 'start' (999) must be between min")

@@ -94,6 +94,20 @@ def test_a_criterion_settings_and_a_new_group_through_the_forms(people):
     assert "  - id: night-workers" in text.split("\n")
     # The comments of the settings are where they were.
     assert "  # Trust and delivery gate the win" in text
+    # An emptied optional field goes (the deck's default applies); a required one stays.
+    emptied = edited(ana, files, {"op": "set", "section": "criteria", "id": "collective",
+                                  "field": "example", "value": None},
+                     {"op": "set", "section": "settings", "field": "debt", "value": None})
+    block = lines_around(emptied["deck.yaml"], "id: collective", after=4)
+    assert [line.split(":")[0].strip() for line in block] == [
+        "- id", "name", "description", "question", "- id"]
+    assert "  debt: true" not in emptied["deck.yaml"]
+    assert [p["message"] for p in check(ana, emptied)["problems"]] == [
+        "group 'night-workers' is in no intervention's 'reach', so no one can ever involve it"]
+    refused = edit(ana, files, {"op": "set", "section": "criteria", "id": "collective",
+                                "field": "name", "value": None})
+    assert refused.status_code == 400
+    assert "'name' (Name) must be there" in refused.json()["error"]["message"]
     answer = check(ana, files)
     # The new group is reached by no card yet: the check says so, beside its id.
     assert not answer["valid"]
