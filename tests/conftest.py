@@ -4,6 +4,9 @@ Hypothesis: the "ci" profile (chosen when CI=true) runs every property test at t
 module asks for; the "dev" profile, the default elsewhere, runs about a sixth of that, so the
 suite stays quick on a laptop while CI keeps the full search. HYPOTHESIS_PROFILE picks one
 explicitly (e.g. HYPOTHESIS_PROFILE=ci make test to search as CI does).
+
+PostgreSQL and Redis (fixtures.services): the fixtures `pg_database` and `redis_url`, for the
+server and the browser tests marked `services`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from fixtures.services import pg_database, redis_url  # noqa: F401 (fixtures for every test)
 from hypothesis import settings
 
 settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)

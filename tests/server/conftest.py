@@ -5,12 +5,10 @@ The machinery itself is in realserver.py."""
 from __future__ import annotations
 
 import contextlib
-import os
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from realserver import Client, ServerProcess, need_service, pg_conninfo
+from realserver import Client, ServerProcess
 
 
 @pytest.fixture
@@ -48,39 +46,3 @@ def server(shared_server: ServerProcess) -> Iterator[ServerProcess]:
     yield shared_server
     errors = shared_server.errors()[before:]
     assert not errors, "the server logged errors:\n" + shared_server.log_tail(80)
-
-
-# ---- services (tests marked `services`): PostgreSQL and Redis -------------------------
-
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture(scope="module")
-def pg_database() -> Iterator[str]:
-    """A database of its own for this run, dropped afterwards."""
-    try:
-        import psycopg
-
-        admin = psycopg.connect(pg_conninfo(PG_URL), autocommit=True, connect_timeout=3)
-    except Exception as exc:
-        need_service(f"PostgreSQL not reachable at {PG_URL}: {exc}")
-    name = f"gg_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = PG_URL.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> str:
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        need_service(f"Redis not reachable at {REDIS_URL}: {exc}")
-    return REDIS_URL

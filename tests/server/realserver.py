@@ -20,10 +20,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import requests
 import socketio
 from fixtures.answers import Answers
+from fixtures.services import pg_conninfo
 
 REPO = Path(__file__).resolve().parents[2]
 DECK = "good-governance"
@@ -174,11 +174,6 @@ class ServerProcess:
         finally:
             con.close()
         return {**dict(row), "seats": [dict(s) for s in seats]}
-
-
-def pg_conninfo(url: str) -> str:
-    """A SQLAlchemy URL (postgresql+psycopg://...) as libpq takes it."""
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 class Client(Answers):
@@ -409,14 +404,3 @@ def play_round(table: Table, *, vote_for: Callable[[int, list[int]], list[int]] 
 def table_version(client: Client) -> int:
     """The newest version among the views this client has seen."""
     return max(v["game"]["version"] for v in client.views if "game" in v)
-
-
-# ---- services (PostgreSQL and Redis) ------------------------------------------------------
-
-
-def need_service(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
-
-

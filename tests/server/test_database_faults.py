@@ -14,7 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from realserver import ServerProcess, hand, need_service, open_table, pg_conninfo
+from fixtures.services import need_service, pg_conninfo
+from realserver import ServerProcess, hand, open_table
 
 pytestmark = pytest.mark.services
 

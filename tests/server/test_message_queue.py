@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 import redis as redis_client
+from fixtures.services import need_service
 from realserver import (
     Client,
     ServerProcess,
     cheapest_move,
     free_port,
-    need_service,
     open_table,
 )
 

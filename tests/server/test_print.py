@@ -51,7 +51,7 @@ def test_the_public_pdf_keeps_the_secret_objectives_out(server, tmp_path):
     import sys
 
     if shutil.which("pdftotext") is None:
-        from realserver import need_service
+        from fixtures.services import need_service
 
         need_service("pdftotext (poppler-utils) is not installed")
     r = requests.get(f"{server.url}/api/decks/good-governance/print.pdf", timeout=60)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from fixtures.services import need_service
 from realserver import (
     REPO,
     Client,
@@ -25,7 +26,6 @@ from realserver import (
     Table,
     cheapest_move,
     free_port,
-    need_service,
     open_table,
     play_round,
 )
