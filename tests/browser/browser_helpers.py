@@ -115,14 +115,7 @@ def play_solo_round(page: Page, number: int) -> None:
     the first group it can, say ready, back every proposal and vote; the coach then speaks
     about round `number`. When nothing in the hand fits the budget left, the game offers only
     a pass: take it (and if everyone passes, the round goes straight to its result)."""
-    act = page.get_by_role("region", name=re.compile("^Your move"))
-    expect(act.get_by_text(re.compile(r"^(Open a card below|Nothing in your hand fits)"))) \
-        .to_be_visible()
-    if act.get_by_text(re.compile(r"^Nothing in your hand fits")).is_visible():
-        act.get_by_role("button", name="Pass this round\u2026").click()
-        page.get_by_role("button", name="Yes, pass").click()
-    else:
-        propose_affordable(page)
+    propose_or_pass(page)
     coach = page.get_by_role("heading", name=re.compile(rf"^Coach: round {number}\b"))
     ready = page.get_by_role("button", name="I'm ready to vote")
     expect(ready.or_(coach)).to_be_visible()
@@ -134,12 +127,26 @@ def play_solo_round(page: Page, number: int) -> None:
     expect(coach).to_be_visible()
 
 
+def propose_or_pass(page: Page) -> str | None:
+    """Propose a card the budget can pay for (and return its name); when nothing in the
+    hand fits the budget left, the game offers only a pass: take it (and return None)."""
+    act = page.get_by_role("region", name=re.compile("^Your move"))
+    expect(act.get_by_text(re.compile(r"^(Open a card below|Nothing in your hand fits)"))) \
+        .to_be_visible()
+    if act.get_by_text(re.compile(r"^Nothing in your hand fits")).is_visible():
+        act.get_by_role("button", name="Pass this round\u2026").click()
+        page.get_by_role("button", name="Yes, pass").click()
+        return None
+    return propose_affordable(page)
+
+
 FITS = re.compile(r", cost \d+$")  # a group's radio says when the budget cannot pay for it
 
 
-def propose_affordable(page: Page) -> None:
+def propose_affordable(page: Page) -> str:
     """Open the hand's cards in turn until one has a group the budget can pay for; propose
-    it. A tap undone by a late phase view (which starts with the hand closed) is retried."""
+    it and return its name. A tap undone by a late phase view (which starts with the hand
+    closed) is retried."""
     hand = page.get_by_role("region", name=re.compile(r"^Your hand"))
     cards = hand.get_by_role("article")
     for i in range(cards.count()):
@@ -156,8 +163,10 @@ def propose_affordable(page: Page) -> None:
                 continue
         if group.get_by_role("radio", name=FITS).count():
             group.get_by_role("radio", name=FITS).first.check()
-            card.get_by_role("button", name=re.compile("^Propose ")).click()
-            return
+            propose = card.get_by_role("button", name=re.compile("^Propose "))
+            name = propose.inner_text().removeprefix("Propose ")
+            propose.click()
+            return name
     raise AssertionError("no card in the hand fits the budget, yet proposing was offered")
 
 

@@ -19,6 +19,9 @@ import yaml
 from browser_helpers import HTML, IMG, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
+# A room of phones all comes from 127.0.0.1 here: the caps on new connections and tables from
+# one address are tested on their own (tests/server/test_join_limit.py).
+ONE_ADDRESS = {"CONNECTS_PER_MINUTE": "0", "TABLES_PER_MINUTE": "0"}
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update"]
 
@@ -30,23 +33,28 @@ def free_port() -> int:
 
 
 class Server:
-    """`python server.py` in its own process, on 127.0.0.1 only."""
+    """`python server.py` in its own process, on 127.0.0.1 only: its own SQLite file, or the
+    `database_url` and other settings (`env`) a test gives it."""
 
-    def __init__(self, workdir: Path, cards_dir: Path | None = None):
+    def __init__(self, workdir: Path, cards_dir: Path | None = None, *, name: str = "server",
+                 database_url: str | None = None, env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.db = workdir / "game.db"
-        self.log = workdir / "server.log"
+        self.db = workdir / ("game.db" if name == "server" else f"{name}.db")
+        self.database_url = database_url or f"sqlite:///{self.db}"
+        self.log = workdir / f"{name}.log"
         self.cards_dir = cards_dir
+        self.env = env or {}
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Server:
         env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port),
-               "DATABASE_URL": f"sqlite:///{self.db}", "PUBLIC_URL": ""}
+               "DATABASE_URL": self.database_url, "PUBLIC_URL": ""}
         env.pop("MESSAGE_QUEUE", None)
         env.pop("REDIS_URL", None)
         if self.cards_dir:
             env["CARDS_DIR"] = str(self.cards_dir)
+        env.update(self.env)
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen([sys.executable, str(ROOT / "server.py")], cwd=ROOT,
                                          env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -71,6 +79,15 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(5)
         self.proc = None
+
+    def tracebacks(self) -> list[str]:
+        """Handlers that failed instead of refusing cleanly, as the server logged them."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return [line for line in text.splitlines() if "Traceback" in line]
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
 
 
 @pytest.fixture(scope="session")
@@ -149,3 +166,35 @@ def balance_server(tmp_path_factory, chromium):
     srv = Server(work, cards_dir=work / "cards").start()
     yield srv
     srv.stop()
+
+
+def checked(servers: list[Server]) -> None:
+    """Stop the servers; fail if one logged a traceback (a handler that failed instead of
+    refusing cleanly)."""
+    for s in servers:
+        s.stop()
+    for s in servers:
+        assert not s.tracebacks(), s.log_tail(80)
+
+
+@pytest.fixture(scope="module")
+def room_server(tmp_path_factory, chromium):
+    """A server for a whole room of phones (a workshop), all from this one address."""
+    srv = Server(tmp_path_factory.mktemp("room"), env=ONE_ADDRESS).start()
+    yield srv
+    checked([srv])
+
+
+@pytest.fixture(scope="module")
+def server_pair(tmp_path_factory, chromium, pg_database, redis_url):
+    """Two servers as a load balancer has them: one PostgreSQL database, the Redis message
+    queue and one secret (a facilitator signed in on one is signed in on both)."""
+    work = tmp_path_factory.mktemp("pair")
+    env = {**ONE_ADDRESS, "MESSAGE_QUEUE": redis_url, "SECRET_KEY": "shared-pair-secret"}
+    servers = [Server(work, name=name, database_url=pg_database, env=env) for name in "ab"]
+    try:
+        for s in servers:
+            s.start()
+        yield servers
+    finally:
+        checked(servers)
