@@ -110,18 +110,24 @@ def move_all_on_to_the_end(dash: Page, tables: int) -> None:
 # ---- the room ------------------------------------------------------------------------------
 
 
-def seat(browser, base: str, code: str, name: str) -> Page:
-    """A phone joins the workshop with its code and a name, and lands on its table."""
-    phone = new_page(browser, PHONE)
-    phone.goto(f"{base}/w")
-    no_sideways_scroll([phone], "the join page")
-    phone.get_by_label("Workshop code").fill(code)
-    phone.get_by_label("Your name").fill(name)
-    phone.get_by_role("button", name="Take a seat").click()
-    phone.wait_for_url(re.compile(r"/play/"), timeout=LONG)
-    expect(phone.get_by_role("heading", name="Before the game starts")).to_be_visible(
-        timeout=LONG)
-    return phone
+def seat(browser, base: str, code: str, names: list[str]) -> list[Page]:
+    """Phones join the workshop with its code and their names, and land on their tables.
+    Each taps "Take a seat" before the one before it has its table on screen, as people in
+    a room do; then every phone is checked."""
+    phones = []
+    for name in names:
+        phone = new_page(browser, PHONE)
+        phone.goto(f"{base}/w")
+        no_sideways_scroll([phone], "the join page")
+        phone.get_by_label("Workshop code").fill(code)
+        phone.get_by_label("Your name").fill(name)
+        phone.get_by_role("button", name="Take a seat").click()
+        phones.append(phone)
+    for phone in phones:
+        phone.wait_for_url(re.compile(r"/play/"), timeout=LONG)
+        expect(phone.get_by_role("heading", name="Before the game starts")).to_be_visible(
+            timeout=LONG)
+    return phones
 
 
 def table_screen(browser, base: str, dash: Page, number: int) -> Page:
@@ -240,40 +246,47 @@ def test_a_workshop_of_four_tables_of_five_from_the_code_to_the_pdf_report(
     one_readable_screen(room, "before anyone joined")
 
     # Nineteen phones join with the one code; tables are filled evenly (5, 5, 5, 4).
-    phones = {name: seat(browser, base, code, name) for name in NAMES[:19]}
+    phones = dict(zip(NAMES[:19], seat(browser, base, code, list(NAMES[:19])), strict=True))
     axe(phones["Ana"], "workshop-phone")
     expect(room.get_by_text("5 of 5 seated")).to_have_count(3, timeout=LONG)
     expect(room.get_by_text("4 of 5 seated")).to_have_count(1)
 
-    # Before the start, Ana moves from table 1 to table 4, where a seat is free: her phone
-    # says so and its "Join again" seats her there, with the same name.
-    ana = phones["Ana"]
-    first_table = ana.url.split("#")[0]
-    person = dash.locator("#people li").filter(has_text=re.compile(r"^Ana, table 1"))
-    person.get_by_label("New table for Ana").select_option("4")
-    person.get_by_role("button", name="Move Ana").click()
-    expect(dash.get_by_role("status").filter(has_text="Moved Ana to table 4.")).to_be_visible()
-    expect(ana.get_by_role("heading", name="You no longer have a seat")).to_be_visible(
-        timeout=LONG)
-    expect(ana.locator("#noseat").get_by_text(re.compile("moved you to another table"))) \
+    # Before the start, someone moves to the table with a free seat: their phone says so
+    # and its "Join again" seats them there, with the same name. (The phones joined at
+    # once, so the server chose who sits where.)
+    people = {p["name"]: p["number"] for p in dash.request.get(api).json()["people"]}
+    short = next(n for n in range(1, 5) if list(people.values()).count(n) == 4)
+    mover = next(name for name in NAMES if people[name] != short)
+    moving = phones[mover]
+    first_table = moving.url.split("#")[0]
+    person = dash.locator("#people li").filter(
+        has_text=re.compile(rf"^{mover}, table {people[mover]}"))
+    person.get_by_label(f"New table for {mover}").select_option(str(short))
+    person.get_by_role("button", name=f"Move {mover}").click()
+    expect(dash.get_by_role("status").filter(has_text=f"Moved {mover} to table {short}.")) \
         .to_be_visible()
-    no_sideways_scroll([ana], "a seat lost to a move")
-    ana.get_by_role("link", name="Join again").click()
-    expect(ana.get_by_label("Your name")).to_have_value("Ana")
-    ana.get_by_role("button", name="Take a seat").click()
-    ana.wait_for_url(re.compile(r"/play/"), timeout=LONG)
-    assert ana.url.split("#")[0] != first_table
-    expect(ana.get_by_role("heading", name="Before the game starts")).to_be_visible(
+    expect(moving.get_by_role("heading", name="You no longer have a seat")).to_be_visible(
         timeout=LONG)
-    # The twentieth person takes the seat Ana left: every table is full.
-    phones[NAMES[19]] = seat(browser, base, code, NAMES[19])
+    expect(moving.locator("#noseat").get_by_text(re.compile("moved you to another table"))) \
+        .to_be_visible()
+    no_sideways_scroll([moving], "a seat lost to a move")
+    moving.get_by_role("link", name="Join again").click()
+    expect(moving.get_by_label("Your name")).to_have_value(mover)
+    moving.get_by_role("button", name="Take a seat").click()
+    moving.wait_for_url(re.compile(r"/play/"), timeout=LONG)
+    assert moving.url.split("#")[0] != first_table
+    expect(moving.get_by_role("heading", name="Before the game starts")).to_be_visible(
+        timeout=LONG)
+    # The twentieth person takes the seat left: every table is full.
+    phones[NAMES[19]] = seat(browser, base, code, [NAMES[19]])[0]
     expect(room.get_by_text("5 of 5 seated")).to_have_count(4, timeout=LONG)
-    expect(dash.locator("#people").get_by_text(re.compile(r"^Ana, table 4"))).to_be_visible()
+    expect(dash.locator("#people").get_by_text(re.compile(rf"^{mover}, table {short}"))) \
+        .to_be_visible()
     for name in NAMES:  # the dashboard saw everyone sit down, without reloading
         expect(dash.locator("#tables").get_by_text(name, exact=True)).to_be_visible()
     overview = dash.request.get(api).json()
     at = {p["name"]: p["number"] for p in overview["people"]}
-    assert at["Ana"] == 4 and at[NAMES[19]] == 1
+    assert at[mover] == short and at[NAMES[19]] == people[mover]
     by_table = {n: [phones[name] for name in NAMES if at[name] == n] for n in range(1, 5)}
     assert [len(ps) for ps in by_table.values()] == [5, 5, 5, 5]
     everyone = list(phones.values())
@@ -384,7 +397,7 @@ def test_a_workshop_of_four_tables_of_five_from_the_code_to_the_pdf_report(
 def test_a_workshop_over_two_processes_reaches_every_phone(browser, server_pair):
     a, b = server_pair
     # The dashboard on A; the room screen and the debrief reach B (the same browser: the
-    # sign-in holds there too); the phones join through A and B in turn.
+    # sign-in holds there too); Ana, Cy and Ed join through A, Bo, Di and Fa through B.
     dash = new_page(browser, LAPTOP)
     sign_up(dash, a.url)
     code = create_workshop(dash, tables=2, seats=3, scenarios=(SCENARIO, OTHER_SCENARIO))
@@ -394,9 +407,9 @@ def test_a_workshop_over_two_processes_reaches_every_phone(browser, server_pair)
     room.goto(f"{b.url}/workshops/{workshop_id}/screen")
     expect(room.get_by_role("article")).to_have_count(2, timeout=LONG)
 
-    names = NAMES[:6]
-    phones = {name: seat(browser, (a, b)[i % 2].url, code, name)
-              for i, name in enumerate(names)}
+    names = list(NAMES[:6])
+    phones = {**dict(zip(names[0::2], seat(browser, a.url, code, names[0::2]), strict=True)),
+              **dict(zip(names[1::2], seat(browser, b.url, code, names[1::2]), strict=True))}
     expect(room.get_by_text("3 of 3 seated")).to_have_count(2, timeout=LONG)
     for name in names:  # the dashboard on A saw the phones on B sit down too
         expect(dash.locator("#tables").get_by_text(name, exact=True)).to_be_visible(
