@@ -44,6 +44,17 @@ NAMES = ("Ana", "Bo", "Cy", "Di", "Ed", "Fa", "Gus", "Hal", "Ida", "Jo", "Kit", 
 LONG = 30_000  # ms: a loaded two-core machine drawing two dozen pages
 
 
+@pytest.fixture(autouse=True)
+def closed_after(browser):
+    """Two dozen pages each hold a connection: closed when the test ends, so that they do
+    not go on reconnecting to a stopped server under the tests that follow."""
+    before = set(browser.contexts)
+    yield
+    for context in browser.contexts:
+        if context not in before:
+            context.close()
+
+
 # ---- the facilitator -----------------------------------------------------------------------
 
 
@@ -53,7 +64,7 @@ def sign_up(page: Page, base: str) -> None:
     page.get_by_label("Your name").fill("Lead")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name=re.compile("^Make")).click()
-    expect(page.get_by_role("heading", name="Your workshops")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your workshops")).to_be_visible(timeout=LONG)
 
 
 def create_workshop(page: Page, tables: int, seats: int,
@@ -74,7 +85,8 @@ def create_workshop(page: Page, tables: int, seats: int,
         for number, scenario in enumerate(scenarios, 1):
             page.get_by_label(f"Table {number}", exact=True).select_option(scenario)
     page.get_by_role("button", name="Create the workshop and its tables").click()
-    expect(page.get_by_role("heading", name=re.compile("^" + WORKSHOP))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^" + WORKSHOP))).to_be_visible(
+        timeout=LONG)
     return page.locator("#room-code").inner_text()
 
 
@@ -242,7 +254,7 @@ def test_a_workshop_of_four_tables_of_five_from_the_code_to_the_pdf_report(
     room.goto(workshop_url + "/screen")
     expect(room.locator("#room-code")).to_have_text(code)
     expect(room.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
-    expect(room.get_by_role("article")).to_have_count(4)
+    expect(room.get_by_role("article")).to_have_count(4, timeout=LONG)
     one_readable_screen(room, "before anyone joined")
 
     # Nineteen phones join with the one code; tables are filled evenly (5, 5, 5, 4).
@@ -264,14 +276,14 @@ def test_a_workshop_of_four_tables_of_five_from_the_code_to_the_pdf_report(
     person.get_by_label(f"New table for {mover}").select_option(str(short))
     person.get_by_role("button", name=f"Move {mover}").click()
     expect(dash.get_by_role("status").filter(has_text=f"Moved {mover} to table {short}.")) \
-        .to_be_visible()
+        .to_be_visible(timeout=LONG)
     expect(moving.get_by_role("heading", name="You no longer have a seat")).to_be_visible(
         timeout=LONG)
     expect(moving.locator("#noseat").get_by_text(re.compile("moved you to another table"))) \
         .to_be_visible()
     no_sideways_scroll([moving], "a seat lost to a move")
     moving.get_by_role("link", name="Join again").click()
-    expect(moving.get_by_label("Your name")).to_have_value(mover)
+    expect(moving.get_by_label("Your name")).to_have_value(mover, timeout=LONG)
     moving.get_by_role("button", name="Take a seat").click()
     moving.wait_for_url(re.compile(r"/play/"), timeout=LONG)
     assert moving.url.split("#")[0] != first_table
@@ -281,7 +293,7 @@ def test_a_workshop_of_four_tables_of_five_from_the_code_to_the_pdf_report(
     phones[NAMES[19]] = seat(browser, base, code, [NAMES[19]])[0]
     expect(room.get_by_text("5 of 5 seated")).to_have_count(4, timeout=LONG)
     expect(dash.locator("#people").get_by_text(re.compile(rf"^{mover}, table {short}"))) \
-        .to_be_visible()
+        .to_be_visible(timeout=LONG)
     for name in NAMES:  # the dashboard saw everyone sit down, without reloading
         expect(dash.locator("#tables").get_by_text(name, exact=True)).to_be_visible()
     overview = dash.request.get(api).json()
@@ -349,7 +361,7 @@ def test_a_workshop_of_four_tables_of_five_from_the_code_to_the_pdf_report(
     # The cross-table debrief: every table, and what each adopted in the round it played.
     dash.get_by_role("link", name="Cross-table debrief").click()
     expect(dash.get_by_role("heading", name=f"{WORKSHOP}: the tables compared")) \
-        .to_be_visible()
+        .to_be_visible(timeout=LONG)
     codes = [t["code"] for t in overview["tables"]]
     rows = dash.locator("#scores tbody tr")
     expect(rows).to_have_count(4)
@@ -370,7 +382,7 @@ def test_a_workshop_of_four_tables_of_five_from_the_code_to_the_pdf_report(
     # The PDF report, downloaded from the debrief and read page by page: a cover, a page
     # per table with its code and the cards it adopted, then the comparison.
     link = dash.get_by_role("link", name=re.compile("^The report, as a PDF"))
-    report = dash.request.get(base + link.get_attribute("href"))
+    report = dash.request.get(base + link.get_attribute("href"), timeout=120_000)
     assert report.ok and report.headers["content-type"] == "application/pdf"
     path = tmp_path / "report.pdf"
     path.write_bytes(report.body())
