@@ -95,7 +95,7 @@ def table_card(dash: Page, number: int) -> Locator:
 
 
 def statuses(dash: Page) -> list[str]:
-    return dash.locator("#tables .status").all_inner_texts()
+    return dash.locator("#tables .status").all_text_contents()
 
 
 def command(dash: Page, button: str, done: str) -> None:
