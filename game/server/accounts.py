@@ -439,6 +439,7 @@ def change_password() -> ResponseReturnValue:
                                                "password: nothing was changed")
         return _page("account.html", 400, facilitator=facilitator, errors=errors)
     accounts.facilitators.set_password_hash(facilitator.id, hash_password(new))
+    accounts.wrong_by_name.clear(name_key)  # as a good sign-in does
     accounts.facilitators.end_sessions(facilitator.id)
     renewed = accounts.facilitators.get(facilitator.id)
     assert renewed is not None  # the row was updated a moment ago

@@ -422,6 +422,9 @@ def test_changing_the_password_needs_the_current_one_and_signs_out_everywhere_el
     assert laptop.signed_in_as() == name  # this browser stays signed in ...
     assert phone.signed_in_as() is None  # ... every other one is signed out
     assert Visitor(accounts_server).sign_in(name).status_code == 400  # the old one is gone
+    # The change cleared the wrong guess made before it, as a good sign-in does: two wrong
+    # sign-ins since then leave the account open (three lock it).
+    assert Visitor(accounts_server).sign_in(name, "yet another wrong one").status_code == 400
     assert Visitor(accounts_server).sign_in(name, new).status_code == 303
 
 
