@@ -1,4 +1,4 @@
-// The debrief: the five criteria against the scenario's targets, round by round what was
+// The debrief: the deck's criteria against the scenario's targets, round by round what was
 // proposed, adopted and why it scored, the best alternative, tracks over time, the secret
 // objectives, win or loss, and exports. Prints as a short summary.
 import { $, fill, h, s, signed, store } from "./dom.js";
@@ -59,7 +59,7 @@ function show(d, table, deck) {
       h("a", { class: "button secondary", href: `/api/tables/${id}/debrief.csv${keyQuery}`, download: `${stem}.csv` }, "Download CSV"),
       h("button", { type: "button", class: "button secondary", onclick: () => window.print() }, "Print the summary")),
     h("div", { class: "two" },
-      h("section", { "aria-labelledby": "radar-h" }, h("h2", { id: "radar-h" }, "The five criteria"), criteriaRadar(d, deck), wrap(criteriaTable(d, deck), "Criteria table")),
+      h("section", { "aria-labelledby": "radar-h" }, h("h2", { id: "radar-h" }, "The criteria"), criteriaRadar(d, deck), wrap(criteriaTable(d, deck), "Criteria table")),
       h("section", { "aria-labelledby": "tracks-h" }, h("h2", { id: "tracks-h" }, "Tracks over time"), trackChart(d, decided, deck), wrap(trackTable(d, decided, deck), "Tracks table"))),
     h("section", { "aria-labelledby": "roles-h", class: "roles" }, h("h2", { id: "roles-h" }, "Roles and secret objectives"), objectives(d, table, deck, over)),
     h("section", { "aria-labelledby": "timeline-h" }, h("h2", { id: "timeline-h" }, "Round by round"),
@@ -92,7 +92,7 @@ function criteriaRadar(d, deck) {
   const note = (c) => `${d.criteria[c].score}${d.criteria[c].target ? ` of ${d.criteria[c].target}` : ""}`;
   return radar({
     id: "radar-t",
-    title: `Radar of the five criteria: ${ids.map((c) => `${nm(deck.criterion, c)} ${note(c)}`).join(", ")}.`,
+    title: `Radar of the criteria: ${ids.map((c) => `${nm(deck.criterion, c)} ${note(c)}`).join(", ")}.`,
     axes: ids.map((c) => ({ name: nm(deck.criterion, c), note: note(c) })),
     shapes: [
       hasTargets ? { cls: "target", values: ids.map((c) => d.criteria[c].target || 0) } : null,

@@ -1,4 +1,4 @@
-// One radar of the five criteria, for a table's debrief (its plan over the scenario's targets)
+// One radar of a deck's criteria, for a table's debrief (its plan over the scenario's targets)
 // and for a workshop's (one table's plan over the other tables'). Shapes are drawn in the
 // order given, so the one that matters comes last, on top. Colour is never the only signal:
 // each shape's class gives it a line style too, the caption says in words which is which, and

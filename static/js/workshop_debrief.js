@@ -1,4 +1,4 @@
-// The cross-table debrief's radars: for each table, its five criteria drawn over the other
+// The cross-table debrief's radars: for each table, its criteria drawn over the other
 // tables' (lighter, dashed), with the same radar as a table's own debrief. The page itself is
 // drawn by the server; this only draws what the page's data says.
 import { $, h } from "./dom.js";
@@ -16,7 +16,7 @@ box.replaceChildren(...data.tables.map((t) => {
     radar({
       id: `radar-${t.table}`,
       // Every table's scores, this table's first: the chart's text alternative.
-      title: `Table ${t.table}'s five criteria over the other tables'. Table ${t.table}: ${scores(t)}.`
+      title: `Table ${t.table}'s criteria over the other tables'. Table ${t.table}: ${scores(t)}.`
         + others.map((o) => ` Table ${o.table}: ${scores(o)}.`).join(""),
       axes: data.criteria.map((name, i) => ({ name, note: String(t.scores[i]) })),
       shapes: [...others.map((o) => ({ cls: "other", values: o.scores })), { cls: "score", values: t.scores }],

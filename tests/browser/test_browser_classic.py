@@ -29,6 +29,9 @@ def test_whole_classic_game_from_the_practice_page(browser, server):
     expect(page.get_by_text("To win: Points is at least 20")).to_be_visible()
     for number in range(1, rounds + 1):
         expect(page.get_by_role("heading", name=re.compile(rf"^Round {number}: "))).to_be_visible()
+    # Its cards carry four scales, not the five criteria of the other decks.
+    expect(page.get_by_role("heading", name="The criteria")).to_be_visible()
+    assert "five criteria" not in page.inner_text("main")
     shot(page, "classic-debrief-phone")
     no_trouble(page)
 

@@ -256,7 +256,7 @@ def test_a_table_plays_a_whole_game_to_the_debrief(browser, server, tmp_path):
     # The debrief.
     fac.get_by_role("link", name="Open the debrief").click()
     expect(fac.get_by_role("heading", name=re.compile("^Debrief: "))).to_be_visible()
-    expect(fac.get_by_role("img", name=re.compile("^Radar of the five criteria"))).to_be_visible()
+    expect(fac.get_by_role("img", name=re.compile("^Radar of the criteria"))).to_be_visible()
     expect(fac.get_by_role("img", name=re.compile("^Tracks over time"))).to_be_visible()
     for n in range(1, 6):
         expect(fac.get_by_role("heading", name=re.compile(rf"^Round {n}: "))).to_be_visible()

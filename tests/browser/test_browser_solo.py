@@ -67,7 +67,7 @@ def test_whole_solo_game_from_the_practice_page(browser, server):
     page.get_by_role("button", name="Ready to finish").click()
     answer_the_reflection(page)
     page.get_by_role("link", name="See the debrief").click()
-    expect(page.get_by_role("heading", name="The five criteria")).to_be_visible()
+    expect(page.get_by_role("heading", name="The criteria")).to_be_visible()
     for number in range(1, rounds + 1):
         expect(page.get_by_role("heading", name=re.compile(rf"^Round {number}: "))).to_be_visible()
     shot(page, "solo-debrief-phone")

@@ -171,7 +171,7 @@ def test_a_whole_game_reads_at_360_px_with_the_scores_near_the_top(browser, serv
             page.get_by_role("button", name="Ready for the next round").click()
     page.get_by_role("button", name="Ready to finish").click()
     page.get_by_role("link", name="See the debrief").click()
-    expect(page.get_by_role("heading", name="The five criteria")).to_be_visible()
+    expect(page.get_by_role("heading", name="The criteria")).to_be_visible()
     no_sideways_scroll(page)
     # The criteria, one tap from their definitions, come before the rounds.
     key = page.get_by_text(re.compile(r"^What the criteria mean:"))
