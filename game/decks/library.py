@@ -50,12 +50,19 @@ class DeckLibrary:
     def lookup(self, ref: object) -> Deck:
         """A deck by what a table's info calls it: a shipped deck's id, or "<studio deck>@<n>"
         for revision n of a studio deck."""
-        if isinstance(ref, str) and "@" in ref:
-            deck_id, _, number = ref.partition("@")
-            if number.isdigit() and len(number) < 9:
-                return self.get(deck_id, int(number))
+        if isinstance(ref, str):
+            return self.get(*parse_ref(ref))
         return self.get(ref)
 
 
 def deck_ref(deck_id: str, revision: int | None) -> str:
     return deck_id if revision is None else f"{deck_id}@{revision}"
+
+
+def parse_ref(ref: str) -> tuple[str, int | None]:
+    """`deck_ref` read back: "<deck>@<n>" is revision n of a studio deck; anything else
+    names a shipped deck."""
+    deck_id, at, number = ref.partition("@")
+    if at and number.isdigit() and len(number) < 9:
+        return deck_id, int(number)
+    return ref, None

@@ -8,13 +8,12 @@ game.server.workshops.
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Flask, Response, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_socketio import SocketIO
 
 from game.decks import options
+from game.decks.library import parse_ref
 from game.engine.results import outcome
 from game.errors import GameError
 from game.server.accounts import (
@@ -147,21 +146,17 @@ def create_api() -> tuple[Response, int]:
                    dashboard_url=f"/workshops/{record.id}"), 201
 
 
-# A studio deck at one revision, as the form's picker names it ("studio:<deck>@<n>") or as a
-# table's info does ("<deck>@<n>").
-STUDIO_REF = re.compile(r"(?:studio:)?([0-9a-f]{1,40})@([0-9]{1,8})")
-
-
 def deck_choice(who: Facilitator, ref: str) -> tuple[str, int | None]:
     """The deck a workshop plays: a shipped deck's id (no revision), or a studio deck the
-    facilitator may read (their own, shared with them or published) at one revision, with the
-    rights of a single table's (game.server.studio_api.open_table): nobody plays a private
-    deck of someone else's."""
-    found = STUDIO_REF.fullmatch(ref)
-    if found is None:
+    facilitator may read (their own, shared with them or published) at one revision, as the
+    form's picker names it ("studio:<deck>@<n>") or a table's info does ("<deck>@<n>"), with
+    the rights of a single table's (game.server.studio_api.open_table): nobody plays a
+    private deck of someone else's."""
+    deck_id, number = parse_ref(ref.removeprefix("studio:"))
+    if number is None:
         return ref, None
-    record = studio().readable(found[1], who)
-    return record.id, studio().revision(record, int(found[2])).number
+    record = studio().readable(deck_id, who)
+    return record.id, studio().revision(record, number).number
 
 
 @workshop_pages.get("/api/workshops/<workshop_id>")
