@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 
 import pytest
 import requests
@@ -227,9 +228,13 @@ def test_nobody_runs_a_workshop_on_a_private_deck_of_someone_elses(server, owner
         assert refused.status_code == 404, refused.text[:300]
         assert refused.json()["error"]["code"] == "unknown_deck"
     assert len(other.get("/api/workshops").json()["workshops"]) == before  # nothing made
-    anyone = requests.Session()
-    assert anyone.post(f"{server.url}/api/workshops", json=body,
-                       timeout=10).status_code in (400, 401)
+    anyone = requests.Session()  # with this browser's own CSRF token, but signed out
+    page = anyone.get(f"{server.url}/signin", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]  # type: ignore[index]
+    signed_out = anyone.post(f"{server.url}/api/workshops", json=body, timeout=10,
+                             headers={"X-CSRFToken": token})
+    assert signed_out.status_code == 401, signed_out.text[:300]
+    assert signed_out.json()["error"]["code"] == "not_signed_in"
     missing = owner.post("/api/workshops", {**body, "deck": f"studio:{deck}@9"})
     assert missing.json()["error"]["code"] == "unknown_revision"
     # Shared with them, it is theirs to play.
