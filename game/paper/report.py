@@ -73,7 +73,7 @@ def _alternative_words(alt: dict) -> str:
     if alt["same"]:
         return (f"what the table adopted was the best its hands allowed "
                 f"({alt['adopted_points']:g} points)")
-    best = "; ".join(f"{a['card']} for {a['group']}" for a in alt["best"]) or "nothing"
+    best = alt["best_words"]
     more = alt["points_more"]
     than = (f"{more:g} more than" if more > 0 else f"{-more:g} fewer than" if more < 0
             else "as many as")
@@ -156,11 +156,7 @@ def report(w: dict, paper_name: str = "a4") -> bytes:
         differed = " · the tables chose differently" if s["diverged"] else ""
         out.heading(f"Round {s['round']}: {s['stage'] or ''}{differed}", 12)
         for x in s["tables"]:
-            if x["adopted"] is None:
-                what = "not played"
-            else:
-                what = "; ".join(f"{a['card']} for {a['group']}" for a in x["adopted"]) \
-                    or "nothing"
+            what = "not played" if x["adopted"] is None else x["adopted_words"]
             points = "" if x["points"] is None else f" ({x['points']} points)"
             out.bullet(f"Table {x['table']}: {what}{points}")
         if s["diverged"] and s.get("summary"):

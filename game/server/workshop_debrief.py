@@ -44,18 +44,18 @@ def alternative(alt: dict | None) -> dict | None:
         return [{"card": a["name"], "group": a["group_name"], "cost": a["cost"]}
                 for a in p["plan"]]
 
-    return {"adopted": plan(alt["chosen"]), "adopted_points": round(alt["chosen"]["points"], 2),
-            "best": plan(alt["best"]), "best_points": round(alt["best"]["points"], 2),
+    adopted, best = plan(alt["chosen"]), plan(alt["best"])
+    return {"adopted": adopted, "adopted_words": plan_words(adopted),
+            "adopted_points": round(alt["chosen"]["points"], 2),
+            "best": best, "best_words": plan_words(best),
+            "best_points": round(alt["best"]["points"], 2),
             "points_more": round(alt["points_gain"], 2), "same": alt["same"],
             "summary": alt["summary"]}
 
 
-def _plan_words(plan: list[dict]) -> str:
-    return "; ".join(f"{a['card']} for {a['group']}" for a in plan) or "nothing"
-
-
-def _plan_sentence(plan: list[dict]) -> str:
-    """A plan inside a sentence whose tables are parted by semicolons: "A for X and B for Y"."""
+def plan_words(plan: list[dict]) -> str:
+    """A plan in words, as the page, the PDF, the CSV and the sentences below all say it:
+    "A for X and B for Y" (so that semicolons can part the tables in a sentence)."""
     parts = [f"{a['card']} for {a['group']}" for a in plan]
     if not parts:
         return "nothing"
@@ -82,7 +82,7 @@ def divergence(row: list[dict]) -> tuple[float | None, str]:
         "tables " + ", ".join(map(str, leaders[:-1])) + f" and {leaders[-1]}"
     parts = []
     for x in played:
-        got = f"table {x['table']} adopted {_plan_sentence(x['adopted'])}: " \
+        got = f"table {x['table']} adopted {plan_words(x['adopted'])}: " \
             f"{_points(x['points'])}"
         behind = round(best - x["points"], 2)
         parts.append(got + (", the most" if not behind else
@@ -117,6 +117,7 @@ def compare(tables: list[dict]) -> dict:
                         "stage": r["stage"] if r else None,
                         "adopted": [{"card": a["card"], "group": a["group"]}
                                     for a in r["adopted"]] if r else None,
+                        "adopted_words": plan_words(r["adopted"]) if r else None,
                         "points": r["points"] if r else None,
                         "best_alternative": r["best_alternative"] if r else None})
         played = [tuple(sorted((a["card"], a["group"]) for a in x["adopted"]))
@@ -175,8 +176,8 @@ def rows(kind: str, tables: list[dict]) -> tuple[list[str], list[list]]:
             for r in t["rounds"]:
                 alt = r["best_alternative"]
                 if alt is not None:
-                    out.append([*base, r["round"], r["stage"], _plan_words(alt["adopted"]),
-                                alt["adopted_points"], _plan_words(alt["best"]),
+                    out.append([*base, r["round"], r["stage"], alt["adopted_words"],
+                                alt["adopted_points"], alt["best_words"],
                                 alt["best_points"], alt["points_more"],
                                 "yes" if alt["same"] else "no"])
         elif kind == "scores":

@@ -93,7 +93,9 @@ def test_best_alternative_per_table_is_the_coachs_by_card_name(server, owner, di
     first = next(row for row in rows if row["table"] == "1" and row["adopted the best"] == "no")
     alt = table1["rounds"][int(first["round"]) - 1]["best_alternative"]
     assert first["adopted"] == "nothing"
-    assert first["best plan"] == "; ".join(f"{a['card']} for {a['group']}" for a in alt["best"])
+    parts = [f"{a['card']} for {a['group']}" for a in alt["best"]]  # "A, B and C"
+    assert first["best plan"] == (", ".join(parts[:-1]) + " and " + parts[-1]
+                                  if len(parts) > 1 else parts[0])
     assert float(first["points more"]) == alt["points_more"]
 
     # The page shows each table's best plan per round.
