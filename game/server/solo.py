@@ -156,22 +156,69 @@ def _questions(live: Live) -> list[Question]:
     return reflection(live.state, LEARNER, [s.name or "" for s in live.seats])
 
 
+def _matches(q: Question, row: dict) -> bool:
+    return row["kind"] == q.kind and row["text"] == q.text
+
+
+def _verdict(q: Question, row: dict) -> dict | None:
+    """The kept answer `row` as a verdict on `q`, when `q` (as the deck has it now) gives the
+    same verdict on the same words; None when the deck changed it."""
+    if not _matches(q, row) or row["choice_text"] not in q.choices:
+        return None
+    verdict = q.checked(q.choices.index(row["choice_text"]))
+    return verdict if verdict["right"] == bool(row["right"]) else None
+
+
+def _kept(row: dict) -> dict:
+    """An answer kept from a question the deck no longer asks in those words (or now judges
+    otherwise), shown as it was answered: its question, the answer chosen and whether it was
+    right."""
+    right = bool(row["right"])
+    return {"kind": row["kind"], "text": row["text"], "choices": [row["choice_text"]],
+            "kept": True,
+            "answered": {"choice": 0, "right": right, "answer": 0 if right else None,
+                         "answer_text": row["choice_text"] if right else None,
+                         "reason": "The deck has changed since you answered: this question "
+                                   "is kept as you answered it."}}
+
+
 def reflection_view(tables: Tables, live: Live) -> dict:
     """The learner's closing reflection of an ended solo game: the questions (without their
     answers until answered) and, for those answered, the verdict with the right answer and
-    its reason; and the score so far."""
-    questions = _questions(live)
-    answers = {a["question"]: a for a in tables.store.reflection_answers(live.record.id)}
-    out = []
-    for index, q in enumerate(questions):
+    its reason; and the score so far.
+
+    Each kept answer belongs to the question with its words (kind and text), not to a
+    position: after the deck changes, a question asked in other words is asked anew, and an
+    answer whose question is no longer asked is shown as it was kept. The score counts the
+    kept verdicts, so it reads the same here and in the practice record."""
+    rows = tables.store.reflection_answers(live.record.id)
+    out: list[dict] = []
+    used: set[int] = set()
+    for index, q in enumerate(_questions(live)):
         item: dict = {"index": index, **q.public(), "answered": None}
-        given = answers.get(index)
-        if given is not None and 0 <= given["choice"] < len(q.choices):
-            item["answered"] = q.checked(given["choice"])
+        row = next((r for r in rows if r["question"] not in used and _matches(q, r)), None)
+        if row is not None:
+            used.add(row["question"])
+            item["answered"] = _verdict(q, row)
+            if item["answered"] is None:  # the same words, other answers: shown as kept
+                item = _kept(row)
         out.append(item)
-    done = [q["answered"] for q in out if q["answered"]]
-    return {"questions": out, "of": len(out), "answered": len(done),
-            "right": sum(1 for d in done if d["right"])}
+    for row in rows:
+        if row["question"] not in used:
+            out.append(_kept(row))
+    for index, item in enumerate(out):
+        item["index"] = index
+    return {"questions": out, "of": len(out), "answered": len(rows),
+            "right": sum(1 for r in rows if r["right"])}
+
+
+def _same(q: Question, item: dict) -> bool:
+    return (q.kind, q.text, list(q.choices)) == (item["kind"], item["text"], item["choices"])
+
+
+def _already(tables: Tables, live: Live) -> BadRequest:
+    return BadRequest("already_answered", "you have answered this question already: the "
+                      "first answer is the one kept")
 
 
 def answer(tables: Tables, ident: Identity, question: int, choice: int) -> dict:
@@ -188,20 +235,24 @@ def answer(tables: Tables, ident: Identity, question: int, choice: int) -> dict:
         if live.state.phase != "ended":
             raise BadRequest("not_finished", "the reflection opens when the game has ended: "
                              "play the last round to the end first")
-        questions = _questions(live)
-        if not 0 <= question < len(questions):
+        shown = reflection_view(tables, live)["questions"]
+        if not 0 <= question < len(shown):
             raise BadRequest("bad_answer", f"there is no question {question}: the reflection's "
-                             f"questions are numbered 0 to {len(questions) - 1}")
-        q = questions[question]
+                             f"questions are numbered 0 to {len(shown) - 1}")
+        item = shown[question]
+        if item["answered"] is not None:
+            raise _already(tables, live)
+        q = next(q for q in _questions(live) if _same(q, item))
         if not 0 <= choice < len(q.choices):
             raise BadRequest("bad_answer", f"question {question} has no answer {choice}: its "
                              f"answers are numbered 0 to {len(q.choices) - 1}")
         verdict = q.checked(choice)
+        taken = {r["question"] for r in tables.store.reflection_answers(live.record.id)}
+        slot = question if question not in taken else max(taken) + 1
         try:
-            tables.store.add_reflection_answer(live.record.id, question, len(questions), q.kind,
+            tables.store.add_reflection_answer(live.record.id, slot, len(shown), q.kind,
                                                q.text, choice, q.choices[choice],
                                                verdict["right"])
         except Conflict:
-            raise BadRequest("already_answered", "you have answered this question already: "
-                             "the first answer is the one kept") from None
+            raise _already(tables, live) from None
     return {"verdict": verdict, "reflection": reflection_view(tables, live)}

@@ -117,7 +117,10 @@ solo_records_table = sa.Table(
 
 # The closing reflection of a solo game: one row per question the learner answered (the
 # first answer counts). The question and the chosen answer are kept as words, so the
-# practice record reads the same after the deck changes.
+# practice record reads the same after the deck changes: the view matches a row to its
+# question by those words, never by `question`, which is only the row's slot (the
+# question's place when answered, or the next free one) and `questions` the reflection's
+# size then.
 solo_reflections_table = sa.Table(
     "solo_reflections",
     metadata,

@@ -10,6 +10,7 @@ server."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 
 import requests
@@ -165,6 +166,38 @@ def test_the_learner_answers_the_reflection_and_the_record_keeps_it(server, clie
     # The practice record keeps the score.
     mine = next(r for r in records(server) if r["table_id"] == solo["table"])
     assert mine["reflection"] == {"right": 1, "answered": 2, "of": 3}
+
+    # The deck changes after the answers are kept (simulated in the store, as a rebuilt deck
+    # would ask): the first question is no longer asked in those words, and the second now
+    # has another right answer than the one that was judged. Each kept answer still reads
+    # as it was given, the question asked in other words is asked anew, and the score on
+    # the play page and in the practice record is the kept one.
+    con = sqlite3.connect(server.db_path, timeout=10)
+    with con:
+        con.execute("UPDATE solo_reflections SET text = ? WHERE table_id = ? AND question = ?",
+                    ("A question the deck used to ask?", solo["table"], first["index"]))
+        con.execute("UPDATE solo_reflections SET right = 1 WHERE table_id = ? AND question = ?",
+                    (solo["table"], second["index"]))
+    con.close()
+    again = clients(server.url, label="after the deck changed")
+    shown = game_of(again, solo)["reflection"]
+    assert (shown["answered"], shown["right"], shown["of"]) == (2, 2, 4)
+    asked = {q["text"]: q for q in shown["questions"]}
+    assert asked[first["text"]]["answered"] is None, "asked anew in its new words"
+    old = asked["A question the deck used to ask?"]
+    assert old["choices"] == [first["choices"][first_right]]
+    assert old["answered"]["right"] is True
+    judged = [q for q in shown["questions"] if q["text"] == second["text"]]
+    assert [q["choices"] for q in judged] == [[second["choices"][wrong]]], \
+        "kept as answered, never judged against the deck's new answer"
+    assert judged[0]["answered"]["right"] is True
+    mine = next(r for r in records(server) if r["table_id"] == solo["table"])
+    assert (mine["reflection"]["right"], mine["reflection"]["answered"]) == (2, 2)
+    # The question asked anew can be answered, and is kept beside the old answers.
+    said = again.ok("reflect", {"question": asked[first["text"]]["index"],
+                                "choice": first_right})
+    assert said["verdict"]["right"] is True
+    assert (said["reflection"]["answered"], said["reflection"]["right"]) == (3, 3)
 
 
 def test_at_a_table_nobody_may_answer_a_reflection(server, clients):
