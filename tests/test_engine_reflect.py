@@ -14,10 +14,10 @@ from fixtures.gamekit import TINY, good_governance
 from game.decks.loader import check_deck, load_deck
 from game.engine.actions import new_game, round_setting
 from game.engine.chance import Chance
-from game.engine.reflect import COUNT, card_questions, reflection
+from game.engine.reflect import COUNT, card_questions, plan_questions, reflection
 from game.engine.scoring import plan_value
 from game.engine.simulate import play_bots, play_game
-from game.engine.teach import points_of, teach
+from game.engine.teach import Names, points_of, teach
 
 NAMES = ["You", "Ana", "Bo", "Cy"]
 GAMES = [(scenario, seed, kind) for scenario in ("council-chatbot", "residents-assembly",
@@ -121,6 +121,21 @@ def test_plan_questions_match_what_the_coach_showed(games):
             assert numbers[1] == pytest.approx(chosen)
             assert numbers[0] > numbers[1] and numbers[0] > numbers[2], q.reason
     assert asked >= 3
+
+
+def test_a_plan_question_is_asked_only_where_the_coach_showed_a_better_plan():
+    """In this game's second round the table's plan ranks above every plan the learner could
+    see (it does more for the tracks the win needs) although one such plan adds more points:
+    the coach shows no better plan there, so the reflection asks nothing about it either."""
+    deck = good_governance()
+    state = play_game(deck, "family-data-dashboard", 4, 22, ["greedy"])
+    assert teach(state, 1, 0, NAMES)["visible"] is None
+    asked = [q for q in plan_questions(state, 0, Names(0, NAMES), Chance(1))
+             if q.text.startswith("Round 2 ")]
+    assert asked == []
+    for q in plan_questions(state, 0, Names(0, NAMES), Chance(1)):  # each has the coach's
+        index = int(re.match(r"Round (\d+) ", q.text).group(1)) - 1
+        assert teach(state, index, 0, NAMES)["visible"]["gain"] > 0
 
 
 def test_criterion_questions_use_the_decks_definitions(games):

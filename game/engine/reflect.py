@@ -31,8 +31,18 @@ from game.decks.rules import Adoption
 from game.engine.actions import GameState, round_setting
 from game.engine.chance import Chance
 from game.engine.coach import round_limits
-from game.engine.scoring import RoundSetting, best_plan, plan_value
-from game.engine.teach import Names, by_target, points_of, visible_options
+from game.engine.scoring import plan_value
+from game.engine.teach import (
+    Names,
+    _card_list,
+    _full_stop,
+    _gain_words,
+    _join,
+    _pts,
+    better_seen,
+    points_of,
+    visible_options,
+)
 
 COUNT = 3  # questions in a reflection
 MAX_CHOICES = 4
@@ -101,23 +111,6 @@ def _some(items: Sequence[str], n: int, chance: Chance) -> list[str]:
     pool = list(items)
     chance.shuffle(pool)
     return pool[:n]
-
-
-def _full_stop(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def _join(parts: Sequence[str]) -> str:
-    parts = [p for p in parts if p]
-    if len(parts) < 2:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _pts(value: float) -> str:
-    number = f"{value:g}".replace("-", "\u2212")
-    return number + (" point" if abs(value) == 1 else " points")
 
 
 # ---- which criterion a card serves best ----------------------------------------------------
@@ -191,11 +184,7 @@ def _plan_key(adopted: Sequence[Adoption]) -> tuple:
 
 
 def _plan_words(state: GameState, adopted: Sequence[Adoption], names: Names) -> str:
-    if not adopted:
-        return "Adopt nothing"
-    groups = state.deck.groups
-    return _join([f"{a.card.name} ({names.whose(a.seat)} card) with "
-                  f"{groups[a.group].name.lower()}" for a in adopted])
+    return _card_list(state, adopted, names) if adopted else "Adopt nothing"
 
 
 def _plan_question(state: GameState, index: int, seat: int, names: Names,
@@ -208,11 +197,16 @@ def _plan_question(state: GameState, index: int, seat: int, names: Names,
         return round(points_of(state, plan_value(rs, adopted)[1]), 6)
 
     chosen = points(rnd.adopted)
-    options = visible_options(state, rnd, seat)
-    seen = best_plan(rs, options, limit, budget, distinct_seats=True)
+    # The coach's better plan for this round (the same search, kept in the round's cache), so
+    # the question and the coach never disagree; asked only when it also adds more points,
+    # which is what the question asks about.
+    seen = better_seen(state, index, seat)
+    if seen is None:
+        return None  # the coach found no better plan the learner could see
     best = points(seen.adopted)
     if best <= chosen + EPSILON:
-        return None  # the table's plan was as good as any the learner could see
+        return None  # better for the tracks the win needs, not for the weighted total
+    options = visible_options(state, rnd, seat)
     plans = [(list(seen.adopted), best), (list(rnd.adopted), chosen)]
     # A third plan, worth fewer points than the best: the learner's own proposal alone, or
     # beside the table's plan, or any one card the learner could see.
@@ -240,10 +234,13 @@ def _plan_question(state: GameState, index: int, seat: int, names: Names,
     text = (f"Round {rnd.number} ({stage}): of these plans, each made from cards you could see "
             "(your hand and the proposals on the table), which would have added most to the "
             "weighted total?")
-    reason = [f"{words[0]} would have added {_pts(best)} to the weighted total; the table's "
-              f"plan ({_first_lower(words[1])}) added {_pts(chosen)}"]
-    reason[0] += f", and {_first_lower(words[2])} would have added {_pts(plans[2][1])}."
-    reason.append(_gain_words(state, rs, seen.adopted, rnd.adopted))
+    reason = [f"{words[0]} would have added {_pts(best, sign=False)} to the weighted total; "
+              f"the table's plan ({_first_lower(words[1])}) added {_pts(chosen, sign=False)}, "
+              f"and {_first_lower(words[2])} would have added "
+              f"{_pts(plans[2][1], sign=False)}."]
+    chosen_changes = plan_value(rs, rnd.adopted)[1]
+    reason.append(_gain_words(state, seen.changes, chosen_changes))
+    reason.append(_affected_words(state, seen.adopted, rnd.adopted))
     return best - chosen, Question("plan", text, choices, answer,
                                    " ".join(r for r in reason if r))
 
@@ -252,27 +249,16 @@ def _first_lower(text: str) -> str:
     return text[:1].lower() + text[1:] if text.startswith("Adopt nothing") else text
 
 
-def _gain_words(state: GameState, rs: RoundSetting, better: Sequence[Adoption],
-                chosen: Sequence[Adoption]) -> str:
-    """Where the better plan's points come from, and whom it engages that the table's plan
-    did not, in the deck's words."""
-    deck = state.deck
-    b = by_target(plan_value(rs, better)[1])
-    c = by_target(plan_value(rs, chosen)[1])
-    gain = {t: (b.get(t, 0) - c.get(t, 0)) * state.weights.get(t, 1.0) for t in deck.criteria}
-    out = []
-    most = max(gain, key=lambda t: gain[t])
-    if gain[most] > 0:
-        crit = deck.criteria[most]
-        out.append(f"Most of the difference is on {crit.name} ({_pts(gain[most])}): "
-                   f"{_full_stop(crit.description)}")
+def _affected_words(state: GameState, better: Sequence[Adoption],
+                    chosen: Sequence[Adoption]) -> str:
+    """Whom the better plan engages, of those the project affects, that the table's did not."""
     affected = state.scenario.affected
     reached = {a.group for a in better} & affected
-    if reached and not {a.group for a in chosen} & affected:
-        groups = _join(sorted(deck.groups[g].name.lower() for g in reached))
-        out.append(f"It engages {groups}, whom this project affects; the table's plan "
-                   "engaged none of the people affected.")
-    return " ".join(out)
+    if not reached or {a.group for a in chosen} & affected:
+        return ""
+    groups = _join(sorted(state.deck.groups[g].name.lower() for g in reached))
+    return (f"It engages {groups}, whom this project affects; the table's plan engaged none "
+            "of the people affected.")
 
 
 # ---- what a criterion means ----------------------------------------------------------------

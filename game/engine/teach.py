@@ -23,7 +23,7 @@ from game.decks.model import Criterion
 from game.decks.rules import Adoption, Change, Context
 from game.engine.actions import GameState, Round, round_setting
 from game.engine.coach import best_alternative, decision_options, round_limits
-from game.engine.scoring import best_plan, effective_cost, plan_value
+from game.engine.scoring import Plan, best_plan, effective_cost, plan_value
 
 EPSILON = 1e-9
 
@@ -253,6 +253,7 @@ def _because(why: str) -> str:
 
 
 def _full_stop(text: str) -> str:
+    text = text.strip()
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
@@ -265,6 +266,29 @@ def _plan_dict(state: GameState, adopted: Sequence[Adoption], changes: Sequence[
             for a in adopted]
 
 
+def seen_plan(state: GameState, index: int, seat: int) -> Plan:
+    """The best plan made only of cards the learner in `seat` could see in round `index`, as
+    the engine's search ranks plans: what the coach speaks of, and what the closing
+    reflection asks about. A decided round never changes: searched once, kept in its cache."""
+    rnd = state.rounds[index]
+    key = ("seen_plan", seat)
+    plan = rnd.cache.get(key)
+    if plan is None:
+        limit, budget = round_limits(state, rnd)
+        plan = rnd.cache[key] = best_plan(round_setting(state, rnd),
+                                          visible_options(state, rnd, seat), limit, budget,
+                                          distinct_seats=True)
+    return plan
+
+
+def better_seen(state: GameState, index: int, seat: int) -> Plan | None:
+    """seen_plan when it ranks above the table's plan (the coach then shows it), else None."""
+    rnd = state.rounds[index]
+    seen = seen_plan(state, index, seat)
+    chosen_value, _ = plan_value(round_setting(state, rnd), rnd.adopted)
+    return seen if seen.value > chosen_value + EPSILON else None
+
+
 def better_plans(state: GameState, index: int, seat: int, names: Names) -> dict:
     """The best plan from cards the learner could see, and what hidden cards could add."""
     rnd = state.rounds[index]
@@ -272,9 +296,9 @@ def better_plans(state: GameState, index: int, seat: int, names: Names) -> dict:
     limit, budget = round_limits(state, rnd)
     chosen_value, chosen_changes = plan_value(rs, rnd.adopted)
     chosen_points = points_of(state, chosen_changes)
-    seen = best_plan(rs, visible_options(state, rnd, seat), limit, budget, distinct_seats=True)
+    seen = seen_plan(state, index, seat)
     out: dict = {"visible": None, "hidden": None}
-    if seen.value > chosen_value + EPSILON:
+    if better_seen(state, index, seat) is not None:
         points = points_of(state, seen.changes)
         gain = round(points - chosen_points, 6)
         more = (f"{_pts(gain, sign=False)} more than the table's plan" if gain > 0 else
