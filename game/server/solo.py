@@ -61,8 +61,9 @@ def records(tables: Tables, browser_id: object) -> dict:
         raise BadRequest("bad_browser_id", "this browser's practice id is missing or malformed")
     rows = tables.store.solo_records(browser_id)
     scores = tables.store.reflection_scores([r["table_id"] for r in rows])
-    for r in rows:  # the closing reflection's score, once the learner has answered any
-        r["reflection"] = scores.get(r["table_id"])
+    for r in rows:  # the closing reflection's score; `of` 0 when the game has none
+        r["reflection"] = scores.get(r["table_id"]) or {
+            "right": 0, "answered": 0, "of": _questions_in(tables, r["table_id"])}
     best: dict[str, dict] = {}
     for r in rows:
         key = f"{r['deck']}/{r['scenario']}"
@@ -180,6 +181,16 @@ def _kept(row: dict) -> dict:
                          "answer_text": row["choice_text"] if right else None,
                          "reason": "The deck has changed since you answered: this question "
                                    "is kept as you answered it."}}
+
+
+def _questions_in(tables: Tables, table_id: str) -> int:
+    """How many questions an unanswered solo game's reflection has: none for a deck too
+    small to draw them from, or for a game that cannot be rebuilt (its deck changed)."""
+    try:
+        live = tables.get(table_id)
+    except BadRequest:
+        return 0
+    return len(_questions(live)) if live.state.phase == "ended" else 0
 
 
 def reflection_view(tables: Tables, live: Live) -> dict:

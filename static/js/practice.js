@@ -73,11 +73,12 @@ async function showRecord() {
     : [h("li", null, "No finished games yet.")]));
   // Each finished game with its closing reflection: the score, or a link back to answer it.
   $("#finished-list").replaceChildren(...(finished.length ? finished.slice(0, 10).map((r) => {
-    const q = r.reflection;
-    const reflected = q ? `reflection: ${q.right} of ${q.of} right${q.answered < q.of ? ` (${q.answered} answered)` : ""}`
-      : "reflection not answered yet";
-    const back = (!q || q.answered < q.of) && store.get(`seat.${r.table_id}`);
-    return h("li", null, `${scoreText(r)}; ${reflected}`,
+    // The server says whether the game has a reflection (`of` 0: the deck is too small).
+    const q = r.reflection || { of: 0 };
+    const reflected = !q.of ? "" : q.answered ? `; reflection: ${q.right} of ${q.of} right${q.answered < q.of ? ` (${q.answered} answered)` : ""}`
+      : "; reflection not answered yet";
+    const back = q.answered < q.of && store.get(`seat.${r.table_id}`);
+    return h("li", null, `${scoreText(r)}${reflected}`,
       back ? [" · ", h("a", { href: `/play/${encodeURIComponent(r.table_id)}` }, "Answer the reflection",
         h("span", { class: "vh" }, ` of the game finished ${new Date(r.at).toLocaleString()}`))] : null);
   }) : [h("li", null, "No finished games yet.")]));

@@ -10,12 +10,22 @@ server."""
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 import time
+from pathlib import Path
 
 import requests
 import yaml
-from realserver import DECK, REPO, SCENARIO, Client, cheapest_move, open_table
+from realserver import (
+    DECK,
+    REPO,
+    SCENARIO,
+    Client,
+    ServerProcess,
+    cheapest_move,
+    open_table,
+)
 
 BROWSER = "reflect-browser-0001"
 
@@ -129,7 +139,9 @@ def test_the_learner_answers_the_reflection_and_the_record_keeps_it(server, clie
     tab.refused("reflect", {"question": -1, "choice": 0}, "bad_answer")
     tab.refused("reflect", {"question": 0, "choice": len(questions[0]["choices"])},
                 "bad_answer")
-    assert not any(r["table_id"] == solo["table"] and r["reflection"] for r in records(server))
+    # The practice record says the game has a reflection, not yet answered.
+    mine = next(r for r in records(server) if r["table_id"] == solo["table"])
+    assert mine["reflection"] == {"right": 0, "answered": 0, "of": 3}
 
     deck = requests.get(f"{server.url}/api/decks/{DECK}", timeout=10).json()
     known = [(q, right_choice(q, deck)) for q in questions]
@@ -209,3 +221,47 @@ def test_at_a_table_nobody_may_answer_a_reflection(server, clients):
     for who in (*table.players, table.facilitator, table.screen):
         who.refused("reflect", {"question": 0, "choice": 0}, "not_solo")
     assert server.action_log(table.id) == before
+
+
+def flat_deck(cards: Path) -> None:
+    """The tiny test deck with every card rated 0 and no rule that moves a criterion: every
+    plan adds the same points (none) and there are two criteria, so no question can be drawn
+    from a game with it."""
+    shutil.copytree(REPO / "tests" / "fixtures" / "decks" / "tiny", cards / "flat")
+    deck = cards / "flat" / "deck.yaml"
+    deck.write_text(deck.read_text().replace("id: tiny\n", "id: flat\n"))
+    path = cards / "flat" / "interventions.yaml"
+    cards_yaml = yaml.safe_load(path.read_text())
+    for card in cards_yaml["interventions"]:
+        card["ratings"] = {c: 0 for c in card["ratings"]}
+        card.pop("tracks", None)
+    path.write_text(yaml.safe_dump(cards_yaml, sort_keys=False))
+    path = cards / "flat" / "events.yaml"
+    events = yaml.safe_load(path.read_text())
+    for event in events["events"]:
+        for rule in event.get("rules", []):
+            rule["then"]["add"].pop("voice", None)
+    path.write_text(yaml.safe_dump(events, sort_keys=False))
+
+
+def test_a_game_without_a_reflection_says_so_in_the_practice_record(tmp_path, clients):
+    """A deck too small to draw questions from: the ended game's view has no reflection, and
+    the practice record says it has none (so /practice offers none to answer)."""
+    flat_deck(tmp_path / "cards")
+    server = ServerProcess(tmp_path, env={"CARDS_DIR": str(tmp_path / "cards")})
+    server.start()
+    try:
+        r = requests.post(f"{server.url}/api/solo", json={
+            "deck": "flat", "scenario": "pilot", "variant": "team", "browser_id": BROWSER},
+            timeout=10)
+        assert r.status_code == 201, r.text
+        solo = r.json()
+        learner = clients(server.url, label="learner")
+        game_of(learner, solo)
+        game = play_to_the_end(learner)
+        assert "reflection" not in game
+        mine = next(r for r in records(server) if r["table_id"] == solo["table"])
+        assert mine["reflection"] == {"right": 0, "answered": 0, "of": 0}
+        assert not server.errors(), server.log_tail(80)
+    finally:
+        server.stop()
