@@ -152,8 +152,8 @@ class Events:
                 with self.drain.event(changes=event != "hello"):
                     result = fn(sid, data) or {}
                 return {"ok": True, **result}
-            except BadRequest as exc:
-                return {"ok": False, "error": {"code": exc.code, "message": exc.message}}
+            except BadRequest as exc:  # with what more it tells programs, if anything
+                return {"ok": False, "error": exc.as_dict()}
             except StoreError as exc:  # the database refused: nothing was applied
                 log.error("socket event %s: database error: %s", event, exc)
                 return {"ok": False, "error": {"code": "cannot_save",

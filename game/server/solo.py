@@ -228,8 +228,11 @@ def _same(q: Question, item: dict) -> bool:
 
 
 def _already(tables: Tables, live: Live) -> BadRequest:
-    return BadRequest("already_answered", "you have answered this question already: the "
-                      "first answer is the one kept")
+    """The refusal of a second answer, with the reflection as it is kept, so a page that
+    missed the first answer (another tab) shows the verdict kept."""
+    return BadRequest("already_answered", "you have answered this question already (perhaps "
+                      "in another tab): the first answer is the one kept",
+                      reflection=reflection_view(tables, live))
 
 
 def answer(tables: Tables, ident: Identity, question: int, choice: int) -> dict:

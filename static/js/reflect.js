@@ -53,6 +53,8 @@ export function verdictWords(v) {
 export async function answerReflection(conn, question, choice, done, fail) {
   const res = await conn.call("reflect", { question, choice });
   if (!res.ok) {
+    // Answered already (in another tab): the refusal carries the reflection as it is kept.
+    if (res.error.reflection) done(res.error.reflection);
     fail(res.error.message);
     return;
   }

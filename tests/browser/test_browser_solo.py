@@ -107,8 +107,18 @@ def answer_the_reflection(page):
     page.keyboard.press("Enter")
     expect(verdicts).to_have_count(2)
     expect(questions).to_have_count(1)
+    # The last question is answered in another tab first: this stale tab's answer is refused,
+    # and it shows the verdict kept instead of leaving its buttons up.
+    other = page.context.new_page()
+    other.goto(page.url)
+    elsewhere = other.get_by_role("region", name="Reflect")
+    elsewhere.get_by_role("group").first.get_by_role("button").first.click()
+    expect(elsewhere.get_by_text(VERDICT)).to_have_count(3)
+    other.close()
     questions.first.get_by_role("button").last.tap()
+    expect(reflect.get_by_role("alert")).to_contain_text("answered this question already")
     expect(verdicts).to_have_count(3)
+    expect(questions).to_have_count(0)
     expect(reflect.get_by_text(re.compile(r"^Done: [0-3] of 3 right\."))).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "solo-reflection-phone")

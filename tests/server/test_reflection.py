@@ -164,9 +164,13 @@ def test_the_learner_answers_the_reflection_and_the_record_keeps_it(server, clie
     assert verdict["answer"] == second_right
     assert verdict["answer_text"] == second["choices"][second_right] and verdict["reason"]
     assert (said["reflection"]["answered"], said["reflection"]["right"]) == (2, 1)
-    # The first answer is the one kept.
-    learner.refused("reflect", {"question": second["index"], "choice": second_right},
-                    "already_answered")
+    # The first answer is the one kept. A stale tab that answers again is refused, and told
+    # the reflection as it is kept, so its page can show the verdict in place of the buttons.
+    refusal = tab.refused("reflect", {"question": second["index"], "choice": second_right},
+                          "already_answered")["error"]
+    kept = refusal["reflection"]["questions"][second["index"]]["answered"]
+    assert kept["choice"] == wrong and kept["right"] is False
+    assert (refusal["reflection"]["answered"], refusal["reflection"]["right"]) == (2, 1)
 
     # A new connection (the page reloaded) sees the answers with their verdicts.
     again = clients(server.url, label="reloaded")
