@@ -16,8 +16,30 @@ function row(t) {
     h("p", null, t.status === "lobby" ? `${seated} of ${t.seats.length} seated` : `${met} of ${goals} targets met \u00b7 score ${t.total}`));
 }
 
+// Nothing may fall below the fold of a 1920x1080 projector, nor text shrink under 32 px:
+// when the tables (and a message) do not fit, step through denser layouts (narrower cards,
+// then the QR code folded into one line with the code, then each card's lines run on) until
+// they do. Each step is measured, since the room's size, the message and the texts vary.
+const FITS = ["", "dense", "denser", "densest"];
+
+function overflows() {
+  const main = $("main");
+  return [...main.querySelectorAll(":scope > *, .room-table")]
+    .some((e) => e.getBoundingClientRect().bottom > window.innerHeight + 0.5)
+    || document.documentElement.scrollWidth > window.innerWidth;
+}
+
+function fit() {
+  const main = $("main");
+  for (const step of FITS) {
+    main.dataset.fit = step;
+    if (!overflows()) return;
+  }
+}
+
 function render() {
   fill($("#room-tables"), ...W.tables.map(row));
+  fit();
 }
 
 joinRoom(workshopId, {
@@ -33,7 +55,8 @@ joinRoom(workshopId, {
     W.received[t.number] = Date.now();
     render();
   },
-  onMessage: roomMessage,
+  onMessage: (note) => { roomMessage(note); fit(); },
   onError: (err) => fill($("#room-tables"), h("p", null, err.message)),
 });
 setInterval(render, 1000);
+window.addEventListener("resize", fit);

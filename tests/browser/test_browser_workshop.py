@@ -58,9 +58,9 @@ def closed_after(browser):
 # ---- the facilitator -----------------------------------------------------------------------
 
 
-def sign_up(page: Page, base: str) -> None:
+def sign_up(page: Page, base: str, user_name: str = "lead.facilitator") -> None:
     page.goto(base + "/signup?next=/workshops")
-    page.get_by_label("User name").fill("lead.facilitator")
+    page.get_by_label("User name").fill(user_name)
     page.get_by_label("Your name").fill("Lead")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name=re.compile("^Make")).click()
@@ -466,3 +466,32 @@ def test_a_workshop_over_two_processes_reaches_every_phone(browser, server_pair)
     room.goto(f"{b.url}/workshops/{workshop_id}/debrief")
     expect(room.locator("#scores tbody tr")).to_have_count(2)
     no_trouble(dash, room, *phones.values())
+
+
+def test_the_room_screen_keeps_twenty_tables_and_a_message_on_one_screen(browser, room_server):
+    """The most tables a workshop may have, on the projector: before the start, with a
+    message, and once every table plays (its longest lines: round, phase and time left):
+    nothing below the fold and no text under 32 px, the code always on screen."""
+    dash = new_page(browser, LAPTOP)
+    sign_up(dash, room_server.url, "big.room")
+    for phase in ("proposal", "discussion", "vote"):  # tables wait on their empty seats
+        dash.locator(f"#t-{phase}").fill("600")
+    code = create_workshop(dash, tables=20, seats=6)
+    room = watch(dash.context.new_page())
+    room.set_viewport_size(PROJECTOR)
+    room.goto(dash.url + "/screen")
+    expect(room.get_by_role("article")).to_have_count(20, timeout=LONG)
+    expect(room.locator("#room-code")).to_have_text(code)
+    one_readable_screen(room, "twenty tables before the start")
+
+    dash.get_by_label("Message to every phone and screen in the room").fill(
+        "Welcome! Find a seat at any table with a free place, then wait for the start.")
+    dash.get_by_role("button", name="Send to the room").click()
+    message_shown(room, "Welcome! Find a seat")
+    one_readable_screen(room, "twenty tables and a message")
+
+    dash.get_by_role("button", name="Start all").click()
+    expect(room.get_by_text(re.compile(r"^Round 1, "))).to_have_count(20, timeout=LONG)
+    one_readable_screen(room, "twenty tables playing, and a message")
+    expect(room.locator("#room-code")).to_be_visible()
+    shot(room, "workshop-room-screen-twenty")
