@@ -26,7 +26,7 @@ function perTablePickers() {
 }
 
 const showDeck = () => {
-  onlyDeck(deck.value, $("#scenario"));
+  onlyDeck(deck.value, $("#scenario"), $("#difficulty"));
   perList.replaceChildren();
   perTablePickers();
 };
@@ -56,6 +56,7 @@ form.addEventListener("submit", async (e) => {
       timers: { proposal: num("#t-proposal"), discussion: num("#t-discussion"), vote: num("#t-vote") },
     },
   };
+  if ($("#difficulty").value) body.options.difficulty = $("#difficulty").value;
   if (body.seating === "list") body.roster = $("#roster").value;
   if (perTable.checked) body.scenario = [...perList.querySelectorAll("select")].map((x) => x.value);
   const button = form.querySelector("button[type=submit]");

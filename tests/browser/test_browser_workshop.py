@@ -476,7 +476,15 @@ def test_the_room_screen_keeps_twenty_tables_and_a_message_on_one_screen(browser
     sign_up(dash, room_server.url, "big.room")
     for phase in ("proposal", "discussion", "vote"):  # tables wait on their empty seats
         dash.locator(f"#t-{phase}").fill("600")
+    # The difficulty picker offers the chosen deck's own difficulties, as on /new.
+    dash.get_by_label("Deck", exact=True).select_option(DECK)
+    offered = dash.get_by_label("Difficulty").locator("option:not([disabled])")
+    expect(offered).to_have_count(4)  # "as the deck is written" and the deck's three
+    dash.get_by_label("Difficulty").select_option("hostile-employer")
     code = create_workshop(dash, tables=20, seats=6)
+    overview = dash.request.get(dash.url.replace("/workshops/", "/api/workshops/")).json()
+    first = dash.request.get(f"{room_server.url}/api/tables/{overview['tables'][0]['table']}")
+    assert first.json()["game"]["difficulty"] == "hostile-employer"
     room = watch(dash.context.new_page())
     room.set_viewport_size(PROJECTOR)
     room.goto(dash.url + "/screen")

@@ -4,6 +4,8 @@ one seat per device and per name, a full workshop, and moving a person before th
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 from realserver import ServerProcess
@@ -67,6 +69,7 @@ def test_the_list_shows_own_and_co_facilitated_workshops(server, owner):
     ({"seating": "list", "roster": "Ana"}, "line 1"),
     ({"seating": "list", "roster": "Ana, 9"}, "table 9 does not exist"),
     ({"seating": "list", "roster": "Ana, 1\nana, 2"}, "twice"),
+    ({"options": {"difficulty": "brutal"}}, "difficulty must be one of: gentle, standard"),
 ])
 def test_a_bad_workshop_is_refused_saying_what_to_fix(server, owner, body, says):
     full = {"name": "Data day", "date": "2026-11-27", "deck": "good-governance",
@@ -179,3 +182,16 @@ def test_each_table_may_play_its_own_scenario(server, owner):
     played = [requests.get(f"{server.url}/api/tables/{t['table']}", timeout=10).json()[
         "table"]["scenario"] for t in w["tables"]]
     assert played == ["council-chatbot", "street-sensors"]
+
+
+def test_a_workshop_sets_every_tables_difficulty(server, owner):
+    """Chosen on the workshop form as on /new: every table plays it, so its bots weigh a
+    player's case as the difficulty says (tests/test_persuade.py)."""
+    w = owner.create(tables=2, seats=3, options={
+        "bots": "greedy", "difficulty": "gentle",
+        "timers": {"proposal": 0, "discussion": 0, "vote": 0}})
+    plain = owner.create(tables=1, seats=3)
+    for t in w["tables"]:
+        assert json.loads(server.table_row(t["table"])["options"])["difficulty"] == "gentle"
+        assert server.public(t["table"])["game"]["difficulty"] == "gentle"
+    assert server.public(plain["tables"][0]["table"])["game"]["difficulty"] is None
