@@ -47,7 +47,7 @@ from game.decks.reach import merged, read_reach
 from game.decks.reflection import read_reflection
 from game.decks.rules import Rule, plain_words
 from game.decks.sections import EVENT_KINDS, MAP_SECTIONS, field, keys, required
-from game.decks.vocabulary import RULE_PLACES, condition, effects
+from game.decks.vocabulary import RULE_PLACES, STAR_PLACES, condition, effects
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes, load_yaml
 
 MAX_FILES = 40
@@ -582,7 +582,7 @@ class _Reader(DeckFields):
             per = self.choice(item, "per", rw, ("adopted", "round"), "adopted")
             place = RULE_PLACES[per]
             cond = condition(self, item["if"], item, "if", place, rw) if "if" in item else None
-            then = effects(self, item, "then", "rule", rw, per_adopted=per == "adopted")
+            then = effects(self, item, "then", "rule", rw, per_adopted=place in STAR_PLACES)
             adds = tuple(pair for e in then for pair in e.adds)
             why = self.text(item, "why", rw, limit=300, required=False)
             if not why:

@@ -28,14 +28,23 @@ from game.decks.rules import Amount, Effect, Rule, plain_words
 from game.decks.vocabulary import (
     CONDITION_PLACES,
     CONDITIONS,
+    COUNT_SCOPES,
+    EFFECT_BOUNDS,
     EFFECT_PLACES,
     EFFECTS,
     RULE_PLACES,
+    STAR_PLACES,
+    TIMES,
     Counted,
 )
 from game.decks.yamlfile import Problem
 
-MAX_DEPTH = 6  # conditions inside conditions: more than any deck needs
+# Conditions inside conditions (all, any, not, count's where, cost's where), each one level;
+# a list of conditions is no level of its own. More than any deck needs.
+MAX_DEPTH = 3
+# A condition that holds other conditions: drawn only above MAX_DEPTH.
+NESTING = ("conditions", "condition", "count")
+SCOPE_WORDS = {"round": "this round", "game": "the whole game"}
 MAX_WHY = 300
 BLANK = "…"
 
@@ -70,16 +79,23 @@ def vocabulary_json() -> dict[str, object]:
         if word.takes in ("group", "tag") and word.about == "round":  # any_/none_ words
             args = Counted(None, _Blank(), "round", BLANK)  # type: ignore[arg-type]
         conditions.append({"word": word.name, "places": sorted(word.places),
-                           "takes": word.takes, "example": word.text(args)})
+                           "takes": word.takes, "example": word.text(args),
+                           "nests": word.takes in NESTING})
     effects = []
     for effect in EFFECTS.values():
         sample = _EXAMPLE_EFFECTS[effect.takes]
-        effects.append({"word": effect.name, "places": sorted(effect.places),
-                        "takes": effect.takes,
-                        "example": effect.text(Effect(effect.name, sample.adds, sample.change))})
+        one: dict[str, object] = {
+            "word": effect.name, "places": sorted(effect.places), "takes": effect.takes,
+            "example": effect.text(Effect(effect.name, sample.adds, sample.change))}
+        if effect.name in EFFECT_BOUNDS:
+            one["low"], one["high"] = EFFECT_BOUNDS[effect.name]
+        effects.append(one)
     return {"conditions": conditions, "effects": effects, "compare": list(COMPARE_KEYS),
             "condition_places": CONDITION_PLACES, "effect_places": EFFECT_PLACES,
-            "rule_places": RULE_PLACES,
+            "rule_places": RULE_PLACES, "star_places": sorted(STAR_PLACES),
+            "times": {"low": TIMES[0], "high": TIMES[1]}, "max_depth": MAX_DEPTH,
+            "count_scopes": {place: [{"value": s, "text": SCOPE_WORDS[s]} for s in scopes]
+                             for place, scopes in COUNT_SCOPES.items()},
             "lists": [{"section": s, "field": f, "place": p} for (s, f), p in LISTS.items()]}
 
 
@@ -117,7 +133,7 @@ def bad_entry(section: str, field: str, entry: object) -> str | None:
             return problem
     then = entry["then"]
     for effect in then if isinstance(then, list) else [then]:
-        problem = (_effects(effect, LISTS[section, field], per == "adopted", 0)
+        problem = (_effects(effect, LISTS[section, field], RULE_PLACES[per] in STAR_PLACES, 0)
                    if isinstance(effect, dict)
                    else "each of 'then' is an effect such as {add: {trust: 1}}")
         if problem:
@@ -136,7 +152,7 @@ def _condition(node: object, place: str, depth: int) -> str | None:
         if not node:
             return "an empty list of conditions"
         for part in node:
-            problem = _condition(part, place, depth + 1)
+            problem = _condition(part, place, depth)
             if problem:
                 return problem
         return None
@@ -188,8 +204,8 @@ def _condition_value(takes: str, name: str, value: object, place: str,
         if not isinstance(value, dict):
             return f"{what} looks like {{where: {{tag: oversight}}, at_least: 2}}"
         rest = {k: v for k, v in value.items() if k not in ("where", "in")}
-        if value.get("in", "game" if place == "game" else "round") not in ("round", "game"):
-            return f"{what}'s 'in' is round or game"
+        if value.get("in", COUNT_SCOPES[place][0]) not in COUNT_SCOPES[place]:
+            return f"{what}'s 'in' is {' or '.join(COUNT_SCOPES[place])} here"
         if "where" in value:
             problem = _condition(value["where"], "where", depth + 1)
             if problem:

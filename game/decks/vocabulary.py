@@ -43,6 +43,13 @@ EFFECT_PLACES: dict[str, str] = {
     "event": "event effects",
     "ability": "abilities",
 }
+# Where an amount may be the adopted card's stars: with one intervention (CONDITION_PLACES).
+STAR_PLACES = frozenset({"card"})
+# The scopes a count may have in each place, its default first: a game has no round left.
+COUNT_SCOPES = {"card": ("round", "game"), "round": ("round", "game"), "game": ("game",)}
+AMOUNT, TIMES = (-50, 50), (-10, 10)  # (low, high) of an add's amount; of a rating's times
+EFFECT_BOUNDS = {"add": AMOUNT, "cost": (-10, 10), "draw": (1, 5), "discard": (1, 5),
+                 "adopt_limit": (-5, 5)}
 
 
 def places_in_words(places: frozenset[str], words: dict[str, str]) -> str:
@@ -257,9 +264,9 @@ def _count(r: DeckFields, name: str, value: object, node: Map, place: str,
                 "{where: {tag: oversight}, at_least: 2}")
         return None
     r.keys(value, ("where", "in", *COMPARE_KEYS), (), f"{what} count")
-    default_scope = "game" if place == "game" else "round"
-    scope = r.choice(value, "in", f"{what} count", ("round", "game"), default_scope)
-    if scope == "round" and place == "game":
+    scopes = COUNT_SCOPES[place]
+    scope = r.choice(value, "in", f"{what} count", ("round", "game"), scopes[0])
+    if scope not in scopes:
         r.error(value, "in", f"{what}: at the end of the game there is no round: use 'in: game'")
         return None
     where = condition(r, value["where"], value, "where", "where", what) if "where" in value \
@@ -448,8 +455,9 @@ def amount(r: DeckFields, value: object, node: Map, key: str, what: str,
            per_adopted: bool) -> Amount | None:
     """A number to add: a whole number, or (in per-adopted rules) the card's stars."""
     if isinstance(value, int) and not isinstance(value, bool):
-        if not -50 <= value <= 50:
-            r.error(node, key, f"{what}: amount {value} is out of range -50 to 50")
+        low, high = AMOUNT
+        if not low <= value <= high:
+            r.error(node, key, f"{what}: amount {value} is out of range {low} to {high}")
             return None
         return Amount(value=value)
     if isinstance(value, Map):
@@ -464,7 +472,7 @@ def amount(r: DeckFields, value: object, node: Map, key: str, what: str,
             r.error(value, "rating", f"{what}: 'rating' must name a criterion or a list")
             return None
         good = [c for c in names if r.ref(c, value, "rating", "criteria", what, r.criteria)]
-        times = r.int_value(value.get("times", 1), value, "times", what, -10, 10)
+        times = r.int_value(value.get("times", 1), value, "times", what, *TIMES)
         return Amount(ratings=tuple(good), times=times) if good else None
     r.error(node, key, f"{what}: amount must be a whole number or {{rating: criterion}}, "
             f"not {value!r}")
@@ -496,7 +504,8 @@ def _cost(r: DeckFields, kind: str, value: object, node: Map, what: str,
                 "{change: 1, where: {tag: research}}")
         return None
     r.keys(value, ("change", "where"), ("change",), f"{what} cost")
-    change = r.int_value(value.get("change", 0), value, "change", f"{what} cost", -10, 10)
+    change = r.int_value(value.get("change", 0), value, "change", f"{what} cost",
+                         *EFFECT_BOUNDS["cost"])
     where = (condition(r, value["where"], value, "where", "where", f"{what} cost")
              if "where" in value else None)
     return Effect("cost", change=change, where=where)
@@ -504,7 +513,7 @@ def _cost(r: DeckFields, kind: str, value: object, node: Map, what: str,
 
 def _cards(r: DeckFields, kind: str, value: object, node: Map, what: str,
            per_adopted: bool) -> Effect | None:
-    return Effect(kind, change=r.int_value(value, node, kind, what, 1, 5))
+    return Effect(kind, change=r.int_value(value, node, kind, what, *EFFECT_BOUNDS[kind]))
 
 
 def _adopt_limit(r: DeckFields, kind: str, value: object, node: Map, what: str,
@@ -513,7 +522,8 @@ def _adopt_limit(r: DeckFields, kind: str, value: object, node: Map, what: str,
         r.error(node, kind, f"{what}: 'adopt_limit' must look like {{change: 1}}")
         return None
     r.keys(value, ("change",), ("change",), f"{what} adopt_limit")
-    return Effect(kind, change=r.int_value(value.get("change", 0), value, "change", what, -5, 5))
+    return Effect(kind, change=r.int_value(value.get("change", 0), value, "change", what,
+                                           *EFFECT_BOUNDS[kind]))
 
 
 def _flag(r: DeckFields, kind: str, value: object, node: Map, what: str,

@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from game.decks import sheets
 from game.decks.archive import MAX_DECK_BYTES, to_zip
 from game.decks.edit import EditError, add_item, append_entry, remove_entry, set_field
-from game.decks.rulebuilder import bad_entry, describe, vocabulary_json, written
+from game.decks.rulebuilder import MAX_DEPTH, bad_entry, describe, vocabulary_json, written
 from game.decks.sections import FORM_KINDS, form_values, sections_json
 from game.server.accounts import facilitator_required, require_facilitator
 from game.server.api import table_created
@@ -55,8 +55,13 @@ def private(resp: Response) -> Response:
     return resp
 
 
+# A rule the rule editor sends nests up to MAX_DEPTH conditions, each a mapping (and maybe a
+# list, and a count's or cost's where) around the next, inside an edit inside the request.
+BODY_DEPTH = 12 + 3 * MAX_DEPTH
+
+
 def _body() -> dict[str, Any]:
-    payload = json_body()
+    payload = json_body(BODY_DEPTH)
     if not isinstance(payload, dict):
         raise BadRequest("bad_payload", "send a JSON object")
     return payload

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from game.server.config import Config
-from game.server.limits import BadRequest, check_depth
+from game.server.limits import MAX_DEPTH, BadRequest, check_depth
 from game.server.netaddr import host_of, own_addresses
 from game.store.records import StoreError
 
@@ -57,15 +57,15 @@ def install(app: Flask) -> None:
         return resp
 
 
-def json_body() -> object:
-    """The request's JSON, refused with a clear error if it nests deeper than any request
-    of ours (Python's parser would otherwise recurse until it fails)."""
+def json_body(limit: int = MAX_DEPTH) -> object:
+    """The request's JSON, refused with a clear error if it nests deeper than `limit` levels,
+    more than any request of ours (Python's parser would otherwise recurse until it fails)."""
     try:
         payload = request.get_json(silent=True)
     except RecursionError:
         raise BadRequest("too_deep", "that JSON is nested too deeply to be a request of "
                          "this game") from None
-    check_depth(payload, "request")
+    check_depth(payload, "request", limit)
     return payload
 
 

@@ -265,7 +265,8 @@ function compareEditor(what) {
 
 // One condition in `place`: a word allowed there, then the value that word takes.
 function conditionEditor(place, depth, onRemove = null) {
-  const words = F.vocabulary.conditions.filter((w) => w.places.includes(place) && (depth < 3 || w.takes !== "conditions"));
+  // Words that hold conditions are offered only while the server allows one more level.
+  const words = F.vocabulary.conditions.filter((w) => w.places.includes(place) && (depth < F.vocabulary.max_depth || !w.nests));
   const word = pick("Condition", words.map((w) => [w.word, `${w.word}: ${w.example}`]), "rule-word");
   const holder = h("div", { class: "rule-value" });
   let read = () => undefined;
@@ -301,7 +302,7 @@ function valueEditor(w, place, depth) {
     return { el: h("div", null, p.el, c.el), value: () => ({ [p.sel.value]: c.value() }) };
   }
   if (t === "count") {
-    const scope = pick("Counted over", place === "game" ? [["game", "the whole game"]] : [["round", "this round"], ["game", "the whole game"]]);
+    const scope = pick("Counted over", F.vocabulary.count_scopes[place].map((s) => [s.value, s.text]));
     const where = conditionList("where", depth + 1, "Interventions counted (none: all of them)");
     const c = compareEditor("How many");
     return { el: h("div", null, scope.el, where.el, c.el), value: () => {
@@ -344,7 +345,7 @@ function conditionList(place, depth, legend, asList = false) {
 }
 
 // One effect in `place`: a word allowed there, then its value.
-function effectEditor(place, onRemove) {
+function effectEditor(place, stars, onRemove) {
   const words = F.vocabulary.effects.filter((w) => w.places.includes(place));
   const word = pick("Effect", words.map((w) => [w.word, `${w.word}: ${w.example}`]), "rule-word");
   const holder = h("div", { class: "rule-value" });
@@ -353,9 +354,9 @@ function effectEditor(place, onRemove) {
     const w = words.find((x) => x.word === word.sel.value);
     let built;
     if (w.takes === "adds") {
-      built = addsEditor(place === "rule" && $("#rule-per").value === "adopted");
+      built = addsEditor(w, stars);
     } else if (w.takes === "cost") {
-      const n = numberInput("Change to each intervention's cost", -10, 10, -1);
+      const n = numberInput("Change to each intervention's cost", w.low, w.high, Math.max(w.low, -1));
       const where = conditionList("where", 1, "Only interventions for which (none: every one)");
       built = { el: h("div", null, n.el, where.el), value: () => {
         const v = { change: Number(n.input.value || 0) };
@@ -364,10 +365,10 @@ function effectEditor(place, onRemove) {
         return v;
       } };
     } else if (w.takes === "cards") {
-      const n = numberInput("How many cards", 1, 5, 1);
+      const n = numberInput("How many cards", w.low, w.high, w.low);
       built = { el: n.el, value: () => Number(n.input.value || 0) };
     } else if (w.takes === "change") {
-      const n = numberInput("Change", -5, 5, 1);
+      const n = numberInput("Change", w.low, w.high, Math.min(w.high, 1));
       built = { el: n.el, value: () => ({ change: Number(n.input.value || 0) }) };
     } else {
       built = { el: h("p", { class: "hint" }, "Nothing to choose."), value: () => true };
@@ -385,12 +386,12 @@ function effectEditor(place, onRemove) {
 
 // What an add effect adds to, and how much: a number, or (with one adopted intervention to
 // look at) that card's stars on a criterion, times a number.
-function addsEditor(stars) {
+function addsEditor(w, stars) {
   const target = pick("Add to", choicesFor("target"));
   const kind = stars ? pick("How much is added", [["number", "A number"], ["stars", "The adopted card's stars on a criterion"]]) : null;
-  const n = numberInput("How much (a negative number takes away)", -50, 50, 1);
+  const n = numberInput("How much (a negative number takes away)", w.low, w.high, 1);
   const crit = pick("Stars on", choicesFor("criterion"));
-  const times = numberInput("Times", -10, 10, 1);
+  const times = numberInput("Times", F.vocabulary.times.low, F.vocabulary.times.high, 1);
   const starsPart = h("div", { class: "row3" }, crit.el, times.el);
   const show = () => { const byStars = Boolean(kind) && kind.sel.value === "stars"; n.el.hidden = byStars; starsPart.hidden = !byStars; };
   if (kind) kind.sel.addEventListener("change", show);
@@ -429,7 +430,9 @@ function drawRuleEditor() {
 function addEffect(focus = true) {
   const { section, field } = ruleTarget();
   const place = listPlace(section, field);
-  const part = effectEditor(place, () => {
+  // An amount may be the card's stars only where the rule has one intervention to look at.
+  const stars = field === "rules" && F.vocabulary.star_places.includes(F.vocabulary.rule_places[$("#rule-per").value]);
+  const part = effectEditor(place, stars, () => {
     if (R.effects.length === 1) return;
     R.effects.splice(R.effects.indexOf(part), 1);
     part.el.remove();

@@ -103,6 +103,13 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
     expect(word).to_be_focused()
     offered = [o.split(":")[0] for o in word.locator("option").all_text_contents()]
     assert "any_tag" in offered and "tag" not in offered and "rating" not in offered
+    # Nor an amount from an adopted card's stars; the amount's bounds are the ones sent.
+    expect(rules.get_by_label("How much is added", exact=True)).to_have_count(0)
+    sent = page.request.get(server.url + "/api/studio/forms").json()["vocabulary"]
+    add = next(w for w in sent["effects"] if w["word"] == "add")
+    amount = rules.get_by_label("How much (a negative number takes away)", exact=True)
+    expect(amount).to_have_attribute("min", str(add["low"]))
+    expect(amount).to_have_attribute("max", str(add["high"]))
     counted.focus()
     page.keyboard.press("ArrowUp")  # per adopted intervention again: the conditions start over
     expect(counted).to_have_value("adopted")

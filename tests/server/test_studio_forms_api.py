@@ -202,6 +202,63 @@ def test_a_stage_rule_and_an_event_effect_through_the_rule_editor(people):
     assert saved.status_code == 201, saved.text[:500]
 
 
+def nested(word: str, levels: int) -> dict:
+    """A condition `levels` conditions deep: `word` around `word` ... around {tag: oversight}."""
+    inner: dict = {"tag": "oversight"}
+    for _ in range(levels):
+        inner = {word: [inner] if word == "all" else inner}
+    return inner
+
+
+def test_the_rule_editor_is_sent_the_decks_own_bounds(people):
+    """What the editor offers (numbers, scopes, nesting) is what the deck check accepts: at
+    each bound the deck checks, one past it the check says so."""
+    ana = people["owner"]
+    files = files_of(ana, fork(ana)["id"])
+    vocabulary = ana.get("/api/studio/forms").json()["vocabulary"]
+    bounded = {w["word"]: (w["low"], w["high"]) for w in vocabulary["effects"] if "low" in w}
+    assert set(bounded) == {"add", "cost", "draw", "discard", "adopt_limit"}
+
+    def effect(word: str, n: int) -> dict:
+        return {"add": {"add": {"trust": n}}, "cost": {"cost": {"change": n}},
+                "adopt_limit": {"adopt_limit": {"change": n}}}.get(word, {word: n})
+
+    for word, (low, high) in bounded.items():
+        for n, good in ((low, True), (high, True), (low - 1, False), (high + 1, False)):
+            said = ana.post("/api/studio/rule", {
+                "files": files, "section": "events", "id": "keeping-control",
+                "field": "effects", "item": effect(word, n)}).json()
+            assert said["ok"] and (said["problems"] == []) == good, (word, n, said)
+            if not good:
+                assert f"{low} to {high}" in said["problems"][0]["message"], said
+    # A rating amount only where the rule looks at one adopted intervention.
+    assert [p for p, per in vocabulary["rule_places"].items()
+            if per in vocabulary["star_places"]] == ["adopted"]
+    # At the end of the game a count is over the whole game; in a rule, a round or the game.
+    scopes = {place: [s["value"] for s in got] for place, got in vocabulary["count_scopes"].items()}
+    assert scopes == {"card": ["round", "game"], "round": ["round", "game"], "game": ["game"]}
+    # Conditions inside conditions, as deep as the editor is told, written and checked; and
+    # one deeper refused with the same number.
+    deepest = vocabulary["max_depth"]
+    for word in ("all", "not"):
+        rule = {"if": nested(word, deepest), "then": {"add": {"trust": 1}}}
+        deep = edited(ana, files, {"op": "append", "section": "stages", "id": "planning",
+                                   "field": "rules", "item": rule})
+        assert check(ana, deep)["valid"]
+        rule["if"] = nested(word, deepest + 1)
+        answer = edit(ana, files, {"op": "append", "section": "stages", "id": "planning",
+                                   "field": "rules", "item": rule})
+        assert answer.status_code == 400
+        assert f"at most {deepest} deep" in answer.json()["error"]["message"]
+    # Inside a count's where, each level of a rating comparison, in a list: still a request.
+    where = {"all": [{"all": [{"rating": {"powerful": {"at_least": 1}}}]}]}
+    rule = {"if": [{"tag": "oversight"}, {"count": {"where": where, "at_least": 1}}],
+            "then": {"add": {"trust": 1}}}
+    deep = edited(ana, files, {"op": "append", "section": "stages", "id": "planning",
+                               "field": "rules", "item": rule})
+    assert check(ana, deep)["valid"]
+
+
 BAD = [
     ({"op": "set", "section": "cards", "id": "x", "field": "name", "value": "x"},
      "'cards' is not a section of a deck"),
