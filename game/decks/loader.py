@@ -46,7 +46,7 @@ from game.decks.options import (
 from game.decks.reach import merged, read_reach
 from game.decks.reflection import read_reflection
 from game.decks.rules import Rule, plain_words
-from game.decks.sections import EVENT_KINDS, MAP_SECTIONS, field, keys, required
+from game.decks.sections import EVENT_KINDS, MAP_SECTIONS, bounds, field, keys, required
 from game.decks.vocabulary import RULE_PLACES, STAR_PLACES, condition, effects
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes, load_yaml
 
@@ -312,9 +312,9 @@ class _Reader(DeckFields):
     def _tracks(self) -> None:
         for i, m in self._items("tracks"):
             what = f"track '{i}'"
-            lo = self.integer(m, "min", what, -1000, 1000, 0)
-            hi = self.integer(m, "max", what, -1000, 1000, 100)
-            start = self.integer(m, "start", what, -1000, 1000, lo)
+            lo = self.integer(m, "min", what, *bounds("tracks", "min"), 0)
+            hi = self.integer(m, "max", what, *bounds("tracks", "max"), 100)
+            start = self.integer(m, "start", what, *bounds("tracks", "start"), lo)
             if lo > hi:
                 self.error(m, "min", f"{what}: 'min' ({lo}) is above 'max' ({hi})")
             elif not lo <= start <= hi:
@@ -403,6 +403,7 @@ class _Reader(DeckFields):
 
     def _interventions(self) -> dict[str, Intervention]:
         out = {}
+        change = bounds("interventions", "tracks")
         for i, m in self._items("interventions"):
             what = f"intervention '{i}'"
             ratings = self.id_map(m, "ratings", "criteria", what,
@@ -418,22 +419,24 @@ class _Reader(DeckFields):
             if isinstance(node, Map) and node:
                 for group, cost in node.items():
                     if self.ref(group, node, group, "groups", what, self.groups, place="reach"):
-                        reach[group] = self.int_value(cost, node, group, f"{what} reach", 0, 20)
+                        reach[group] = self.int_value(cost, node, group, f"{what} reach",
+                                                      *bounds("interventions", "reach"))
             elif "reach" in m:
                 self.error(m, "reach", f"{what}: 'reach' must map each group it can involve to "
                            "a cost, like {affected-communities: 2}")
             tracks = self.id_map(m, "tracks", "tracks", what,
-                                 lambda v, n, k, w: self.int_value(v, n, k, w, -10, 10))
+                                 lambda v, n, k, w: self.int_value(v, n, k, w, *change))
             out[i] = Intervention(
                 i, self.text(m, "name", what, limit=MAX_NAME),
                 self.text(m, "description", what), ratings,
                 self.text(m, "why", what, limit=field("interventions", "why").limit),
                 frozenset(tags), reach, tracks,
-                self.integer(m, "copies", what, 1, 4, 1))
+                self.integer(m, "copies", what, *bounds("interventions", "copies"), 1))
         return out
 
     def _star(self, value: object, node: Map, key: str, what: str) -> int:
-        return self.int_value(value, node, key, f"{what} rating", 0, 5)
+        return self.int_value(value, node, key, f"{what} rating",
+                              *bounds("interventions", "ratings"))
 
     def _events(self) -> dict[str, Event]:
         out = {}
@@ -443,7 +446,7 @@ class _Reader(DeckFields):
             out[i] = Event(
                 i, self.choice(m, "kind", what, EVENT_KINDS, "requirement"),
                 self.text(m, "name", what, limit=MAX_NAME), self.text(m, "text", what),
-                self.integer(m, "severity", what, 1, 3, 1),
+                self.integer(m, "severity", what, *bounds("events", "severity"), 1),
                 frozenset(stages) if stages else None,
                 effects(self, m, "effects", "event", what),
                 self.rules(m, what, f"event {i}"))
@@ -512,17 +515,18 @@ class _Reader(DeckFields):
 
     def _difficulties(self) -> dict[str, Difficulty]:
         out = {}
-        for i, m in self._items("difficulties"):
+        section = "difficulties"
+        for i, m in self._items(section):
             what = f"difficulty '{i}'"
             out[i] = Difficulty(
                 i, self.text(m, "name", what, limit=MAX_NAME),
                 self.text(m, "description", what, required=False),
                 self.id_map(m, "tracks", "tracks", what,
                             lambda v, n, k, w: self.int_value(v, n, k, w, -50, 50)),
-                self.integer(m, "max_severity", what, 1, 3, 3),
+                self.integer(m, "max_severity", what, *bounds(section, "max_severity"), 3),
                 self.choice(m, "bots", what, BOT_KINDS, "greedy"),
-                self.integer(m, "persuadable", what, 0, 100, 60),
-                self.integer(m, "disagree", what, 0, 100, 0))
+                self.integer(m, "persuadable", what, *bounds(section, "persuadable"), 60),
+                self.integer(m, "disagree", what, *bounds(section, "disagree"), 0))
         return out
 
     # ---- whole-deck checks -----------------------------------------------------------------

@@ -182,6 +182,12 @@ def field(section: str, key: str) -> Field:
     return next(f for f in SECTIONS[section] if f.key == key)
 
 
+def bounds(section: str, key: str) -> tuple[int, int]:
+    """The lowest and highest whole number a key of `section` may hold."""
+    f = field(section, key)
+    return f.low, f.high
+
+
 def sections_json() -> dict[str, list[dict[str, object]]]:
     return {name: [f.as_json() for f in fields] for name, fields in SECTIONS.items()}
 
