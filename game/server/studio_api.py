@@ -250,34 +250,36 @@ def edit() -> Response:
     edits = body.get("edits")
     if not isinstance(edits, list) or not 0 < len(edits) <= 50:
         raise BadRequest("bad_edit", "'edits' is a list of at most 50 changes")
-    try:
-        for change in edits:
-            if not isinstance(change, dict):
-                raise EditError("each edit is an object")
-            section = change.get("section")
-            if not isinstance(section, str):
-                raise EditError("each edit names its 'section'")
-            op, ident, field, item = (change.get(k) for k in ("op", "id", "field", "item"))
-            if op == "set" and isinstance(field, str) and (ident is None
-                                                           or isinstance(ident, str)):
-                files = set_field(files, section, ident, field, change.get("value"))
-            elif op == "add" and isinstance(item, dict):
-                files = add_item(files, section, item)
-            elif op == "append" and isinstance(ident, str) and isinstance(field, str):
-                problem = bad_entry(section, field, item)
-                if problem:
-                    raise EditError(problem)
-                files = append_entry(files, section, ident, field, item)[0]  # type: ignore[arg-type]
-            elif op == "remove" and isinstance(ident, str) and isinstance(field, str):
-                files = remove_entry(files, section, ident, field, change.get("index"))
-            else:
-                raise EditError("an edit is {op: set, section, id, field, value}, "
-                                "{op: add, section, item: {id, ...}}, {op: append, "
-                                "section, id, field, item} or {op: remove, section, id, "
-                                "field, index}")
-    except EditError as exc:
-        raise BadRequest("bad_edit", str(exc)) from None
+    for at, change in enumerate(edits):
+        try:
+            files = _one_edit(files, change)
+        except EditError as exc:  # which edit it was, for a form to show why beside its field
+            raise BadRequest("bad_edit", str(exc), edit=at) from None
     return jsonify(ok=True, files=deck_files_from(files))
+
+
+def _one_edit(files: dict[str, str], change: object) -> dict[str, str]:
+    """`files` with one edit of POST /api/studio/edit made; EditError says why it cannot be."""
+    if not isinstance(change, dict):
+        raise EditError("each edit is an object")
+    section = change.get("section")
+    if not isinstance(section, str):
+        raise EditError("each edit names its 'section'")
+    op, ident, field, item = (change.get(k) for k in ("op", "id", "field", "item"))
+    if op == "set" and isinstance(field, str) and (ident is None or isinstance(ident, str)):
+        return set_field(files, section, ident, field, change.get("value"))
+    if op == "add" and isinstance(item, dict):
+        return add_item(files, section, item)
+    if op == "append" and isinstance(ident, str) and isinstance(field, str):
+        problem = bad_entry(section, field, item)
+        if problem:
+            raise EditError(problem)
+        return append_entry(files, section, ident, field, item)[0]  # type: ignore[arg-type]
+    if op == "remove" and isinstance(ident, str) and isinstance(field, str):
+        return remove_entry(files, section, ident, field, change.get("index"))
+    raise EditError("an edit is {op: set, section, id, field, value}, {op: add, section, "
+                    "item: {id, ...}}, {op: append, section, id, field, item} or {op: "
+                    "remove, section, id, field, index}")
 
 
 @studio_api.post("/decks/<deck_id>/tables")

@@ -162,9 +162,9 @@ async function applyPart() {
     for (const f of fields) {
       const v = readField(f);
       const was = item.values[f.key];
-      if (v === undefined && was !== undefined && !f.required) {
+      if (v === undefined && was !== undefined) {
         edits.push({ op: "set", section, ...(ONCE.includes(section) ? {} : { id: item.id }), field: f.key, value: null });
-        continue; // emptied: the key goes, and the deck's default applies
+        continue; // emptied: the key goes and the deck's default applies, if it may go
       }
       if (v === undefined || same(v, was) || (f.kind === "bool" && was === undefined && v === false)) continue;
       if ((f.kind === "refs" && !v.length && was === undefined) || (f.kind === "amounts" && !Object.keys(v).length && was === undefined)) continue;
@@ -174,15 +174,32 @@ async function applyPart() {
   }
   F.dirty = false; // the check after the edit draws the form from the new YAML
   const done = await applyEdits(edits, say);
-  if (!done) F.dirty = true;
-  if (done) {
-    if (!item && !ONCE.includes(section)) {
-      $("#part-pick").value = $("#part-id").value.trim();
-      $("#part-id").value = "";
-      drawPart();
-    }
-    announce(`${SECTION_NAMES[section]}: changed in the YAML`);
+  if (!done) {
+    F.dirty = true;
+    await showRefusal(edits, say);
+    return;
   }
+  if (!item && !ONCE.includes(section)) {
+    $("#part-pick").value = $("#part-id").value.trim();
+    $("#part-id").value = "";
+    drawPart();
+  }
+  announce(`${SECTION_NAMES[section]}: changed in the YAML`);
+}
+
+// An edit the server refused: its message beside the field it is about (the server says
+// which edit), and that field focused, so its message is read with it.
+async function showRefusal(edits, say) {
+  const data = await call("/api/studio/edit", { files: S.files, edits });
+  if (data.ok || !Number.isInteger(data.error.edit)) return;
+  const key = (edits[data.error.edit] || {}).field;
+  const note = key && $(`#part-${CSS.escape(key)}-problem`);
+  if (!note) return;
+  showPartProblems(); // the deck check's own, and this refusal beside its field
+  note.textContent = note.textContent ? `${data.error.message}; ${note.textContent}` : data.error.message;
+  say.textContent = "Nothing was changed: see the message beside the field.";
+  const control = $(`#part-${CSS.escape(key)}`) || $(`#part-${CSS.escape(key)}-min`);
+  if (control && control.focus) control.focus();
 }
 
 // The deck check's problems, beside the field they are about (the line of its key), and

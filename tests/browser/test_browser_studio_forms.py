@@ -80,6 +80,18 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
     page.keyboard.press("Control+Z")
     expect(status).to_have_text("No problems: the deck is ready to save.")
     expect(page.locator("#part-start-problem")).to_have_text("")
+    # Emptied, a field the deck needs is refused by the server, which says so beside it.
+    start.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    press_on(page, form.get_by_role("button", name="Apply"))
+    expect(page.locator("#part-start-problem")).to_have_text(
+        "'start' (Starts at) must be there: give it a value")
+    expect(page.locator("#part-error")).to_have_text(
+        "Nothing was changed: see the message beside the field.")
+    expect(start).to_be_focused()
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+    page.keyboard.type("5")
 
     # A stage's scoring rule, word by word.
     rules = page.locator("#rule-form")

@@ -259,6 +259,19 @@ def test_the_rule_editor_is_sent_the_decks_own_bounds(people):
     assert check(ana, deep)["valid"]
 
 
+def test_a_refused_edit_says_which_change_it_was(one_deck):
+    ana, _, files = one_deck
+    answer = edit(ana, files,
+                  {"op": "set", "section": "tracks", "id": "budget", "field": "name",
+                   "value": "Money"},
+                  {"op": "set", "section": "tracks", "id": "budget", "field": "start",
+                   "value": None})
+    assert answer.status_code == 400
+    assert answer.json()["error"] == {
+        "code": "bad_edit", "edit": 1,
+        "message": "'start' (Starts at) must be there: give it a value"}
+
+
 BAD = [
     ({"op": "set", "section": "cards", "id": "x", "field": "name", "value": "x"},
      "'cards' is not a section of a deck"),
@@ -278,6 +291,8 @@ BAD = [
       "value": "x" * 401}, "is 401 characters; at most 400"),
     ({"op": "set", "section": "groups", "id": "general-population", "field": "name",
       "value": ["a list"]}, "'name' (Name) must be text"),
+    ({"op": "set", "section": "tracks", "id": "budget", "field": "start", "value": None},
+     "'start' (Starts at) must be there: give it a value"),
     ({"op": "set", "section": "criteria", "id": "no-such", "field": "name", "value": "x"},
      "there is no criterion 'no-such' in the deck"),
     ({"op": "add", "section": "groups", "item": {"id": "Bad Id", "name": "x"}},
@@ -321,6 +336,7 @@ def test_a_bad_edit_is_refused_saying_what_was_wrong(one_deck, change, message):
     assert answer.status_code == 400, answer.text[:300]
     error = answer.json()["error"]
     assert error["code"] == "bad_edit" and message in error["message"], error["message"]
+    assert error["edit"] == 0  # which change, for a form to show it beside its field
     if change["op"] == "append":
         said = ana.post("/api/studio/rule", {"files": files, **{
             k: change[k] for k in ("section", "id", "field", "item")}})
