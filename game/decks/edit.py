@@ -37,12 +37,15 @@ _KEY = re.compile(r"^[a-z][a-z0-9_-]*$")  # an id or a word such as at_least
 _WORDS = ("yes", "no", "on", "off", "true", "false", "null", "y", "n")  # YAML reads these
 
 
+def _key(key: object) -> str:
+    """A mapping's key as YAML writes it: plain if a word, quoted otherwise."""
+    text = str(key)
+    return text if _KEY.match(text) and text not in _WORDS else _scalar(text)
+
+
 def _scalar(value: object, plain_ids: bool = False) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_scalar(v, True)}"
-                               if _KEY.match(str(k)) and str(k) not in _WORDS
-                               else f"{_scalar(str(k))}: {_scalar(v, True)}"
-                               for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_key(k)}: {_scalar(v, True)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_scalar(v, True) for v in value) + "]"
     if plain_ids and isinstance(value, str) and _PLAIN.match(value) and value not in _WORDS:
@@ -265,7 +268,7 @@ def append_entry(files: Mapping[str, str], section: str, ident: str, field: str,
     """`files` with `entry` (a rule, or an effect) added at the end of the list `field` of
     the item `ident` in `section`, written as a block item under it; and the file and the
     first and last lines the entry takes (1-based), where the deck check's problems with it
-    are. Checking the entry's words is rulebuilder.bad_entry's, before this."""
+    are. Whether it can be written is rulebuilder.bad_entry's to say, before this."""
     form_field(section, field, RULE_KINDS)
     name, top, items, index, item = _find(files, section, ident)
     lines = files[name].split("\n")
@@ -297,7 +300,7 @@ def _entry_lines(entry: Mapping[str, object], indent: str) -> list[str]:
     out = []
     for n, (key, value) in enumerate(entry.items()):
         lead = f"{indent}- " if n == 0 else f"{indent}  "
-        out.append(f"{lead}{key}: {_scalar(value, True)}")
+        out.append(f"{lead}{_key(key)}: {_scalar(value, True)}")
     return out
 
 

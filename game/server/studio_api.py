@@ -11,8 +11,8 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from game.decks import sheets
 from game.decks.archive import MAX_DECK_BYTES, to_zip
-from game.decks.edit import EditError, add_item, append_entry, remove_entry, set_field
-from game.decks.rulebuilder import MAX_DEPTH, bad_entry, describe, vocabulary_json, written
+from game.decks.edit import EditError, add_item, remove_entry, set_field
+from game.decks.rulebuilder import MAX_DEPTH, appended, describe, vocabulary_json, written
 from game.decks.sections import FORM_KINDS, form_values, sections_json
 from game.server.accounts import facilitator_required, require_facilitator
 from game.server.api import table_created
@@ -271,10 +271,7 @@ def _one_edit(files: dict[str, str], change: object) -> dict[str, str]:
     if op == "add" and isinstance(item, dict):
         return add_item(files, section, item)
     if op == "append" and isinstance(ident, str) and isinstance(field, str):
-        problem = bad_entry(section, field, item)
-        if problem:
-            raise EditError(problem)
-        return append_entry(files, section, ident, field, item)[0]  # type: ignore[arg-type]
+        return appended(files, section, ident, field, item)
     if op == "remove" and isinstance(ident, str) and isinstance(field, str):
         return remove_entry(files, section, ident, field, change.get("index"))
     raise EditError("an edit is {op: set, section, id, field, value}, {op: add, section, "

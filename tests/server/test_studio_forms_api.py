@@ -299,17 +299,25 @@ BAD = [
      "a new item's 'id' is lower-case letters"),
     ({"op": "append", "section": "stages", "id": "planning", "field": "rules",
       "item": {"if": {"tagg": "oversight"}, "then": {"add": {"trust": 1}}}},
-     "unknown condition 'tagg'"),
+     "stage 'planning' rule 3: unknown condition 'tagg' (did you mean 'tag'?)"),
     ({"op": "append", "section": "stages", "id": "planning", "field": "rules",
       "item": {"per": "round", "if": {"tag": "oversight"}, "then": {"add": {"trust": 1}}}},
-     "'tag' cannot be used in `per: round` rules"),
+     "'tag' is about one intervention, and there is none here: use it in a rule with 'per: "
+     "adopted', or inside count"),
     ({"op": "append", "section": "stages", "id": "planning", "field": "rules",
-      "item": {"then": {"draw": 1}}}, "effect 'draw' cannot be used here; allowed in rules: add"),
+      "item": {"then": {"draw": 1}}}, "effect 'draw' cannot be used here; allowed: add"),
     ({"op": "append", "section": "stages", "id": "planning", "field": "rules",
-      "item": {"if": {"tag": 3}, "then": {"add": {"trust": 1}}}}, "'tag' takes the id of a tag"),
+      "item": {"if": {"tag": 3}, "then": {"add": {"trust": 1}}}}, "unknown tag 3 in 'tag'"),
     ({"op": "append", "section": "stages", "id": "planning", "field": "rules",
       "item": {"if": {"cost": {"at_least": "two"}}, "then": {"add": {"trust": 1}}}},
-     "'cost' is a comparison such as {at_least: 2}"),
+     "rule 3: 'at_least' must be a whole number"),
+    ({"op": "append", "section": "stages", "id": "planning", "field": "rules",
+      "item": {"then": {"add": {"trust": 1}}, "per: round\nwin": True}},
+     "unknown key 'per: round\nwin'"),
+    ({"op": "append", "section": "stages", "id": "planning", "field": "rules",
+      "item": {"why": "x" * 301, "then": {"add": {"trust": 1}}}}, "at most 300"),
+    ({"op": "append", "section": "events", "id": "keeping-control", "field": "effects",
+      "item": []}, "an effect is a mapping such as {draw: 1}"),
     ({"op": "append", "section": "groups", "id": "general-population", "field": "rules",
       "item": {"then": {"add": {"trust": 1}}}}, "the rule editor adds to:"),
     ({"op": "append", "section": "stages", "id": "planning", "field": "rules",
@@ -337,10 +345,13 @@ def test_a_bad_edit_is_refused_saying_what_was_wrong(one_deck, change, message):
     error = answer.json()["error"]
     assert error["code"] == "bad_edit" and message in error["message"], error["message"]
     assert error["edit"] == 0  # which change, for a form to show it beside its field
-    if change["op"] == "append":
+    if change["op"] == "append":  # the rule editor's words for it: the deck check's problem
         said = ana.post("/api/studio/rule", {"files": files, **{
             k: change[k] for k in ("section", "id", "field", "item")}})
-        assert said.status_code == 400 and message in said.json()["error"]["message"]
+        if said.status_code == 400:  # a list the editor does not add to
+            assert message in said.json()["error"]["message"]
+        else:
+            assert [message in p["message"] for p in said.json()["problems"]] == [True]
     assert ana.get(f"/api/studio/decks/{deck['id']}").json()["deck"]["latest"] == 1
 
 
