@@ -83,38 +83,82 @@ function goToLine(line) {
   const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
   area.focus();
   area.setSelectionRange(start, start + (lines[line - 1] || "").length);
-  const lh = parseFloat(getComputedStyle(area).lineHeight) || 21;
-  area.scrollTop = Math.max(0, (line - 4) * lh);
+  area.scrollTop = Math.max(0, (line - 4) * lineHeightPx());
   showLines();
   caretProblems();
 }
 
 // Line numbers, with each line that has a problem marked (not by colour alone: a "!"), and
-// the message itself beside the line.
+// the message itself beside the line. The gutter keeps its rows and changes only the ones
+// whose number or mark changed; the line height is read once (reading the computed style
+// after a change forces the browser to lay the page out again).
+let lineHeight = 0;
+const lineHeightPx = () => lineHeight || (lineHeight = parseFloat(getComputedStyle(area).lineHeight) || 21);
+const marked = new Set(); // the gutter's rows now marked bad, by line number
+
+function lineCount(text) {
+  let count = 1;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) count++;
+  return count;
+}
+
+function gutterRow(n, bad) {
+  const row = gutter.children[n - 1];
+  row.className = bad ? "bad" : "";
+  row.textContent = bad ? `! ${n}` : String(n);
+}
+
 function showLines() {
-  const count = area.value.split("\n").length;
+  drawPending = false;
+  const count = lineCount(area.value);
   const here = S.problems.filter((p) => p.file === S.file);
   const bad = new Map();
   for (const p of here) bad.set(p.line, [...(bad.get(p.line) || []), p.message]);
-  const rows = [];
-  for (let n = 1; n <= count; n++) {
-    rows.push(h("div", { class: bad.has(n) ? "bad" : null }, bad.has(n) ? `! ${n}` : String(n)));
+  const rows = gutter.children;
+  if (rows.length > count) {
+    while (rows.length > count) rows[rows.length - 1].remove();
+  } else if (rows.length < count) {
+    const more = [];
+    for (let n = rows.length + 1; n <= count; n++) more.push(h("div", null, String(n)));
+    gutter.append(...more);
   }
-  fill(gutter, ...rows);
-  const lh = parseFloat(getComputedStyle(area).lineHeight) || 21;
+  for (const n of [...marked]) {
+    if (bad.has(n)) continue;
+    marked.delete(n);
+    if (n <= count) gutterRow(n, false);
+  }
+  for (const n of bad.keys()) {
+    if (n > count || marked.has(n)) continue;
+    marked.add(n);
+    gutterRow(n, true);
+  }
+  const lh = lineHeightPx();
+  const top = area.scrollTop;
   fill(notes, ...[...bad].map(([line, msgs]) => {
     const note = h("div", { class: "line-note", "data-line": String(line), id: `note-${line}` }, msgs.join("; "));
-    note.style.top = `${(line - 1) * lh - area.scrollTop + 1}px`; // CSSOM: the CSP allows no style attributes
+    note.style.top = `${(line - 1) * lh - top + 1}px`; // CSSOM: the CSP allows no style attributes
     return note;
   }));
-  gutter.scrollTop = area.scrollTop;
+  gutter.scrollTop = top;
+}
+
+// Typing and pasting redraw the gutter once a frame, not once an input event: Chromium
+// inserts pasted text a line at a time, with an input event for each line and each line
+// break (nearly a thousand for a 500-line file), and a redraw per event made a paste take
+// seconds.
+let drawPending = false;
+function showLinesSoon() {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(() => { if (drawPending) showLines(); });
 }
 
 area.addEventListener("scroll", () => {
-  gutter.scrollTop = area.scrollTop;
-  const lh = parseFloat(getComputedStyle(area).lineHeight) || 21;
+  const lh = lineHeightPx();
+  const top = area.scrollTop;
+  gutter.scrollTop = top;
   for (const note of notes.children) {
-    note.style.top = `${(Number(note.dataset.line) - 1) * lh - area.scrollTop + 1}px`;
+    note.style.top = `${(Number(note.dataset.line) - 1) * lh - top + 1}px`;
   }
 });
 
@@ -130,7 +174,7 @@ area.addEventListener("click", caretProblems);
 
 area.addEventListener("input", () => {
   S.files[S.file] = area.value;
-  showLines();
+  showLinesSoon();
   changed();
 });
 
@@ -185,10 +229,12 @@ async function check() {
   document.dispatchEvent(new CustomEvent("deck-checked", { detail: { valid: data.valid } }));
 }
 
+// Set only when it changes: each input event of a paste says "Checking…" again.
 function status(text, kind) {
   const el = $("#check-status");
-  el.textContent = text;
-  el.className = `check-status ${kind}`;
+  if (el.textContent !== text) el.textContent = text;
+  const cls = `check-status ${kind}`;
+  if (el.className !== cls) el.className = cls;
 }
 
 // ---- undo and redo -------------------------------------------------------------------------
