@@ -1,9 +1,9 @@
 """Pasting a whole file into the studio's YAML view (issue 11): a facilitator replaces all of
 interventions.yaml at once, as when pasting a file from another deck. The text is there, the
 gutter numbers the new lines and marks the one with a problem, the check's message is beside
-it, and undo brings back the text as it was. (Chromium inserts such a paste a line at a time,
-with an input event per line; how long it takes is measured by bench/studio_paste.py, not
-here.)"""
+it, undo brings back the text as it was and redo the pasted one. (fill() inserts the text
+through Chromium's insertText, a line at a time with an input event per line, the way that
+was slow; how long it takes is measured by bench/studio_paste.py, not here.)"""
 
 from __future__ import annotations
 
@@ -58,4 +58,10 @@ def test_paste_a_whole_file_then_undo(browser, server):
     expect(gutter).to_have_count(before.count("\n") + 1)
     expect(page.locator("#gutter .bad")).to_have_count(0)
     expect(page.locator("#notes .line-note")).to_have_count(0)
+
+    # Redo pastes it again: the same line is marked again.
+    page.get_by_role("button", name="Redo").click()
+    expect(yaml).to_have_value(pasted, timeout=SLOW)
+    expect(gutter.nth(bad - 1)).to_have_text(f"! {bad}", timeout=SLOW)
+    expect(gutter).to_have_count(count)
     no_trouble(page)
