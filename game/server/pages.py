@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 
 from game.decks import options
+from game.decks.library import parse_ref
 from game.server.config import ROOT
 from game.server.netaddr import is_loopback, lan_addresses
 from game.server.services import services
@@ -49,10 +50,15 @@ def new_table_page() -> str:
     from game.server.accounts import current_facilitator
     from game.server.studio_api import studio
 
-    studio_decks = studio().choices(current_facilitator())
+    # ?deck= picks the deck: a shipped one, or (from the studio's list of revisions) a
+    # studio deck's revision, which is offered even when it is not the latest.
+    chosen = request.args.get("deck", "")[:120]
+    ref = parse_ref(chosen.removeprefix("studio:"))
+    also = (ref[0], ref[1]) if chosen.startswith("studio:") and ref[1] is not None else None
+    studio_decks = studio().choices(current_facilitator(), also)
     every = [*services().library.decks.values(), *(d for _g, ds in studio_decks for d in ds)]
     return render_template("new.html", decks=services().library.decks.values(),
-                           every_deck=every, studio_decks=studio_decks,
+                           every_deck=every, studio_decks=studio_decks, chosen=chosen,
                            network=network(), options=options)
 
 

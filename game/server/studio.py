@@ -356,30 +356,37 @@ class Studio:
                              f"'{record.slug}' to confirm")
         self.decks.delete(record.id)
 
-    def choices(self, who: Facilitator | None) -> list[tuple[str, list[Deck]]]:
+    def choices(self, who: Facilitator | None,
+                also: tuple[str, int] | None = None) -> list[tuple[str, list[Deck]]]:
         """The studio decks `who` may start a table with, at their latest revision, grouped
         as the new-table page lists them: each a copy of the loaded deck whose id is what
         the page sends back ("studio:<deck>@<revision>") and whose name says whose it is.
-        Revisions that no longer load are left out."""
+        `also` (deck, revision) adds an older revision, when `who` may read it (the
+        studio's "start a table with revision n"). Revisions that no longer load are left
+        out."""
         if who is None:
             return []
         groups: dict[str, list[Deck]] = {"Your decks": [], "Shared with you": [],
                                          "Published on this server": []}
         for record in self.decks.visible_to(who.id):
-            try:
-                deck = self.deck_at(record.id, record.latest)
-            except GameError:
-                continue
-            if record.owner_id == who.id:
-                group, name = "Your decks", f"{deck.name} (revision {record.latest})"
-            else:
-                owner = self.people.get(record.owner_id)
-                by = owner.user_name if owner else "?"
-                group = ("Shared with you" if record.visibility == "shared"
-                         else "Published on this server")
-                name = f"{deck.name} (by {by}, revision {record.latest})"
-            groups[group].append(dataclasses.replace(
-                deck, id=f"studio:{record.id}@{record.latest}", name=name))
+            numbers = [record.latest]
+            if also and also[0] == record.id and 0 < also[1] < record.latest:
+                numbers.append(also[1])
+            for number in numbers:
+                try:
+                    deck = self.deck_at(record.id, number)
+                except GameError:
+                    continue
+                if record.owner_id == who.id:
+                    group, name = "Your decks", f"{deck.name} (revision {number})"
+                else:
+                    owner = self.people.get(record.owner_id)
+                    by = owner.user_name if owner else "?"
+                    group = ("Shared with you" if record.visibility == "shared"
+                             else "Published on this server")
+                    name = f"{deck.name} (by {by}, revision {number})"
+                groups[group].append(dataclasses.replace(
+                    deck, id=f"studio:{record.id}@{number}", name=name))
         return [(label, decks) for label, decks in groups.items() if decks]
 
     def user_names(self, ids: frozenset[str]) -> list[str]:

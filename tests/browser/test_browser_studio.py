@@ -142,3 +142,44 @@ def test_fork_edit_break_fix_save_and_start_a_table(browser, server, size):
     expect(page.get_by_role("heading", name="Your table is open")).to_be_visible()
     shot(page, f"studio-table-{width}")
     no_trouble(page)
+
+
+def test_an_older_revision_prints_and_starts_a_table(browser, server):
+    """From the list of revisions: print one as it will print, and open a table with it
+    while a newer one exists (the new-table page offers it, chosen)."""
+    page = new_page(browser, {"width": 1280, "height": 800})
+    sign_up(page, server.url, f"older{os.urandom(3).hex()}")
+    page.goto(server.url + "/studio")
+    page.get_by_label("Deck to copy").select_option("good-governance")
+    page.get_by_role("button", name="Make my own copy").click()
+    status = page.get_by_role("status").filter(has_text="problem")
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+    page.get_by_label("Scenario to change").select_option("council-chatbot")
+    page.get_by_label("Name", exact=True).first.fill("The chatbot, second draft")
+    page.get_by_role("button", name="Apply to the scenario").click()
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+    page.get_by_label("What changed").fill("second draft")
+    page.get_by_role("button", name="Save as a new revision").click()
+    expect(page.locator("#save-status")).to_have_text("Saved as revision 2.")
+
+    first = page.locator("#rev-1")
+    printed = page.request.get(server.url + (first.get_by_role("link", name=re.compile(
+        "^Print revision 1")).get_attribute("href") or ""))
+    assert printed.ok and printed.headers["content-type"] == "application/pdf"
+    assert printed.body().startswith(b"%PDF")
+
+    first.get_by_role("link", name="Start a table with revision 1").click()
+    deck = page.get_by_label("Deck", exact=True)
+    expect(deck.locator("option:checked")).to_contain_text("(revision 1)")
+    # Revision 1's scenario keeps the shipped name; revision 2's renamed one is not offered.
+    scenario = page.get_by_label("Scenario: the project your table governs")
+    expect(scenario.locator("option:not([disabled])", has_text="second draft")).to_have_count(0)
+    expect(scenario.locator("option:checked")).to_be_attached()  # the revision's first
+    page.get_by_role("button", name="Open the table").click()
+    expect(page.get_by_role("heading", name="Your table is open")).to_be_visible()
+    table = re.search(r"/screen/([^#/?]+)", page.get_by_role(
+        "link", name=re.compile("table screen", re.I)).first.get_attribute("href") or "")
+    assert table, "no link to the table screen"
+    info = page.request.get(f"{server.url}/api/tables/{table[1]}").json()
+    assert info["table"]["deck"].endswith("@1"), info["table"]["deck"]
+    no_trouble(page)
