@@ -48,6 +48,8 @@ from game.server.config import Config  # noqa: E402
 from game.store.diskcheck import low_space, unwritable  # noqa: E402
 
 log = logging.getLogger("game.server")
+# How long no event may come in before a stopping server closes its connections.
+QUIET_S = 0.25
 
 
 def main() -> None:
@@ -113,9 +115,14 @@ def finish(drain, socketio, sleep) -> None:
         log.warning("stopping with %d events still unanswered", drain.busy)
     deadline = time.monotonic() + 2.0
     sockets = socketio.server.eio.sockets
-    while time.monotonic() < deadline and any(
-            not s.queue.empty() for s in list(sockets.values())):
-        sleep(0.01)  # answers queued for their connection's writer
+    # Until the answers queued for their connections' writers are out, and no event has
+    # come in for a moment: a phone whose move was answered just before the signal sends
+    # its next one at once, and that one must be refused ("restarting") rather than left
+    # unread in its socket when the server exits.
+    while time.monotonic() < deadline and (
+            any(not s.queue.empty() for s in list(sockets.values()))
+            or time.monotonic() - drain.last_event < QUIET_S):
+        sleep(0.01)
     sleep(0.05)  # and the last one written
 
 

@@ -22,6 +22,7 @@ class Drain:
 
     def __init__(self) -> None:
         self.closing = False
+        self.last_event = 0.0  # when an event last came in, answered or refused
         self._busy = 0
         self._lock = threading.Lock()
 
@@ -30,6 +31,7 @@ class Drain:
         """Count an event in and out. Once closing, an event that changes something is
         refused; one that only reads (hello) still gets its answer."""
         with self._lock:
+            self.last_event = time.monotonic()
             if self.closing and changes:
                 raise BadRequest("restarting", "the server is restarting: nothing was lost; "
                                  "try again in a moment")
