@@ -46,6 +46,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -260,24 +261,38 @@ class TableRun:
 
     def next_action(self) -> tuple[Conn, dict] | None:
         """The next seat (round the table) with something to do, and what it does."""
-        for k in range(SEATS):
-            conn = self.conns[(self.turn + k) % SEATS]
-            game = conn.game()
-            legal = game["you"]["legal"]
-            if "propose" in legal:
-                card = game["you"]["hand"][0]
-                action = {"type": "propose", "card": card["card"],
-                          "group": next(iter(card["costs"]))}
-            elif "vote" in legal:
-                ids = [p["seat"] for p in game["current"]["proposals"] if "card" in p]
-                action = {"type": "vote", "approve": ids[:2]}
-            elif "ready" in legal:
-                action = {"type": "ready"}
-            else:
-                continue
-            self.turn = (self.turn + k + 1) % SEATS
-            return conn, action
-        return None
+        found = next_move(self.conns, self.turn)
+        if found is None:
+            return None
+        self.turn, conn, action = found
+        return conn, action
+
+
+def move(game: dict) -> dict | None:
+    """What a seat does with its view: propose its first card, back up to two proposals,
+    say it is ready; None when it has nothing to do."""
+    legal = game["you"]["legal"]
+    if "propose" in legal:
+        card = game["you"]["hand"][0]
+        return {"type": "propose", "card": card["card"], "group": next(iter(card["costs"]))}
+    if "vote" in legal:
+        return {"type": "vote",
+                "approve": [p["seat"] for p in game["current"]["proposals"] if "card" in p][:2]}
+    if "ready" in legal:
+        return {"type": "ready"}
+    return None
+
+
+def next_move(seats: list, turn: int) -> tuple[int, Any, dict] | None:
+    """From `turn` round the table, the first seat with something to do: the next turn, the
+    seat and its action."""
+    n = len(seats)
+    for k in range(n):
+        seat = seats[(turn + k) % n]
+        action = move(seat.game())
+        if action is not None:
+            return (turn + k + 1) % n, seat, action
+    return None
 
 
 class Run:

@@ -45,6 +45,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+import load  # noqa: E402
 from load import Closed, Conn, percentile  # noqa: E402
 from scaleout import free_port, wait_ok  # noqa: E402
 
@@ -97,25 +98,11 @@ class Table:
 
     def next_action(self) -> tuple[Phone, dict] | None:
         """The next seat round the table with something to do, and what it does."""
-        n = len(self.phones)
-        for k in range(n):
-            phone = self.phones[(self.turn + k) % n]
-            game = phone.game()
-            legal = game["you"]["legal"]
-            if "propose" in legal:
-                card = game["you"]["hand"][0]
-                action = {"type": "propose", "card": card["card"],
-                          "group": next(iter(card["costs"]))}
-            elif "vote" in legal:
-                ids = [p["seat"] for p in game["current"]["proposals"] if "card" in p]
-                action = {"type": "vote", "approve": ids[:2]}
-            elif "ready" in legal:
-                action = {"type": "ready"}
-            else:
-                continue
-            self.turn = (self.turn + k + 1) % n
-            return phone, action
-        return None
+        found = load.next_move(self.phones, self.turn)
+        if found is None:
+            return None
+        self.turn, phone, action = found
+        return phone, action
 
 
 class Bench:
