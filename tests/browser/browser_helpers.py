@@ -16,6 +16,26 @@ IMG = "<img src=x onerror=f(1)>"  # 24 characters: a name at its longest
 PHONE = {"width": 360, "height": 740}
 PROJECTOR = {"width": 1920, "height": 1080}
 LAPTOP = {"width": 1280, "height": 900}
+PASSWORD = "four words make it"  # a facilitator's password in every browser test
+
+
+def sign_up(page: Page, base: str, user_name: str, display_name: str | None = None,
+            next_path: str | None = None) -> None:
+    """Make a facilitator account through the sign-up form, signed in when it returns."""
+    page.goto(base + "/signup" + (f"?next={next_path}" if next_path else ""))
+    page.get_by_label("User name").fill(user_name)
+    page.get_by_label("Your name").fill(display_name or user_name.title())
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Make my account").click()
+    expect(page).not_to_have_url(re.compile(r"/signup"))
+
+
+def fork_shipped(page: Page, base: str, deck: str = "good-governance") -> None:
+    """Copy a shipped deck into the studio, as /studio offers, and wait for its check."""
+    page.goto(base + "/studio")
+    page.get_by_label("Deck to copy").select_option(deck)
+    page.get_by_role("button", name="Make my own copy").click()
+    expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
 
 
 def rx(text: str, start: str = "", end: str = "") -> re.Pattern:

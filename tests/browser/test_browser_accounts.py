@@ -5,11 +5,10 @@ shown next to their fields, nothing wider than the screen, axe content."""
 from __future__ import annotations
 
 import pytest
-from browser_helpers import PHONE, axe, new_page, no_trouble, shot
+from browser_helpers import PASSWORD, PHONE, axe, new_page, no_trouble, shot
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-PASSWORD = "four words make it"
 
 
 def tab_to(page: Page, name: str, most: int = 15) -> None:

@@ -9,21 +9,10 @@ import os
 import re
 
 import pytest
-from browser_helpers import axe, new_page, no_trouble, shot
+from browser_helpers import axe, fork_shipped, new_page, no_trouble, shot, sign_up
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-PASSWORD = "four words make it"
-
-
-def sign_up(page: Page, base: str, name: str) -> None:
-    page.goto(base + "/signup")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Your name").fill(name.title())
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Make my account").click()
-    expect(page).not_to_have_url(base + "/signup")
-
 
 def type_over(page: Page, old: str, new: str) -> None:
     """Select the first `old` in the YAML view and type `new` over it, as a person fixes a
@@ -149,11 +138,8 @@ def test_an_older_revision_prints_and_starts_a_table(browser, server):
     while a newer one exists (the new-table page offers it, chosen)."""
     page = new_page(browser, {"width": 1280, "height": 800})
     sign_up(page, server.url, f"older{os.urandom(3).hex()}")
-    page.goto(server.url + "/studio")
-    page.get_by_label("Deck to copy").select_option("good-governance")
-    page.get_by_role("button", name="Make my own copy").click()
+    fork_shipped(page, server.url)
     status = page.get_by_role("status").filter(has_text="problem")
-    expect(status).to_have_text("No problems: the deck is ready to save.")
     page.get_by_label("Scenario to change").select_option("council-chatbot")
     page.get_by_label("Name", exact=True).first.fill("The chatbot, second draft")
     page.get_by_role("button", name="Apply to the scenario").click()

@@ -11,9 +11,8 @@ import os
 import re
 
 import pytest
-from browser_helpers import ROOT, new_page, no_trouble
+from browser_helpers import ROOT, fork_shipped, new_page, no_trouble, sign_up
 from playwright.sync_api import expect
-from test_browser_studio import sign_up
 
 pytestmark = pytest.mark.browser
 SLOW = 60_000  # a paste of 500 lines on a busy machine: generous, and never asserted
@@ -22,11 +21,8 @@ SLOW = 60_000  # a paste of 500 lines on a busy machine: generous, and never ass
 def test_paste_a_whole_file_then_undo(browser, server):
     page = new_page(browser, {"width": 1280, "height": 800})
     sign_up(page, server.url, f"paste{os.urandom(3).hex()}")
-    page.goto(server.url + "/studio")
-    page.get_by_label("Deck to copy").select_option("good-governance")
-    page.get_by_role("button", name="Make my own copy").click()
+    fork_shipped(page, server.url)
     status = page.locator("#check-status")
-    expect(status).to_have_text("No problems: the deck is ready to save.")
     page.get_by_role("tab", name="interventions.yaml").click()
     yaml = page.locator("#yaml")
     before = yaml.input_value()

@@ -28,12 +28,12 @@ from browser_helpers import (
     no_trouble,
     propose_or_pass,
     shot,
+    sign_up,
     watch,
 )
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
-PASSWORD = "four words make it"
 DECK = "ai-at-work"
 SCENARIO = "hospital-rostering"  # four rounds: the fewest of any shipped scenario
 OTHER_SCENARIO = "call-centre-emotion-ai"
@@ -58,12 +58,8 @@ def closed_after(browser):
 # ---- the facilitator -----------------------------------------------------------------------
 
 
-def sign_up(page: Page, base: str, user_name: str = "lead.facilitator") -> None:
-    page.goto(base + "/signup?next=/workshops")
-    page.get_by_label("User name").fill(user_name)
-    page.get_by_label("Your name").fill("Lead")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^Make")).click()
+def signed_up(page: Page, base: str, user_name: str = "lead.facilitator") -> None:
+    sign_up(page, base, user_name, "Lead", next_path="/workshops")
     expect(page.get_by_role("heading", name="Your workshops")).to_be_visible(timeout=LONG)
 
 
@@ -242,7 +238,7 @@ def test_a_workshop_of_four_tables_of_five_from_the_code_to_the_pdf_report(
         browser, room_server, tmp_path):
     base = room_server.url
     dash = new_page(browser, LAPTOP)
-    sign_up(dash, base)
+    signed_up(dash, base)
     axe(dash, "workshops")
     code = create_workshop(dash, tables=4, seats=5)
     workshop_url = dash.url
@@ -416,7 +412,7 @@ def test_a_workshop_over_two_processes_reaches_every_phone(browser, server_pair)
     # The dashboard on A; the room screen and the debrief reach B (the same browser: the
     # sign-in holds there too); Ana, Cy and Ed join through A, Bo, Di and Fa through B.
     dash = new_page(browser, LAPTOP)
-    sign_up(dash, a.url)
+    signed_up(dash, a.url)
     code = create_workshop(dash, tables=2, seats=3, scenarios=(SCENARIO, OTHER_SCENARIO))
     workshop_id = dash.url.rsplit("/", 1)[1]
     room = watch(dash.context.new_page())
@@ -473,7 +469,7 @@ def test_the_room_screen_keeps_twenty_tables_and_a_message_on_one_screen(browser
     message, and once every table plays (its longest lines: round, phase and time left):
     nothing below the fold and no text under 32 px, the code always on screen."""
     dash = new_page(browser, LAPTOP)
-    sign_up(dash, room_server.url, "big.room")
+    signed_up(dash, room_server.url, "big.room")
     for phase in ("proposal", "discussion", "vote"):  # tables wait on their empty seats
         dash.locator(f"#t-{phase}").fill("600")
     # The difficulty picker offers the chosen deck's own difficulties, as on /new.

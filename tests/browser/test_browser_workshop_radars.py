@@ -9,22 +9,15 @@ import re
 
 import pytest
 import requests
-from browser_helpers import LAPTOP, PHONE, axe, new_page, no_trouble, shot
+from browser_helpers import LAPTOP, PHONE, axe, new_page, no_trouble, shot, sign_up
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-PASSWORD = "four words make it"
 BOTS = {"bots": "greedy", "timers": {"proposal": 0, "discussion": 0, "vote": 0}}
 
 
-def sign_up(page: Page, base: str) -> None:
-    name = f"radar{os.urandom(3).hex()}"
-    page.goto(base + "/signup")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Your name").fill(name.title())
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Make my account").click()
-    expect(page).not_to_have_url(base + "/signup")
+def signed_up(page: Page, base: str) -> None:
+    sign_up(page, base, f"radar{os.urandom(3).hex()}")
 
 
 def played_workshop(page: Page, base: str, tables: int = 3) -> str:
@@ -55,7 +48,7 @@ def played_workshop(page: Page, base: str, tables: int = 3) -> str:
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
 def test_each_tables_radar_over_the_others_says_every_score(browser, server, viewport):
     page = new_page(browser, viewport=viewport)
-    sign_up(page, server.url)
+    signed_up(page, server.url)
     wid = played_workshop(page, server.url)
     data = page.request.get(f"{server.url}/api/workshops/{wid}/export.json").json()
     results = data["comparison"]["results"]
@@ -96,7 +89,7 @@ def test_each_tables_radar_over_the_others_says_every_score(browser, server, vie
 def test_a_tables_own_debrief_keeps_its_radar(browser, server):
     """The single-table debrief draws with the same radar: its plan over the targets."""
     page = new_page(browser, viewport=PHONE)
-    sign_up(page, server.url)
+    signed_up(page, server.url)
     wid = played_workshop(page, server.url, tables=1)
     table = page.request.get(f"{server.url}/api/workshops/{wid}").json()["tables"][0]
     page.goto(f"{server.url}/debrief/{table['table']}")
