@@ -68,20 +68,24 @@ def unique(prefix: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    s = ServerProcess(tmp_path_factory.mktemp("studio"), name="studio",
-                      env={"SIGNUPS_PER_HOUR": "0"})
+    s = ServerProcess(tmp_path_factory.mktemp("studio"), name="studio")
     s.start()
     yield s
     s.stop()
     assert not s.errors(), s.log_tail(80)
 
 
-@pytest.fixture
-def people(server: ServerProcess) -> dict[str, Facilitator]:
+def people_at(server: ServerProcess) -> dict[str, Facilitator]:
+    """A deck's owner, one it is shared with, another facilitator, and a signed-out visitor."""
     return {"owner": Facilitator(server, unique("ana")),
             "shared": Facilitator(server, unique("bo")),
             "other": Facilitator(server, unique("cy")),
             "signed_out": Facilitator(server)}
+
+
+@pytest.fixture
+def people(server: ServerProcess) -> dict[str, Facilitator]:
+    return people_at(server)
 
 
 def fork(owner: Facilitator) -> dict:

@@ -12,13 +12,12 @@ from collections.abc import Iterator
 import pytest
 import requests
 from realserver import ServerProcess
-from test_studio_api import Facilitator, files_of, fork, unique
+from test_studio_api import Facilitator, files_of, fork, people_at, unique
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    s = ServerProcess(tmp_path_factory.mktemp("studio-forms"), name="studio-forms",
-                      env={"SIGNUPS_PER_HOUR": "0"})
+    s = ServerProcess(tmp_path_factory.mktemp("studio-forms"), name="studio-forms")
     s.start()
     yield s
     s.stop()
@@ -27,10 +26,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 @pytest.fixture
 def people(server: ServerProcess) -> dict[str, Facilitator]:
-    return {"owner": Facilitator(server, unique("ana")),
-            "shared": Facilitator(server, unique("bo")),
-            "other": Facilitator(server, unique("cy")),
-            "signed_out": Facilitator(server)}
+    return people_at(server)
 
 
 def edit(who: Facilitator, files: dict, *edits: dict) -> requests.Response:
