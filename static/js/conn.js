@@ -1,10 +1,10 @@
 // The Socket.IO connection: say hello (again after every reconnect), show a banner while the
 // connection is down, and turn acknowledgements into promises.
 /* global io */
-import { $ } from "./dom.js";
+import { $, NO_ANSWER as NO_ANSWER_TEXT } from "./dom.js";
 
 const OFFLINE = { code: "offline", message: "Not connected: wait for the connection to come back, then try again." };
-const NO_ANSWER = { code: "timeout", message: "No answer from the server: check your connection and try again." };
+const NO_ANSWER = { code: "timeout", message: NO_ANSWER_TEXT };
 
 export function connect({ hello, onHello, onView, onRefused, on = {} }) {
   // The table in the URL lets a proxy send every connection of a table to one process.

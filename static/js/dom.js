@@ -141,6 +141,20 @@ export function say(text) {
 // Pickers list every deck's scenarios (and difficulties); show only those of the chosen deck,
 // and move a selection that became hidden to the first one left. Options with no deck (such
 // as "As the deck is written") stay.
+// POST a JSON body and read the JSON answer. A request that gets no answer becomes a refusal
+// that says so, so that every form shows a lost connection as it shows the server's refusals.
+export const NO_ANSWER = "No answer from the server: check your connection and try again.";
+export async function postJSON(url, body, csrf) {
+  const headers = { "Content-Type": "application/json" };
+  if (csrf) headers["X-CSRFToken"] = csrf;
+  try {
+    const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+    return await res.json();
+  } catch {
+    return { ok: false, error: { message: NO_ANSWER } };
+  }
+}
+
 export function onlyDeck(deckId, ...selects) {
   for (const sel of selects) {
     for (const opt of sel.options) {

@@ -1,7 +1,7 @@
 // Join a table with its code and a name, then go straight to the seat. A device that already
 // holds a seat at that table goes back to it.
 /* global io */
-import { $, h, normCode, store } from "./dom.js";
+import { $, h, NO_ANSWER, normCode, store } from "./dom.js";
 
 const form = $("#join-form");
 const code = $("#code");
@@ -54,7 +54,7 @@ form.addEventListener("submit", (e) => {
     button.disabled = false;
     button.textContent = "Take a seat";
   };
-  const noAnswer = { message: "No answer from the server: check your connection and try again." };
+  const noAnswer = { message: NO_ANSWER };
   // Which table the code opens comes first, so the connection can name it (see conn.js).
   fetch(`/api/codes/${encodeURIComponent(c)}`).then((r) => r.json()).then((found) => {
     if (!found.ok) {
@@ -76,7 +76,7 @@ form.addEventListener("submit", (e) => {
 function take(c, n, done) {
   socket.timeout(10000).emit("join", { code: c, name: n }, (err, res) => {
     done();
-    if (err || !res) return fail({ message: "No answer from the server: check your connection and try again." });
+    if (err || !res) return fail({ message: NO_ANSWER });
     if (!res.ok) {
       const field = ["name_taken", "bad_name"].includes(res.error.code) ? name : code;
       return fail(res.error, field);

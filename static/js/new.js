@@ -1,6 +1,6 @@
 // Open a table: POST /api/tables, then show the code, the QR code and the links. The
 // facilitator key comes back once; keep it in this browser.
-import { $, onlyDeck, store } from "./dom.js";
+import { $, onlyDeck, postJSON, store } from "./dom.js";
 
 const form = $("#new-form");
 const deck = $("#deck");
@@ -57,25 +57,13 @@ form.addEventListener("submit", async (e) => {
   if ($("#difficulty").value) options.difficulty = $("#difficulty").value;
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
-  let data;
-  try {
-    // A studio deck ("studio:<deck>@<revision>") is opened at that revision, as the
-    // signed-in facilitator (the cookie, so the CSRF token too).
-    const studio = /^studio:([0-9a-f]+)@([0-9]+)$/.exec(deck.value);
-    const body = { scenario: scenario.value, seats: num("#seats"), options };
-    const res = studio
-      ? await fetch(`/api/studio/decks/${studio[1]}/tables`, {
-        method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": $("#csrf").value },
-        body: JSON.stringify({ ...body, revision: Number(studio[2]) }),
-      })
-      : await fetch("/api/tables", {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ deck: deck.value, ...body }),
-      });
-    data = await res.json();
-  } catch {
-    data = { ok: false, error: { message: "No answer from the server: check your connection and try again." } };
-  }
+  // A studio deck ("studio:<deck>@<revision>") is opened at that revision, as the
+  // signed-in facilitator (the cookie, so the CSRF token too).
+  const studio = /^studio:([0-9a-f]+)@([0-9]+)$/.exec(deck.value);
+  const body = { scenario: scenario.value, seats: num("#seats"), options };
+  const data = studio
+    ? await postJSON(`/api/studio/decks/${studio[1]}/tables`, { ...body, revision: Number(studio[2]) }, $("#csrf").value)
+    : await postJSON("/api/tables", { deck: deck.value, ...body });
   button.disabled = false;
   if (!data.ok) {
     error.textContent = data.error.message;

@@ -1,6 +1,6 @@
 // The workshop dashboard: every table at a glance, live; commands to every table or one;
 // a message to the room; moving people before the start; adding co-facilitators.
-import { $, fill, h, say } from "./dom.js";
+import { $, fill, h, postJSON, say } from "./dom.js";
 import { joinRoom, scoreList, statusText, timeLeft } from "./roomlive.js";
 
 const main = $("main");
@@ -8,17 +8,7 @@ const workshopId = main.dataset.workshop;
 const csrf = document.querySelector("meta[name=csrf-token]").content;
 const W = { tables: [], people: [], received: {} };
 
-async function post(path, body) {
-  try {
-    const res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}${path}`, {
-      method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify(body),
-    });
-    return await res.json();
-  } catch {
-    return { ok: false, error: { message: "No answer from the server: check your connection and try again." } };
-  }
-}
+const post = (path, body) => postJSON(`/api/workshops/${encodeURIComponent(workshopId)}${path}`, body, csrf);
 
 const VERB = { start: "Started", pause: "Paused", resume: "Resumed", advance: "Moved on", extend: "Extended the timer at" };
 

@@ -2,7 +2,7 @@
 // table picked, or as the facilitator's list says) and the page hands over to the table.
 // Joining again from this device with the same name goes back to the seat it holds (after
 // a reload, or after the facilitator moved this person to another table).
-import { $, h, keptId, normCode, store } from "./dom.js";
+import { $, h, keptId, normCode, postJSON, store } from "./dom.js";
 
 const form = $("#wjoin-form");
 const code = $("#code");
@@ -55,15 +55,7 @@ form.addEventListener("submit", async (e) => {
   }
   const button = form.querySelector("button");
   button.disabled = true;
-  let data;
-  try {
-    const res = await fetch("/api/w/join", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-    });
-    data = await res.json();
-  } catch {
-    data = { ok: false, error: { message: "No answer from the server: check your connection and try again." } };
-  }
+  const data = await postJSON("/api/w/join", body);
   button.disabled = false;
   if (!data.ok) return fail(data.error, ["name_taken", "bad_name", "not_on_list", "already_joined"].includes(data.error.code) ? name : null);
   store.set("workshop", { code: c, name: n });

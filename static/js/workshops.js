@@ -1,5 +1,5 @@
 // The facilitator's new-workshop form: every table's settings at once, then to the dashboard.
-import { $, h, onlyDeck } from "./dom.js";
+import { $, h, onlyDeck, postJSON } from "./dom.js";
 
 const form = $("#workshop-form");
 const error = $("#workshop-error");
@@ -61,16 +61,7 @@ form.addEventListener("submit", async (e) => {
   if (perTable.checked) body.scenario = [...perList.querySelectorAll("select")].map((x) => x.value);
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
-  let data;
-  try {
-    const res = await fetch("/api/workshops", {
-      method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify(body),
-    });
-    data = await res.json();
-  } catch {
-    data = { ok: false, error: { message: "No answer from the server: check your connection and try again." } };
-  }
+  const data = await postJSON("/api/workshops", body, csrf);
   button.disabled = false;
   if (!data.ok) {
     error.textContent = data.error.message;
