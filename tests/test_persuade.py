@@ -121,14 +121,19 @@ def test_without_a_difficulty_bots_vote_as_they_always_did():
     assert votes and all(v == votes[0] for v in votes)  # one block
 
 
+GAMES_FOR_A_DECLINE = 40
+
+
 def test_bots_talk_in_the_discussion_and_answer_a_case_over_socketio(tmp_path: Path):
     game = Game(tmp_path)
     case_words = ("The case convinced me", "does not hold", "but I still prefer",
                   "the budget cannot pay")
     checked = 0
-    # Deals differ from game to game: play until a bot declines the proposal the learner
-    # made the case for, so its answer is heard at least once.
-    for attempt in range(12):
+    # Deals differ from game to game (the server draws each seed): play until a bot declines
+    # the proposal the learner made the case for, so its answer is heard at least once.
+    # Gentle bots are swayed 85 % of the time, so a run of 12 games without one decline
+    # came up in CI; 40 makes it about as likely as never.
+    for attempt in range(GAMES_FOR_A_DECLINE):
         lines, backed, target = _a_case_over_socketio(game, f"persuade-test-{attempt}")
         for seat, line in lines.items():
             # A bot that does not back the proposal the learner made the case for says why.
@@ -137,7 +142,7 @@ def test_bots_talk_in_the_discussion_and_answer_a_case_over_socketio(tmp_path: P
                 checked += 1
         if checked:
             break
-    assert checked, "no bot declined the learner's case in 12 games"
+    assert checked, f"no bot declined the learner's case in {GAMES_FOR_A_DECLINE} games"
 
 
 def _a_case_over_socketio(game: Game, browser_id: str) -> tuple[dict, dict, int]:
