@@ -178,7 +178,9 @@ def limit_new_connections(wsgi_app, per_minute: int, storage: str | None = None,
     if not per_minute:
         return wsgi_app
     # (prefix: the deployment's channel, so two deployments on one Redis count apart)
-    limit = RateLimiter(per_minute, 60.0, storage, name=f"{prefix}:connects")
+    # Counted exactly (a moving window): a sliding window's estimate drops as a minute turns
+    # over, and let a ninth connection in under a limit of eight.
+    limit = RateLimiter(per_minute, 60.0, storage, name=f"{prefix}:connects", exact=True)
     body = (b'{"ok":false,"error":{"code":"too_many_connections","message":"too many new '
             b'connections from this address: wait a minute and reload the page"}}')
 
