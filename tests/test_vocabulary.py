@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from game.decks.effectwords import EFFECTS
 from game.decks.loader import check_deck, load_deck
 from game.decks.model import Deck
 from game.decks.rules import Adoption
-from game.decks.vocabulary import CONDITION_PLACES, CONDITIONS, EFFECTS
+from game.decks.vocabulary import CONDITION_PLACES, CONDITIONS
 from game.engine.actions import adopt_limit, card_cost, new_game, step
 from game.engine.scoring import RoundSetting, change_value, plan_worth, score_round
 

@@ -1,6 +1,6 @@
-"""The Conditions and Effects tables in docs/decks.md are the vocabulary's registry
-(game/decks/vocabulary.py): a word the loader knows but the docs leave out, a documented word the
-loader refuses, or a place that differs fails here."""
+"""The Conditions and Effects tables in docs/decks.md are the vocabulary's registries
+(game/decks/vocabulary.py, game/decks/effectwords.py): a word the loader knows but the docs
+leave out, a documented word the loader refuses, or a place that differs fails here."""
 
 from __future__ import annotations
 
@@ -8,13 +8,8 @@ import re
 
 import pytest
 
-from game.decks.vocabulary import (
-    CONDITION_PLACES,
-    CONDITIONS,
-    EFFECT_PLACES,
-    EFFECTS,
-    places_in_words,
-)
+from game.decks.effectwords import EFFECT_PLACES, EFFECTS
+from game.decks.vocabulary import CONDITION_PLACES, CONDITIONS, places_in_words
 from game.server.config import ROOT
 
 DOC = (ROOT / "docs" / "decks.md").read_text()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from game.decks.effectwords import STAR_PLACES, effects
 from game.decks.fields import ID_RE, LIST_SECTIONS, MAX_NAME, DeckFields, suggest
 from game.decks.folder import SUFFIXES, deck_files
 from game.decks.lessons import read_lessons
@@ -47,7 +48,7 @@ from game.decks.reach import merged, read_reach
 from game.decks.reflection import read_reflection
 from game.decks.rules import Rule, plain_words
 from game.decks.sections import EVENT_KINDS, MAP_SECTIONS, bounds, field, keys, required
-from game.decks.vocabulary import RULE_PLACES, STAR_PLACES, condition, effects
+from game.decks.vocabulary import RULE_PLACES, condition
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes, load_yaml
 
 MAX_FILES = 40

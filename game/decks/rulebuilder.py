@@ -21,22 +21,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from game.decks.edit import EditError, append_entry
+from game.decks.effectwords import EFFECT_BOUNDS, EFFECT_PLACES, EFFECTS, STAR_PLACES, TIMES
 from game.decks.fields import COMPARE_KEYS
 from game.decks.loader import check_texts
 from game.decks.model import Deck
 from game.decks.rules import Amount, Effect, Rule, plain_words
-from game.decks.vocabulary import (
-    CONDITION_PLACES,
-    CONDITIONS,
-    COUNT_SCOPES,
-    EFFECT_BOUNDS,
-    EFFECT_PLACES,
-    EFFECTS,
-    RULE_PLACES,
-    STAR_PLACES,
-    TIMES,
-    Counted,
-)
+from game.decks.vocabulary import CONDITION_PLACES, CONDITIONS, COUNT_SCOPES, RULE_PLACES, Counted
 from game.decks.yamlfile import Problem
 
 # Conditions inside conditions (all, any, not, count's where, cost's where), each one level;

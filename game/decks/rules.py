@@ -2,7 +2,7 @@
 amounts, effects, rules, and the adoptions, context and changes of a round.
 
 The words a deck writes its rules in, and how each is read, tested and put in words, are the
-registry in game/decks/vocabulary.py.
+registries in game/decks/vocabulary.py and game/decks/effectwords.py.
 """
 
 from __future__ import annotations

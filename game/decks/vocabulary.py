@@ -1,11 +1,11 @@
-"""The deck's vocabulary: every condition and effect word a rule may use, in one registry.
+"""The deck's vocabulary: every condition word a rule may use, in one registry; the effect
+words are its other half, in game/decks/effectwords.py.
 
 For each word: its name, where a deck may use it, how its value is read (each mistake reported
-with file and line), the test the scoring runs (a condition) or the change it describes (an
-effect), and its plain-language text. The loader reads conditions and effects only through
-`condition` and `effects` below; the printed deck's wording asks the registry for an effect's
-words; docs/decks.md's tables are checked against it (tests/test_vocabulary.py). A new word is
-one entry here, one row in the docs, and one case in that test.
+with file and line), the test the scoring runs, and its plain-language text. The loader reads
+conditions only through `condition` below; docs/decks.md's tables are checked against the
+registry (tests/test_vocabulary_docs.py). A new word is one entry here, one row in the docs,
+and one case in tests/test_vocabulary.py.
 
 A deck never contains code: its conditions become small closures built here, so checking a
 rule during play is a plain function call, and each condition can still say itself in words.
@@ -14,11 +14,11 @@ rule during play is a plain function call, and each condition can still say itse
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from game.decks.fields import COMPARE_KEYS, DeckFields, suggest
-from game.decks.rules import Adoption, Amount, Compare, Condition, Context, Effect, Test
+from game.decks.rules import Adoption, Compare, Condition, Context, Test
 from game.decks.yamlfile import Map, Seq
 
 # Where a condition can stand, with the words docs/decks.md uses for each place.
@@ -37,24 +37,13 @@ ABOUT_PLACES: dict[str, frozenset[str]] = {
     "game": frozenset({"card", "round", "game"}),
     "logic": frozenset(CONDITION_PLACES),
 }
-# Where an effect can stand, with the words docs/decks.md uses for each place.
-EFFECT_PLACES: dict[str, str] = {
-    "rule": "rules",  # a rule's `then`
-    "event": "event effects",
-    "ability": "abilities",
-}
-# Where an amount may be the adopted card's stars: with one intervention (CONDITION_PLACES).
-STAR_PLACES = frozenset({"card"})
 # The scopes a count may have in each place, its default first: a game has no round left.
 COUNT_SCOPES = {"card": ("round", "game"), "round": ("round", "game"), "game": ("game",)}
-AMOUNT, TIMES = (-50, 50), (-10, 10)  # (low, high) of an add's amount; of a rating's times
-EFFECT_BOUNDS = {"add": AMOUNT, "cost": (-10, 10), "draw": (1, 5), "discard": (1, 5),
-                 "adopt_limit": (-5, 5)}
 
 
 def places_in_words(places: frozenset[str], words: dict[str, str]) -> str:
     """Where a word can be used, as docs/decks.md's tables say it: `words` is CONDITION_PLACES
-    or EFFECT_PLACES."""
+    or EFFECT_PLACES (game/decks/effectwords.py)."""
     if places == frozenset(words) and words is CONDITION_PLACES:
         return "anywhere"
     return ", ".join(text for place, text in words.items() if place in places)
@@ -83,20 +72,6 @@ class ConditionWord:
 
     def make(self, args: Any) -> Condition:
         return self.build(self, args)
-
-
-@dataclass(frozen=True, slots=True)
-class EffectWord:
-    """One effect word. `parse` reads the deck's value into an Effect (None after reporting a
-    mistake); `text` is its short words, shown with an event; `printed` its sentence on a
-    printed card, given whether it belongs to one seat's ability and its additions in words."""
-
-    name: str
-    places: frozenset[str]  # keys of EFFECT_PLACES
-    parse: Callable[[DeckFields, str, object, Map, str, bool], Effect | None]
-    text: Callable[[Effect], str]
-    printed: Callable[[Effect, bool, str], str]
-    takes: str  # the kind of value, for the studio's rule editor (game/decks/rulebuilder.py)
 
 
 # ---- how conditions are built ---------------------------------------------------------------
@@ -446,163 +421,3 @@ def _not_here(word: ConditionWord, place: str) -> str:
                 "used here")
     return (f"'{word.name}' is about one round; for the whole game use "
             "{count: {where: ..., at_least: 1}}")
-
-
-# ---- effects --------------------------------------------------------------------------------
-
-
-def amount(r: DeckFields, value: object, node: Map, key: str, what: str,
-           per_adopted: bool) -> Amount | None:
-    """A number to add: a whole number, or (in per-adopted rules) the card's stars."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        low, high = AMOUNT
-        if not low <= value <= high:
-            r.error(node, key, f"{what}: amount {value} is out of range {low} to {high}")
-            return None
-        return Amount(value=value)
-    if isinstance(value, Map):
-        r.keys(value, ("rating", "times"), ("rating",), f"{what} amount")
-        if not per_adopted:
-            r.error(node, key, f"{what}: an amount from a rating needs one intervention "
-                    "to look at: use it in a rule with 'per: adopted'")
-            return None
-        rating = value.get("rating")
-        names = [rating] if isinstance(rating, str) else rating
-        if not isinstance(names, list) or not names:
-            r.error(value, "rating", f"{what}: 'rating' must name a criterion or a list")
-            return None
-        good = [c for c in names if r.ref(c, value, "rating", "criteria", what, r.criteria)]
-        times = r.int_value(value.get("times", 1), value, "times", what, *TIMES)
-        return Amount(ratings=tuple(good), times=times) if good else None
-    r.error(node, key, f"{what}: amount must be a whole number or {{rating: criterion}}, "
-            f"not {value!r}")
-    return None
-
-
-def _add(r: DeckFields, kind: str, value: object, node: Map, what: str,
-         per_adopted: bool) -> Effect | None:
-    if not isinstance(value, Map) or not value:
-        r.error(node, kind, f"{what}: 'add' must look like {{trust: 2, powerful: 1}}")
-        return None
-    adds = []
-    for target, given in value.items():
-        if target not in r.criteria and target not in r.tracks:
-            options = (*r.criteria, *r.tracks)
-            r.error(value, target, f"{what}: cannot add to {target!r}: not a criterion or "
-                    f"track{suggest(target, options)}")
-            continue
-        parsed = amount(r, given, value, target, what, per_adopted)
-        if parsed:
-            adds.append((target, parsed))
-    return Effect("add", adds=tuple(adds))
-
-
-def _cost(r: DeckFields, kind: str, value: object, node: Map, what: str,
-          per_adopted: bool) -> Effect | None:
-    if not isinstance(value, Map):
-        r.error(node, kind, f"{what}: 'cost' must look like {{change: -1}} or "
-                "{change: 1, where: {tag: research}}")
-        return None
-    r.keys(value, ("change", "where"), ("change",), f"{what} cost")
-    change = r.int_value(value.get("change", 0), value, "change", f"{what} cost",
-                         *EFFECT_BOUNDS["cost"])
-    where = (condition(r, value["where"], value, "where", "where", f"{what} cost")
-             if "where" in value else None)
-    return Effect("cost", change=change, where=where)
-
-
-def _cards(r: DeckFields, kind: str, value: object, node: Map, what: str,
-           per_adopted: bool) -> Effect | None:
-    return Effect(kind, change=r.int_value(value, node, kind, what, *EFFECT_BOUNDS[kind]))
-
-
-def _adopt_limit(r: DeckFields, kind: str, value: object, node: Map, what: str,
-                 per_adopted: bool) -> Effect | None:
-    if not isinstance(value, Map):
-        r.error(node, kind, f"{what}: 'adopt_limit' must look like {{change: 1}}")
-        return None
-    r.keys(value, ("change",), ("change",), f"{what} adopt_limit")
-    return Effect(kind, change=r.int_value(value.get("change", 0), value, "change", what,
-                                           *EFFECT_BOUNDS[kind]))
-
-
-def _flag(r: DeckFields, kind: str, value: object, node: Map, what: str,
-          per_adopted: bool) -> Effect | None:
-    if value is not True:
-        r.error(node, kind, f"{what}: '{kind}' takes the value true")
-        return None
-    return Effect(kind)
-
-
-def _cost_printed(e: Effect, one_seat: bool, gain: str) -> str:
-    more = f"{abs(e.change)} more" if e.change > 0 else f"{abs(e.change)} less"
-    when = f" when {e.where.text}" if e.where else ""
-    return f"For the rest of this round, an intervention costs {more}{when}."
-
-
-def _n_cards(n: int) -> str:
-    return f"{n} card" + ("" if n == 1 else "s")
-
-
-def _limit_printed(e: Effect, one_seat: bool, gain: str) -> str:
-    n = e.change
-    count = f"{abs(n)} " + ("more" if n > 0 else "fewer")
-    noun = "intervention" if abs(n) == 1 else "interventions"
-    return f"This round, {count} {noun} than usual may be adopted."
-
-
-_ANYWHERE = frozenset(EFFECT_PLACES)
-_PLAY = frozenset({"event", "ability"})
-
-# The effect words, in the order the loader has always listed them.
-EFFECTS: dict[str, EffectWord] = {w.name: w for w in (
-    EffectWord("add", _ANYWHERE, _add,
-               lambda e: ", ".join(f"{a.words()} {t}" for t, a in e.adds),
-               lambda e, one_seat, gain: f"{gain}.", takes="adds"),
-    EffectWord("cost", _PLAY, _cost,
-               lambda e: f"costs {e.change:+d}" + (f" when {e.where.text}" if e.where else ""),
-               _cost_printed, takes="cost"),
-    EffectWord("draw", _PLAY, _cards, lambda e: f"draw {e.change}",
-               lambda e, one_seat, gain: f"You draw {_n_cards(e.change)}." if one_seat
-               else f"Every player draws {_n_cards(e.change)}.", takes="cards"),
-    EffectWord("discard", _PLAY, _cards, lambda e: f"discard {e.change}",
-               lambda e, one_seat, gain: f"You discard {_n_cards(e.change)} at random."
-               if one_seat else f"Every player discards {_n_cards(e.change)} at random.",
-               takes="cards"),
-    EffectWord("adopt_limit", _PLAY, _adopt_limit, lambda e: f"adopt limit {e.change:+d}",
-               _limit_printed, takes="change"),
-    EffectWord("skip_event", _PLAY, _flag, lambda e: "skip event",
-               lambda e, one_seat, gain: "No event is drawn next round.", takes="true"),
-    EffectWord("redraw_event", frozenset({"ability"}), _flag, lambda e: "redraw event",
-               lambda e, one_seat, gain:
-               "This round's event is set aside and another one is drawn.", takes="true"),
-)}
-
-
-def effects(r: DeckFields, m: Map, key: str, place: str, what: str, *,
-            per_adopted: bool = False) -> tuple[Effect, ...]:
-    """Read the effects under `key`; `place` is a key of EFFECT_PLACES."""
-    node = m.get(key)
-    if node is None:
-        return ()
-    items = [node] if isinstance(node, Map) else node
-    if not isinstance(items, Seq | list):
-        r.error(m, key, f"{what}: '{key}' must be an effect like {{add: {{trust: 1}}}} "
-                "or a list of them")
-        return ()
-    allowed = tuple(n for n, w in EFFECTS.items() if place in w.places)
-    out: list[Effect] = []
-    for item in items:
-        if not isinstance(item, Map) or not item:
-            r.error(m, key, f"{what}: each effect must be a mapping such as {{add: {{trust: 1}}}}")
-            continue
-        for kind, value in item.items():
-            if kind not in allowed:
-                r.error(item, kind, f"{what}: effect '{kind}' cannot be used here"
-                        f"{suggest(kind, allowed)}; allowed: {', '.join(allowed)}")
-                continue
-            word = EFFECTS[kind]
-            effect = word.parse(r, kind, value, item, what, per_adopted)
-            if effect:
-                out.append(replace(effect, text=word.text(effect)))
-    return tuple(out)

@@ -2,7 +2,7 @@
 
 Built on what the loader already worked out: each condition's own `text` and each rule's
 `why` (the reason the coach and the score sheet give for every point); an effect's sentence
-is its word's in the vocabulary (game/decks/vocabulary.py). Used by the printed
+is its word's in the vocabulary (game/decks/effectwords.py). Used by the printed
 deck; anything else that needs to say what a rule does can use it too.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from game.decks.effectwords import EFFECTS
 from game.decks.model import Deck, Settings
 from game.decks.rules import Amount, Condition, Effect, Rule
-from game.decks.vocabulary import EFFECTS
 
 
 def target_name(deck: Deck, target: str) -> str:
