@@ -22,7 +22,7 @@ EXPECTED = {
     ],
     "unknown-key": [
         "unknown-key.yaml:38: event 'rally': unknown key 'efects' (did you mean 'effects'?); "
-        "expected one of: id, kind, name, text, severity, stages, effects, rules",
+        "expected one of: id, kind, name, text, severity, when, stages, effects, rules",
     ],
     "wrong-type": [
         "wrong-type.yaml:18: settings: 'hand_size' must be a whole number from 1 to 10, "

@@ -32,29 +32,27 @@ from game.decks.model import (
     Track,
 )
 from game.decks.options import (
-    ADOPT_LIMIT,
-    BASE_SCORING,
     BOT_KINDS,
-    DEAL,
-    DECISION,
-    DISCARD,
-    EVENTS_PER_ROUND,
-    HAND_SIZE,
-    REFILL,
-    SEATS,
-    TIMER,
 )
 from game.decks.reach import merged, read_reach
 from game.decks.reflection import read_reflection
 from game.decks.rules import Rule, plain_words
-from game.decks.sections import EVENT_KINDS, MAP_SECTIONS, bounds, field, keys, required
+from game.decks.sections import (
+    EVENT_KINDS,
+    EVENT_WHEN,
+    MAP_SECTIONS,
+    bounds,
+    field,
+    keys,
+    required,
+)
+from game.decks.settings import PHASES, read_settings
 from game.decks.vocabulary import RULE_PLACES, condition
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes, load_yaml
 
 MAX_FILES = 40
 MAX_ITEMS = 400
 
-PHASES = ("proposal", "discussion", "vote")
 
 
 class DeckInvalid(Exception):
@@ -226,7 +224,7 @@ class _Reader(DeckFields):
                      for i, m in self._items("tags")}
         self._tracks()
         before = len(self.problems)
-        settings = self._settings(merged.get("settings"))
+        settings = read_settings(self, merged.get("settings"))
         self.settings_reach = settings.reach
         settings_ok = len(self.problems) == before
         stages = self._stages()
@@ -242,7 +240,7 @@ class _Reader(DeckFields):
                 self.error(head, None, f"the deck has no {section}: add at least one")
         if settings_ok:  # else hand_size or seats may be a default, not what the author meant
             self._check_dealing(settings, interventions, head)
-        self._check_drawable(events, scenarios)
+        self._check_drawable(events, scenarios, settings)
         if not self.problems:  # else a misspelt reference would show up here a second time
             self._check_reachable(interventions, scenarios)
         if settings.chair not in ("rotate", *roles):
@@ -325,74 +323,6 @@ class _Reader(DeckFields):
                                    self.text(m, "description", what, required=False),
                                    start, lo, hi)
 
-    def _settings(self, m: object) -> Settings:
-        if m is None:
-            return Settings(budget_track="budget" if "budget" in self.tracks else None)
-        assert isinstance(m, Map)
-        self.keys(m, keys("settings"), (), "settings")
-        s = "settings"
-        seats_min, seats_max = 3, 6
-        if "seats" in m:
-            seats = m["seats"]
-            if isinstance(seats, Map):
-                self.keys(seats, ("min", "max"), ("min", "max"), "settings: seats")
-                seats_min = self.integer(seats, "min", "settings: seats", SEATS.low, SEATS.high, 3)
-                seats_max = self.integer(seats, "max", "settings: seats", SEATS.low, SEATS.high, 6)
-                if seats_min > seats_max:
-                    self.error(seats, "min", "settings: seats 'min' is above 'max'")
-            else:
-                self.error(m, "seats", "settings: 'seats' must look like {min: 3, max: 6}")
-        budget = m.get("budget_track", "budget" if "budget" in self.tracks else None)
-        if budget is not None:
-            budget = self.ref(budget, m, "budget_track", "tracks", s, self.tracks)
-        track_values = self.id_map(m, "track_values", "tracks", s,
-                                   lambda v, n, k, w: self.number(v, n, k, w, -10, 10))
-        timers = {"proposal": 120, "discussion": 180, "vote": 60}
-        if "timers" in m:
-            node = m["timers"]
-            if isinstance(node, Map):
-                self.keys(node, PHASES, (), "settings: timers")
-                for phase in PHASES:
-                    timers[phase] = self.integer(node, phase, "settings: timers", TIMER.low,
-                                                 TIMER.high, timers[phase])
-            else:
-                self.error(m, "timers", "settings: 'timers' must look like {proposal: 120}")
-        on_timeout = {"proposal": "pass", "vote": "abstain"}
-        if "on_timeout" in m:
-            node = m["on_timeout"]
-            if isinstance(node, Map):
-                self.keys(node, ("proposal", "vote"), (), "settings: on_timeout")
-                on_timeout["proposal"] = self.choice(node, "proposal", "settings: on_timeout",
-                                                     ("pass", "best"), "pass")
-                on_timeout["vote"] = self.choice(node, "vote", "settings: on_timeout",
-                                                 ("abstain", "approve"), "abstain")
-            else:
-                self.error(m, "on_timeout", "settings: 'on_timeout' must look like "
-                           "{proposal: pass, vote: abstain}")
-        debt = m.get("debt", False)
-        if not isinstance(debt, bool):
-            self.error(m, "debt", "settings: 'debt' must be true or false")
-            debt = False
-        win = condition(self, m["win"], m, "win", "game", "settings: win") if "win" in m else None
-        chair = m.get("chair", "rotate")
-        return Settings(
-            seats_min=seats_min, seats_max=seats_max,
-            hand_size=self.integer(m, "hand_size", s, HAND_SIZE.low, HAND_SIZE.high, 4),
-            deal=self.choice(m, "deal", s, DEAL.values, "hidden"),
-            refill=self.choice(m, "refill", s, REFILL.values, "draw"),
-            discard=self.choice(m, "discard", s, DISCARD.values, "adopted"),
-            decision=self.choice(m, "decision", s, DECISION.values, "majority"),
-            chair=chair if isinstance(chair, str) else "rotate",
-            adopt_limit=self.integer(m, "adopt_limit", s, ADOPT_LIMIT.low, ADOPT_LIMIT.high,
-                                     2),
-            budget_track=budget, debt=debt,
-            events_per_round=self.integer(m, "events_per_round", s, EVENTS_PER_ROUND.low,
-                                          EVENTS_PER_ROUND.high, 1),
-            base_scoring=self.choice(m, "base_scoring", s, BASE_SCORING.values, "ratings"),
-            track_values=track_values, timers=timers, on_timeout=on_timeout,
-            win=win, win_text=win.text if win else "", reach=read_reach(self, m, s),
-        )
-
     def _stages(self) -> dict[str, Stage]:
         out = {}
         for i, m in self._items("stages"):
@@ -450,7 +380,8 @@ class _Reader(DeckFields):
                 self.integer(m, "severity", what, *bounds("events", "severity"), 1),
                 frozenset(stages) if stages else None,
                 effects(self, m, "effects", "event", what),
-                self.rules(m, what, f"event {i}"))
+                self.rules(m, what, f"event {i}"),
+                self.choice(m, "when", what, tuple(v for v, _ in EVENT_WHEN), "start"))
             if not out[i].effects and not out[i].rules:
                 self.error(m, None, f"{what}: has neither 'effects' nor 'rules', so it changes "
                            "nothing: add at least one")
@@ -556,10 +487,18 @@ class _Reader(DeckFields):
                 self.error(m, "id", f"group '{ident}' is in no intervention's 'reach', so no "
                            "one can ever involve it")
 
-    def _check_drawable(self, events: dict[str, Event], scenarios: dict[str, Scenario]) -> None:
+    def _check_drawable(self, events: dict[str, Event], scenarios: dict[str, Scenario],
+                        settings: Settings) -> None:
+        drawn = {"start": ("events_per_round", settings.events_per_round),
+                 "after_scoring": ("events_after_scoring", settings.events_after_scoring)}
         for ident, event in events.items():
             homes = [s for s in scenarios.values() if ident in s.events]
-            if not homes:
+            key, count = drawn[event.when]
+            if not count:
+                self.error(self.ids["events"][ident], "when",
+                           f"event '{ident}' is drawn '{event.when}', but settings: '{key}' is 0, "
+                           f"so it is never drawn: raise '{key}' or change 'when'")
+            elif not homes:
                 self.error(self.ids["events"][ident], "id",
                            f"event '{ident}' is in no scenario's 'events', so it is never drawn")
             elif event.stages is not None and not any(

@@ -85,6 +85,10 @@ class Event:
     stages: frozenset[str] | None
     effects: tuple[Effect, ...]
     rules: tuple[Rule, ...]
+    # "start": drawn as the round starts, its rules scoring the round's adoptions with the
+    # stage's; "after_scoring": drawn once the round is scored, its effects happening and its
+    # rules scoring the same adoptions then (EVENT_WHEN in game/decks/sections.py).
+    when: str = "start"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,7 @@ class Settings:
     budget_track: str | None = "budget"
     debt: bool = False
     events_per_round: int = 1
+    events_after_scoring: int = 1  # of the `when: after_scoring` events, drawn each round
     base_scoring: str = "ratings"
     track_values: dict[str, float] = field(default_factory=dict)
     timers: dict[str, int] = field(

@@ -33,6 +33,8 @@ HAND_SIZE = Option("hand_size", "Cards in each hand", low=1, high=10)
 ADOPT_LIMIT = Option("adopt_limit", "Most proposals adopted per round", low=1, high=8)
 SEATS = Option("seats", "Seats at the table", low=1, high=8)
 EVENTS_PER_ROUND = Option("events_per_round", "Events drawn each round", low=0, high=3)
+EVENTS_AFTER_SCORING = Option("events_after_scoring", "After-scoring events drawn each round",
+                              low=0, high=3)
 TIMER = Option("timers", "Timers, in seconds (0 for no timer)", low=0, high=3600)
 DEAL = Option("deal", "Hands", (("hidden", "Each sees only their own"),
                                 ("open", "Everyone sees all hands")))

@@ -23,6 +23,7 @@ from game.decks.options import (
     DEAL,
     DECISION,
     DISCARD,
+    EVENTS_AFTER_SCORING,
     EVENTS_PER_ROUND,
     HAND_SIZE,
     REFILL,
@@ -32,6 +33,7 @@ from game.decks.yamlfile import DeckFileError, load_bytes
 
 MAX_DEFINITION = 400  # a criterion's definition or example: read on a phone, mid-game
 EVENT_KINDS = ("requirement", "challenge", "change")
+EVENT_WHEN = (("start", "As the round starts"), ("after_scoring", "After the round is scored"))
 
 FORM_KINDS = ("name", "text", "int", "choice", "bool", "ref", "refs", "range", "amounts")
 RULE_KINDS = ("rules", "effects")  # the rule editor's
@@ -125,6 +127,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
     "events": (
         _choice("kind", "Kind", EVENT_KINDS, True), _name(), _text("text", "Text", True),
         _int("severity", "Severity", 1, 3),
+        _choice("when", "When it is drawn", EVENT_WHEN),
         Field("stages", "Drawn only in these stages (none: any)", "refs", section="stages"),
         Field("effects", "Effects", "effects"), _RULES),
     "roles": (_name(), _text("description", "Description"), _yaml("ability", "Ability"),
@@ -159,6 +162,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         Field("debt", "The budget may go below its lowest", "bool"),
         _int("events_per_round", EVENTS_PER_ROUND.label, EVENTS_PER_ROUND.low,
              EVENTS_PER_ROUND.high),
+        _int("events_after_scoring", EVENTS_AFTER_SCORING.label, EVENTS_AFTER_SCORING.low,
+             EVENTS_AFTER_SCORING.high),
         _choice("base_scoring", BASE_SCORING.label, BASE_SCORING.choices),
         _yaml("track_values", "What a track's point is worth to bots"),
         _yaml("timers", "Timers"), _yaml("on_timeout", "When a timer runs out"),

@@ -16,7 +16,7 @@ from itertools import combinations
 
 from game.decks.model import Deck, Settings
 from game.decks.options import SEATS, TABLE_OPTIONS
-from game.decks.rules import Adoption
+from game.decks.rules import Adoption, RoundMods
 from game.engine.budget import affordable, backing_refusal, proposal_refusal
 from game.engine.chance import Chance
 from game.engine.effects import apply_effects, draw, draw_event
@@ -123,7 +123,8 @@ def _chair_for(state: GameState, number: int) -> int | None:
 
 def _start_round(state: GameState, number: int) -> None:
     stage = state.scenario.stages[number - 1]
-    rnd = Round(number, stage, [], _chair_for(state, number))
+    rnd = Round(number, stage, [], _chair_for(state, number), state.carry)
+    state.carry = RoundMods()
     state.rounds.append(rnd)
     state.phase = "proposal"
     if state.skip_next_event:
@@ -534,6 +535,8 @@ def _resolve(state: GameState, events: list) -> None:
     if s.refill == "draw":
         for seat in range(state.seats):
             draw(state, seat, s.hand_size - len(state.hands[seat]))
+    for _ in range(s.events_after_scoring):  # drawn last: its draws and discards stand
+        draw_event(state, "after_scoring")
     state.phase = "result"
     events.append({"type": "resolved", "adopted": [a.seat for a in adopted]})
 

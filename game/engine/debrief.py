@@ -27,6 +27,7 @@ def debrief(state: GameState, acts: Acts | None = None) -> dict:
             "number": rnd.number, "stage": rnd.stage, "stage_name": stage.name,
             "resolved": decided,  # the table has voted (or the chair chosen) and it is scored
             "events": [event_card(deck.events[e]) for e in rnd.events],
+            "later_events": [event_card(deck.events[e]) for e in rnd.later_events],
             "proposals": [{"seat": s, "card": p.card if p else None,
                            "card_name": deck.interventions[p.card].name if p else None,
                            "group": p.group if p else None,

@@ -6,30 +6,42 @@ from __future__ import annotations
 
 from game.decks.rules import Change, CostMod
 from game.engine.chance import Chance
-from game.engine.scoring import clamp_add
-from game.engine.state import GameState
+from game.engine.scoring import apply_rules, clamp_add
+from game.engine.state import GameState, game_context
 
 
-def draw_event(state: GameState) -> None:
+def draw_event(state: GameState, when: str = "start") -> None:
+    """Draw the first event of the pile that may be drawn now: in this round's stage, and as
+    the round starts or (`when` "after_scoring") once it is scored. An event drawn after
+    scoring has its effects, then scores its rules on the round's adoptions at once; the
+    costs and adopt limit it changes are the next round's, this one's being paid."""
     rnd = state.rounds[-1]
     for i, ident in enumerate(state.event_pile):
         event = state.deck.events[ident]
-        if event.stages is None or rnd.stage in event.stages:
+        if event.when == when and (event.stages is None or rnd.stage in event.stages):
             del state.event_pile[i]
-            rnd.events.append(ident)
-            apply_effects(state, event.effects, None, f"event {ident}", event.name)
+            later = when == "after_scoring"
+            (rnd.later_events if later else rnd.events).append(ident)
+            apply_effects(state, event.effects, None, f"event {ident}", event.name, later=later)
+            if later:
+                apply_rules(event.rules, game_context(state),
+                            lambda t, n, why, src, card: change(state, t, n, why, src, card))
             return
 
 
-def apply_effects(state: GameState, effects, seat: int | None, source: str, label: str) -> None:
+def apply_effects(state: GameState, effects, seat: int | None, source: str, label: str, *,
+                  later: bool = False) -> None:
+    """Apply `effects`; with `later`, the round is scored and paid, so cost and adopt-limit
+    changes are kept for the next round."""
     rnd = state.rounds[-1]
+    mods = state.carry if later else rnd.mods
     for effect in effects:
         kind = effect.kind
         if kind == "add":
             for target, amount in effect.adds:
                 change(state, target, amount.of(None), label, source)
         elif kind == "cost":
-            rnd.mods.costs.append(CostMod(effect.change, effect.where, label))
+            mods.costs.append(CostMod(effect.change, effect.where, label))
         elif kind in ("draw", "discard"):
             for s in range(state.seats) if seat is None else (seat,):
                 if kind == "draw":
@@ -37,7 +49,7 @@ def apply_effects(state: GameState, effects, seat: int | None, source: str, labe
                 else:
                     discard_random(state, s, effect.change)
         elif kind == "adopt_limit":
-            rnd.mods.adopt_limit_change += effect.change
+            mods.adopt_limit_change += effect.change
         elif kind == "skip_event":
             state.skip_next_event = True
         elif kind == "redraw_event":

@@ -57,5 +57,5 @@ def score(state: GameState) -> dict:
 
 def event_card(event: Event) -> dict:
     return {"id": event.id, "kind": event.kind, "name": event.name, "text": event.text,
-            "severity": event.severity, "rules": [r.why for r in event.rules],
+            "severity": event.severity, "when": event.when, "rules": [r.why for r in event.rules],
             "effects": [e.text for e in event.effects]}

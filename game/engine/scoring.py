@@ -102,19 +102,29 @@ def score_round(rs: RoundSetting, adopted: Sequence[Adoption]) -> list[Change]:
 
     ctx = Context(rs.stage, adopted, [*rs.earlier, *adopted], tracks, scores, rs.weights,
                   rs.scenario.affected)
-    for rule in rs.rules():
+    apply_rules(rs.rules(), ctx, add)
+    return changes
+
+
+Add = Callable[[str, int, str, str, "str | None"], None]
+
+
+def apply_rules(rules: Iterable[Rule], ctx: Context, add: Add) -> None:
+    """Score `rules` on the adoptions of `ctx`: `add(target, amount, why, source, card)` for
+    each addition, in order. `ctx`'s tracks and scores are the ones `add` changes, so a rule
+    sees what the rules before it added. The round's scoring, and an event drawn after it."""
+    for rule in rules:
         if rule.per == "round":
             if rule.condition is None or rule.condition.test(ctx, None):
                 for target, rated in rule.adds:
                     add(target, rated.of(None), rule.why, rule.source, None)
             continue
-        for a in adopted:
+        for a in ctx.adopted:
             if rule.condition is None or rule.condition.test(ctx, a):
                 for target, rated in rule.adds:
                     value = rated.of(a)
                     if value:
                         add(target, value, f"{rule.why} ({a.card.name})", rule.source, a.card.id)
-    return changes
 
 
 def _card_reasons(deck: Deck, card: Intervention, ratings: bool, group: str = "",

@@ -43,15 +43,22 @@ class Round:
     tracks_before: dict[str, int] = field(default_factory=dict)
     scores_before: dict[str, int] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, compare=False)
+    # The `when: after_scoring` events drawn once the round was scored (`events` are the
+    # ones drawn as it started, whose rules the round's scoring and the coach count).
+    later_events: list[str] = field(default_factory=list)
 
     def copy(self) -> Round:
         return Round(self.number, self.stage, list(self.events), self.chair,
-                     RoundMods(list(self.mods.costs), self.mods.adopt_limit_change,
-                               self.mods.skip_next_event),
+                     copy_mods(self.mods),
                      dict(self.proposals), set(self.ready), dict(self.votes), self.decided,
                      list(self.adopted), list(self.refused), list(self.changes),
                      list(self.abilities), dict(self.cases), list(self.hands_at_decision),
-                     dict(self.tracks_before), dict(self.scores_before), {})
+                     dict(self.tracks_before), dict(self.scores_before), {},
+                     list(self.later_events))
+
+
+def copy_mods(mods: RoundMods) -> RoundMods:
+    return RoundMods(list(mods.costs), mods.adopt_limit_change, mods.skip_next_event)
 
 
 @dataclass(slots=True)
@@ -78,6 +85,9 @@ class GameState:
     opening: list[Change] = field(default_factory=list)  # changes before round 1 (none yet)
     skip_next_event: bool = False
     reshuffles: int = 0
+    # Cost and adopt-limit changes made for the next round (by an event drawn after scoring,
+    # or a rule's cost effect), which becomes its `mods` when it starts.
+    carry: RoundMods = field(default_factory=RoundMods)
 
     @property
     def round(self) -> Round:
@@ -91,7 +101,7 @@ class GameState:
             draw_pile=list(self.draw_pile), discard_pile=list(self.discard_pile),
             event_pile=list(self.event_pile), tracks=dict(self.tracks),
             scores=dict(self.scores), rounds=rounds, ability_used=list(self.ability_used),
-            adopted_so_far=list(self.adopted_so_far))
+            adopted_so_far=list(self.adopted_so_far), carry=copy_mods(self.carry))
 
     def total(self) -> float:
         return sum(self.weights.get(c, 1.0) * v for c, v in self.scores.items())

@@ -8,7 +8,7 @@ worth in points of the weighted total, and whether the table is on track to win.
 
 from __future__ import annotations
 
-from game.decks.rules import Change, Context
+from game.decks.rules import Change, Context, CostMod
 from game.engine.actions import GameState, Round, action_types, adopt_limit, card_cost
 from game.engine.attribution import Acts, same_holder, who
 from game.engine.budget import affordable, hand_over_budget
@@ -108,9 +108,9 @@ def _round_public(state: GameState, rnd: Round, viewer: int | None,
         "ready": sorted(rnd.ready),
         "voted": sorted(rnd.votes) if state.settings.decision != "chair" else
         ([rnd.chair] if rnd.decided is not None else []),
-        "cost_changes": [{"change": m.change, "why": m.why,
-                          "where": m.where.text if m.where else None}
-                         for m in rnd.mods.costs],
+        # Drawn once the round was scored: their effects and points are in `changes`.
+        "later_events": [event_card(deck.events[e]) for e in rnd.later_events],
+        "cost_changes": cost_changes(rnd.mods.costs),
         "abilities": rnd.abilities,
         "waiting": waiting_for(state, rnd),
         "doing": seat_doing(state, rnd),
@@ -124,7 +124,16 @@ def _round_public(state: GameState, rnd: Round, viewer: int | None,
                           for a in rnd.adopted]
         out["refused"] = [{"seat": s, "why": why} for s, why in rnd.refused]
     out["changes"] = [change_dict(state, c) for c in rnd.changes]
+    if current:  # what this round has already changed for the next one
+        carry = state.carry
+        out["next_round"] = {"cost_changes": cost_changes(carry.costs),
+                             "adopt_limit_change": carry.adopt_limit_change}
     return out
+
+
+def cost_changes(costs: list[CostMod]) -> list[dict]:
+    return [{"change": m.change, "why": m.why, "where": m.where.text if m.where else None}
+            for m in costs]
 
 
 def _finished(state: GameState, rnd: Round, acts: Acts | None) -> dict:

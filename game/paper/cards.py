@@ -237,8 +237,13 @@ def event_face(deck: Deck, event: Event) -> Face:
         pen.band(f"{word} · severity {event.severity} of 3", tint, shape)
         pen.para(clean(event.name), "title", "B", gap=1.2)
         pen.para(t["text"], gap=1.6)
+        later = event.when == "after_scoring"
+        if later:  # it is drawn at another moment than the others: say so first
+            pen.para("Drawn after the round is scored, the last round too", "small", "B",
+                     gap=1.0)
         if event.effects:
-            pen.para("When it is drawn", "small", "B", gap=0.5)
+            pen.para("When it is drawn" + (" (costs and limits: next round)" if later else ""),
+                     "small", "B", gap=0.5)
             for e in event.effects:
                 pen.para(clean(effect_words(deck, e)), "small", gap=0.8)
             pen.space(0.6)

@@ -200,6 +200,9 @@ function roundView(r, table, deck, done = true) {
     }).join("; ")) : null,
     h("p", null, h("strong", null, "Points: "), `${signed(r.points)} on the weighted total`,
       moved.length ? [h("strong", null, " \u00b7 Tracks: "), moved.join(", ")] : null),
+    (r.later_events || []).length ? [h("p", { class: "small" }, h("strong", null, "Drawn after the scoring: "),
+      r.later_events.map((e) => e.name).join("; ")),
+    h("div", { class: "no-print" }, r.later_events.map((e) => eventView(e, `drl${r.number}`)))] : null,
     r.changes.length ? h("div", { class: "no-print" }, h("h4", null, "Why it scored"), changeList(r.changes, deck)) : null,
     r.alternative ? altView(r.alternative, deck, { who: (seat) => byWhom(r.proposals.find((p) => p.seat === seat)?.by, table, seat) }) : null);
 }

@@ -202,7 +202,8 @@ export function miniCard(id, deck, { costs, idp, body, open: forced } = {}) {
 
 export function eventView(ev, idp = "ev") {
   return h("article", { class: `event ${ev.kind}`, "aria-labelledby": `${idp}-${slug(ev.id)}` },
-    h("p", { class: "kind" }, `${KINDS[ev.kind] || ev.kind}${ev.severity > 1 ? ` \u00b7 severity ${ev.severity} of 3` : ""}`),
+    h("p", { class: "kind" }, `${KINDS[ev.kind] || ev.kind}${ev.severity > 1 ? ` \u00b7 severity ${ev.severity} of 3` : ""}`,
+      ev.when === "after_scoring" ? " \u00b7 drawn after the round is scored" : ""),
     h("h3", { id: `${idp}-${slug(ev.id)}` }, ev.name),
     h("p", null, ev.text),
     ev.effects.length ? h("p", { class: "small" }, h("strong", null, "Now: "), ev.effects.join("; ")) : null,
@@ -265,7 +266,18 @@ export function resultView(cur, game, table, deck) {
           ` (${proposer(r.seat)}): ${r.why}`);
       }))] : null,
     general.length ? [h("h3", null, "The stage, the event and the scenario"), changeList(general, deck)] : null,
+    (cur.later_events || []).length ? [h("h3", null, "Drawn after the scoring"),
+      cur.later_events.map((ev) => eventView(ev, `later${cur.number}`))] : null,
+    nextRound(cur.next_round),
   ];
+}
+
+// What this round changed for the next one (an event drawn after scoring, a rule's cost).
+function nextRound(next) {
+  if (!next) return null;
+  const bits = next.cost_changes.map((c) => `${signed(c.change)}${c.where ? ` for ${c.where}` : ""} (${c.why})`);
+  if (next.adopt_limit_change) bits.push(`adopt limit ${signed(next.adopt_limit_change)}`);
+  return bits.length ? h("p", { class: "small" }, h("strong", null, "Next round, costs: "), bits.join("; ")) : null;
 }
 
 // The coach's best alternative for a round. Its shape comes from game/coach.py; read it

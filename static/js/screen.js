@@ -179,6 +179,11 @@ function resultPanel(cur) {
       return h("li", { class: "detail" }, h("span", { class: "mark" }, "\u2718 Not adopted: "),
         h("strong", null, p && p.card ? nm(deck.card, p.card) : seatName(S.table, r.seat)), `: ${r.why}`);
     })) : null,
+    (cur.later_events || []).map((ev) => h("article", { class: `event ${ev.kind}`, "aria-labelledby": `sl-${ev.id}` },
+      h("h3", { id: `sl-${ev.id}` }, h("span", { class: "kind" }, "Drawn after the scoring: "), ev.name),
+      h("p", { class: "detail" }, ev.text),
+      ev.effects.length ? h("p", { class: "detail" }, h("strong", null, "Now: "), ev.effects.join("; ")) : null,
+      ev.rules.length ? h("p", { class: "detail" }, h("strong", null, "Scores this round: "), ev.rules.join(" ")) : null)),
   ];
 }
 

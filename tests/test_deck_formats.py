@@ -1,0 +1,248 @@
+"""The deck-format gaps found when another paper game was written as a deck (issue 11): events
+drawn after a round is scored, a stage's objective and principles, optional ratings, "every
+adopted card has ...", a scenario's own win condition, and rules that change costs.
+
+Each is checked as a facilitator meets it (the deck check's message, with file and line) and as
+a table plays it (new_game and step, the views the phones get, the debrief), and a game with it
+replays from its log to the same state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixtures.gamekit import check_invariants, every_view, play, start_tracks
+
+from game.decks.loader import check_deck, load_deck
+from game.decks.model import Deck
+from game.engine.actions import GameState, legal_actions, new_game, step
+from game.engine.chance import Chance
+from game.engine.debrief import debrief
+from game.engine.results import score
+from game.engine.view import view
+
+# Two stages, two seats, two cards: jury (open; public 2) and survey (closed; public 1). The
+# pieces in braces are what each test changes.
+DECK = """\
+deck: {{id: formats, name: Formats}}
+criteria:
+  - {{id: voice, name: Voice, description: People are heard.}}
+  - {{id: power, name: Power, description: What people say changes what happens.}}
+groups:
+  - {{id: public, name: Public}}
+tags:
+  - {{id: open, name: Open}}
+  - {{id: closed, name: Closed}}
+tracks:
+  - {{id: budget, name: Budget, start: 10, min: 0, max: 20}}
+  - {{id: trust, name: Trust, start: 5, min: 0, max: 10}}
+settings:
+  seats: {{min: 2, max: 2}}
+  hand_size: 2
+{settings}
+stages:
+  - id: plan
+    name: Plan
+{stage}
+  - {{id: review, name: Review}}
+interventions:
+  - id: jury
+    name: Jury
+    description: A small random group gives a verdict.
+{jury_ratings}
+    why: Time with evidence.
+    tags: [open]
+    reach: {{public: 2}}
+    copies: 4
+  - id: survey
+    name: Survey
+    description: A questionnaire.
+    ratings: {{voice: 1, power: 0}}
+    why: Wide but shallow.
+    tags: [closed]
+    reach: {{public: 1}}
+    copies: 4
+events:
+{events}
+scenarios:
+  - id: pilot
+    name: Pilot
+    context: Two rounds.
+    affected: [public]
+    stages: [plan, review]
+{scenario}
+"""
+CALM = """\
+  - id: calm
+    kind: change
+    name: Calm
+    text: Nothing much.
+    rules: [{then: {add: {voice: 0}}}]"""
+AUDIT = """\
+  - id: audit
+    kind: challenge
+    name: The audit
+    text: The regulator looks at what you just decided.
+    when: after_scoring
+    effects:
+      - add: {trust: -1}
+      - cost: {change: 1, where: {tag: open}}
+    rules:
+      - why: Open methods satisfy the auditor.
+        if: {tag: open}
+        then: {add: {trust: 3}}"""
+
+
+def deck_yaml(*, settings: str = "", stage: str = "", events: str = CALM, scenario: str = "",
+              jury_ratings: str = "    ratings: {voice: 3, power: 4}") -> str:
+    return DECK.format(settings=settings, stage=stage, events=events, scenario=scenario,
+                       jury_ratings=jury_ratings)
+
+
+def write(tmp_path: Path, **parts: str) -> Path:
+    path = tmp_path / "formats.yaml"
+    path.write_text(deck_yaml(**parts))
+    return path
+
+
+def load(tmp_path: Path, **parts: str) -> Deck:
+    return load_deck(write(tmp_path, **parts))
+
+
+def problems(tmp_path: Path, **parts: str) -> list[str]:
+    deck, found = check_deck(write(tmp_path, **parts))
+    assert (deck is None) == bool(found)
+    return [str(p) for p in found]
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def game(deck: Deck, seed: int = 1) -> GameState:
+    return new_game(deck, "pilot", 2, seed)
+
+
+def adopt(state: GameState, card: str | None) -> None:
+    """Seat 0 proposes `card` (or passes), seat 1 passes, both approve it: the round is
+    scored and in its result phase."""
+    number = state.round.number
+    if card is None or card not in state.hands[0]:
+        step(state, {"type": "pass", "seat": 0})
+    else:
+        step(state, {"type": "propose", "seat": 0, "card": card, "group": "public"})
+    step(state, {"type": "pass", "seat": 1})
+    if state.phase == "discussion":
+        step(state, {"type": "advance"})
+        for seat in (0, 1):
+            step(state, {"type": "vote", "seat": seat, "approve": [0]})
+    assert state.phase in ("result", "ended") and state.round.number == number
+
+
+def next_round(state: GameState) -> None:
+    step(state, {"type": "advance"})
+
+
+def random_game(deck: Deck, seed: int) -> tuple[GameState, list[dict]]:
+    """A game played to the end with legal actions drawn from `seed`, checking the rules
+    that always hold after each."""
+    state = game(deck, seed)
+    start = start_tracks(deck, "pilot", None)
+    rng = Chance(seed)
+    actions = []
+    while state.phase != "ended":
+        actors = [s for s in range(state.seats) if legal_actions(state, s)] or [None]
+        options = legal_actions(state, actors[rng.below(len(actors))])
+        action = options[rng.below(len(options))]
+        step(state, action)
+        actions.append(action)
+        check_invariants(state, start)
+    return state, actions
+
+
+def replays(deck: Deck, seed: int) -> GameState:
+    """A random game, and the same game rebuilt from its seed and actions (as a table is
+    rebuilt from its log): they must agree on every view and every score."""
+    state, actions = random_game(deck, seed)
+    again = play(game(deck, seed), actions)
+    assert every_view(again) == every_view(state)
+    assert score(again) == score(state) and debrief(again) == debrief(state)
+    return state
+
+
+# ---- 1. events drawn after the scoring ------------------------------------------------------
+
+
+def test_an_after_scoring_event_waits_for_the_scoring_then_scores_the_round(tmp_path):
+    state = game(load(tmp_path, events=AUDIT))
+    assert state.round.events == [] and state.round.later_events == []
+    assert state.tracks["trust"] == 5
+    adopt(state, "jury")
+    # Paid for, then drawn: -1 trust for the audit itself, +3 for the open jury.
+    assert state.round.later_events == ["audit"]
+    assert state.tracks["trust"] == 5 - 1 + 3
+    why = [c.why for c in state.round.changes if c.source == "event audit"]
+    assert why == ["The audit", "Open methods satisfy the auditor. (Jury)"]
+    public = view(state, None)["current"]
+    assert [e["name"] for e in public["later_events"]] == ["The audit"]
+    assert public["later_events"][0]["when"] == "after_scoring"
+    # Its cost effect is the next round's: this one is paid.
+    assert public["next_round"]["cost_changes"] == [
+        {"change": 1, "why": "The audit", "where": "it has the Open tag"}]
+
+
+def test_an_after_scoring_events_cost_change_is_the_next_rounds(tmp_path):
+    state = game(load(tmp_path, events=AUDIT))
+    adopt(state, None)
+    next_round(state)
+    assert state.round.number == 2
+    hand = view(state, 0)["you"]["hand"]
+    costs = {h["card"]: h["costs"]["public"] for h in hand}
+    assert costs.get("jury", 3) == 3 and costs.get("survey", 1) == 1
+    assert [c["why"] for c in view(state, None)["current"]["cost_changes"]] == ["The audit"]
+
+
+def test_an_after_scoring_event_is_drawn_after_the_last_stage_too(tmp_path):
+    deck = load(tmp_path, events=AUDIT.replace("when: after_scoring",
+                                               "when: after_scoring\n    stages: [review]"))
+    state = game(deck)
+    adopt(state, None)
+    assert state.round.later_events == []  # only in review
+    next_round(state)
+    adopt(state, "jury" if "jury" in state.hands[0] else "survey")
+    assert state.round.later_events == ["audit"]
+    step(state, {"type": "advance"})
+    assert state.phase == "ended"
+    rounds = debrief(state)["rounds"]
+    assert rounds[0]["later_events"] == []
+    assert [e["id"] for e in rounds[1]["later_events"]] == ["audit"]
+    assert any(c["source"] == "event audit" for c in rounds[1]["changes"])
+
+
+def test_a_start_event_is_not_drawn_after_scoring(tmp_path):
+    state = game(load(tmp_path, events=CALM + "\n" + AUDIT))
+    assert state.round.events == ["calm"]
+    adopt(state, None)
+    assert state.round.events == ["calm"] and state.round.later_events == ["audit"]
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_a_game_with_events_after_scoring_replays_from_its_log(seed, tmp_path):
+    replays(load(tmp_path, events=CALM + "\n" + AUDIT), seed)
+
+
+def test_a_misspelt_when_is_reported_with_its_line(tmp_path):
+    path = write(tmp_path, events=AUDIT.replace("after_scoring", "after_score"))
+    assert problems(tmp_path, events=AUDIT.replace("after_scoring", "after_score")) == [
+        f"{path}:{line_of(path, 'when:')}: event 'audit': 'when' is 'after_score' (did you "
+        "mean 'after_scoring'?); expected one of: start, after_scoring"]
+
+
+def test_events_after_scoring_that_are_never_drawn_are_reported(tmp_path):
+    parts = {"events": CALM + "\n" + AUDIT, "settings": "  events_after_scoring: 0"}
+    path = write(tmp_path, **parts)
+    assert problems(tmp_path, **parts) == [
+        f"{path}:{line_of(path, 'when:')}: event 'audit' is drawn 'after_scoring', but "
+        "settings: 'events_after_scoring' is 0, so it is never drawn: raise "
+        "'events_after_scoring' or change 'when'"]
