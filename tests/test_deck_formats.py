@@ -246,3 +246,53 @@ def test_events_after_scoring_that_are_never_drawn_are_reported(tmp_path):
         f"{path}:{line_of(path, 'when:')}: event 'audit' is drawn 'after_scoring', but "
         "settings: 'events_after_scoring' is 0, so it is never drawn: raise "
         "'events_after_scoring' or change 'when'"]
+
+
+# ---- 2. a stage's objective and principles ---------------------------------------------------
+
+STAGE_TEXT = """\
+    prompt: Who decides what the project is for?
+    objective: Agree what the project is for, with the people it affects.
+    principles: |
+      Nothing about us without us.
+      Say no early rather than late."""
+
+
+def test_a_stages_objective_and_principles_are_shown_during_its_round(tmp_path):
+    state = game(load(tmp_path, stage=STAGE_TEXT))
+    for seat in (None, 0, 1):
+        shown = view(state, seat)["current"]["stage_text"]
+        assert shown == {"name": "Plan", "prompt": "Who decides what the project is for?",
+                         "objective": "Agree what the project is for, with the people it "
+                                      "affects.",
+                         "principles": "Nothing about us without us.\n"
+                                       "Say no early rather than late."}
+    adopt(state, None)
+    next_round(state)
+    # The next stage has none: nothing is carried over from the last.
+    assert view(state, None)["current"]["stage_text"] == {
+        "name": "Review", "prompt": "", "objective": "", "principles": ""}
+
+
+def test_a_stages_objective_is_printed_on_its_sheet(tmp_path):
+    import shutil
+    import subprocess
+
+    from game.paper import render
+
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext missing: apt-get install poppler-utils")
+    pdf = tmp_path / "deck.pdf"
+    pdf.write_bytes(bytes(render(load(tmp_path, stage=STAGE_TEXT), "a4").pdf.output()))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True,
+                                   capture_output=True, text=True, timeout=60).stdout.split())
+    assert ("Objective Agree what the project is for, with the people it affects. Principles "
+            "Nothing about us without us. Say no early rather than late.") in text
+
+
+def test_an_objective_too_long_is_reported_with_its_line(tmp_path):
+    stage = "    objective: " + "x" * 1201
+    path = write(tmp_path, stage=stage)
+    assert problems(tmp_path, stage=stage) == [
+        f"{path}:{line_of(path, 'objective:')}: stage 'plan': 'objective' is 1201 "
+        "characters; at most 1200"]

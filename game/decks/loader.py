@@ -329,7 +329,10 @@ class _Reader(DeckFields):
             what = f"stage '{i}'"
             out[i] = Stage(i, self.text(m, "name", what, limit=MAX_NAME),
                            self.text(m, "prompt", what, required=False),
-                           self.rules(m, what, f"stage {i}"))
+                           self.rules(m, what, f"stage {i}"),
+                           *(self.text(m, key, what, required=False,
+                                       limit=field("stages", key).limit)
+                             for key in ("objective", "principles")))
         return out
 
     def _interventions(self) -> dict[str, Intervention]:

@@ -73,6 +73,10 @@ class Stage:
     name: str
     prompt: str
     rules: tuple[Rule, ...]
+    # What the stage is for, and the principles the table should keep to in it: optional
+    # text, shown to players during its round and printed on its sheet.
+    objective: str = ""
+    principles: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,7 +113,9 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
     "tracks": (_name(), _text("description", "Description"),
                _int("start", "Starts at", -1000, 1000, True), _int("min", "Lowest", -1000, 1000),
                _int("max", "Highest", -1000, 1000)),
-    "stages": (_name(), _text("prompt", "Prompt: the question of the stage"), _RULES),
+    "stages": (_name(), _text("prompt", "Prompt: the question of the stage"),
+               _text("objective", "Objective: what the stage is for"),
+               _text("principles", "Principles to keep to in this stage"), _RULES),
     "interventions": (
         _name(), _text("description", "Description", True),
         Field("ratings", "Ratings, 0 to 5", "amounts", True, low=0, high=5, section="criteria"),

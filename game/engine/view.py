@@ -124,7 +124,12 @@ def _round_public(state: GameState, rnd: Round, viewer: int | None,
                           for a in rnd.adopted]
         out["refused"] = [{"seat": s, "why": why} for s, why in rnd.refused]
     out["changes"] = [change_dict(state, c) for c in rnd.changes]
-    if current:  # what this round has already changed for the next one
+    if current:
+        # The stage's question, objective and principles: what the table plays this round for.
+        stage = deck.stages[rnd.stage]
+        out["stage_text"] = {"name": stage.name, "prompt": stage.prompt,
+                             "objective": stage.objective, "principles": stage.principles}
+        # What this round has already changed for the next one.
         carry = state.carry
         out["next_round"] = {"cost_changes": cost_changes(carry.costs),
                              "adopt_limit_change": carry.adopt_limit_change}

@@ -265,6 +265,10 @@ def stage_sheets(w: Writer, deck: Deck) -> None:
         w.text(f"Stage{number}", 11, "B", color=MUTED, gap=1)
         w.text(stage.name, 26, "B", gap=4)
         w.text(stage.prompt, 15, gap=6)
+        for heading, text in (("Objective", stage.objective), ("Principles", stage.principles)):
+            if text:
+                w.text(heading, 13, "B", gap=2)
+                w.text(text, 12, gap=5)
         if stage.rules:
             w.text("How this stage scores", 13, "B", gap=2)
             for rule in stage.rules:

@@ -19,8 +19,9 @@ def deck_catalogue(deck: Deck) -> dict:
         "tracks": [{"id": t.id, "name": t.name, "description": t.description, "min": t.min,
                     "max": t.max, "raised_by": raised_by(deck, t.id)}
                    for t in deck.tracks.values()],
-        "stages": [{"id": s.id, "name": s.name, "prompt": s.prompt,
-                    "rules": [r.why for r in s.rules]} for s in deck.stages.values()],
+        "stages": [{"id": s.id, "name": s.name, "prompt": s.prompt, "objective": s.objective,
+                    "principles": s.principles, "rules": [r.why for r in s.rules]}
+                   for s in deck.stages.values()],
         "interventions": [{"id": c.id, "name": c.name, "description": c.description,
                            "ratings": c.ratings, "why": c.why, "tags": sorted(c.tags),
                            "reach": c.reach, "tracks": c.tracks}

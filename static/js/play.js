@@ -136,7 +136,7 @@ function render() {
   $("#expect").textContent = expectText();
   timer.set(table.status === "playing" || table.status === "paused" ? table.timer : null, game);
   const cur = game.current;
-  update($("#event"), [cur.events, cur.cost_changes, cur.abilities, game.stages, table.seats], renderEvent);
+  update($("#event"), [cur.events, cur.cost_changes, cur.abilities, cur.stage_text, game.stages, table.seats], renderEvent);
   update($("#act"), [game.phase, game.round, table.status, cur, game.you.legal, game.you.proposal, game.you.notices,
     game.budget_left, game.adopt_limit, table.seats, game.outcome, S.ui.passAsk, mine.name, table.bots_say], renderAct);
   update($("#hand"), [game.you.hand, game.you.legal, table.status, game.budget_left, game.phase, S.ui.passAsk], renderHand);
@@ -221,10 +221,12 @@ function hint() {
 function renderEvent() {
   const { game, deck, table } = S;
   const cur = game.current;
-  const stage = deck.stage[cur.stage];
+  const stage = cur.stage_text || deck.stage[cur.stage];
   return [
     h("h2", { id: "event-h" }, "This round"),
     stage ? h("p", { class: "prompt" }, h("strong", null, `${stage.name}: `), stage.prompt) : null,
+    stage && stage.objective ? h("p", { class: "small stage-objective" }, h("strong", null, "Objective: "), stage.objective) : null,
+    stage && stage.principles ? h("p", { class: "small stage-principles" }, h("strong", null, "Principles: "), stage.principles) : null,
     cur.events.map((ev) => eventView(ev)),
     cur.cost_changes.length ? h("p", { class: "small" }, h("strong", null, "Costs this round: "),
       cur.cost_changes.map((c) => `${signed(c.change)}${c.where ? ` for ${c.where}` : ""} (${c.why})`).join("; ")) : null,

@@ -53,7 +53,7 @@ function render() {
   if (over) update($("#outcome"), [game.outcome, table.status, game.total], renderOutcome);
   $("#event").hidden = lobby || over;
   $("#proposals").hidden = lobby;
-  if (!lobby && !over) update($("#event"), [game.current.events, game.current.stage, game.current.abilities, table.seats, game.phase === "proposal"], renderEvent);
+  if (!lobby && !over) update($("#event"), [game.current.events, game.current.stage, game.current.stage_text, game.current.abilities, table.seats, game.phase === "proposal"], renderEvent);
   if (!lobby) update($("#proposals"), [game.current, game.phase, table.seats, over], renderProposals);
   update($("#plan"), [game.history, game.current.adopted], renderPlan);
   update($("#criteria"), [game.scores, game.tracks, game.total, game.outlook], renderCriteria);
@@ -109,11 +109,14 @@ function renderOutcome() {
 
 function renderEvent() {
   const { game, deck } = S;
-  const stage = deck.stage[game.current.stage];
+  const stage = game.current.stage_text || deck.stage[game.current.stage];
+  const choosing = stage && game.phase === "proposal";
   return [
     h("h2", { id: "event-h", class: "vh" }, "This round"),
     // The stage's question matters while people choose; later the proposals need the room.
-    stage && game.phase === "proposal" ? h("p", { class: "prompt detail" }, h("strong", null, `${stage.name}: `), stage.prompt) : null,
+    choosing ? h("p", { class: "prompt detail" }, h("strong", null, `${stage.name}: `), stage.prompt) : null,
+    choosing && stage.objective ? h("p", { class: "detail" }, h("strong", null, "Objective: "), stage.objective) : null,
+    choosing && stage.principles ? h("p", { class: "detail" }, h("strong", null, "Principles: "), stage.principles) : null,
     game.current.events.map((ev) => h("article", { class: `event ${ev.kind}`, "aria-labelledby": `sev-${ev.id}` },
       h("h3", { id: `sev-${ev.id}` }, h("span", { class: "kind" }, `${KINDS[ev.kind] || ev.kind}: `), ev.name),
       h("p", { class: "detail" }, ev.text),
