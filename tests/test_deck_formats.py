@@ -296,3 +296,64 @@ def test_an_objective_too_long_is_reported_with_its_line(tmp_path):
     assert problems(tmp_path, stage=stage) == [
         f"{path}:{line_of(path, 'objective:')}: stage 'plan': 'objective' is 1201 "
         "characters; at most 1200"]
+
+
+# ---- 3. optional ratings ---------------------------------------------------------------------
+
+ZERO = "  missing_ratings: zero"
+
+
+def test_a_card_without_ratings_is_a_mistake_unless_the_deck_says_so(tmp_path):
+    path = write(tmp_path, jury_ratings="")
+    assert problems(tmp_path, jury_ratings="") == [
+        f"{path}:{line_of(path, '- id: jury')}: intervention 'jury': missing 'ratings': rate it "
+        "0 to 5 on every criterion (a deck that leaves ratings out on purpose says settings: "
+        "missing_ratings: zero)"]
+    deck = load(tmp_path, jury_ratings="", settings=ZERO)
+    assert deck.interventions["jury"].ratings == {"voice": 0, "power": 0}
+
+
+def test_a_rating_left_out_counts_zero_and_the_others_still_score(tmp_path):
+    one = "    ratings: {power: 4}"
+    path = write(tmp_path, jury_ratings=one)
+    assert problems(tmp_path, jury_ratings=one) == [
+        f"{path}:{line_of(path, 'ratings: {power: 4}')}: intervention 'jury': no rating for "
+        "voice: rate it 0 to 5 on every criterion (a deck that leaves ratings out on purpose "
+        "says settings: missing_ratings: zero)"]
+    state = game(load(tmp_path, jury_ratings=one, settings=ZERO))
+    adopt(state, "jury" if "jury" in state.hands[0] else "survey")
+    adopted = state.round.adopted[0].card.id
+    assert state.scores == ({"voice": 0, "power": 4} if adopted == "jury"
+                            else {"voice": 1, "power": 0})
+
+
+@pytest.mark.parametrize("ratings, message", [
+    ("    ratings: {voise: 3}", "intervention 'jury': unknown criterion 'voise' in ratings "
+                                "(did you mean 'voice'?)"),
+    ("    ratings: {voice: 6}", "intervention 'jury' rating: 'voice' must be a whole number from 0 "
+                                "to 5, not 6"),
+])
+def test_a_given_rating_is_still_checked_when_others_may_be_left_out(ratings, message,
+                                                                     tmp_path):
+    found = problems(tmp_path, jury_ratings=ratings, settings=ZERO)
+    assert [p.split(": ", 1)[1] for p in found] == [message]
+
+
+def test_a_typo_in_the_switch_is_caught(tmp_path):
+    found = problems(tmp_path, jury_ratings="", settings="  missing_ratings: zeros")
+    assert any("settings: 'missing_ratings' is 'zeros' (did you mean 'zero'?); expected one "
+               "of: error, zero" in p for p in found), found
+
+
+def test_the_cards_leave_off_a_criterion_no_card_rates(tmp_path):
+    from game.server.catalogue import deck_catalogue
+
+    survey = "ratings: {voice: 1, power: 0}"
+    text = deck_yaml(jury_ratings="    ratings: {voice: 2}", settings=ZERO).replace(
+        survey, "ratings: {voice: 1}")
+    (tmp_path / "formats.yaml").write_text(text)
+    deck = load_deck(tmp_path / "formats.yaml")
+    assert {c["id"]: c["rated"] for c in deck_catalogue(deck)["criteria"]} == {
+        "voice": True, "power": False}
+    # A deck that rates every criterion shows every one, even one rated 0 on every card.
+    assert all(c["rated"] for c in deck_catalogue(load(tmp_path))["criteria"])

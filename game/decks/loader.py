@@ -52,6 +52,7 @@ from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes, lo
 
 MAX_FILES = 40
 MAX_ITEMS = 400
+ZERO_HINT = " (a deck that leaves ratings out on purpose says settings: missing_ratings: zero)"
 
 
 
@@ -226,6 +227,7 @@ class _Reader(DeckFields):
         before = len(self.problems)
         settings = read_settings(self, merged.get("settings"))
         self.settings_reach = settings.reach
+        self.missing_ratings = settings.missing_ratings
         settings_ok = len(self.problems) == before
         stages = self._stages()
         interventions = self._interventions()
@@ -342,11 +344,16 @@ class _Reader(DeckFields):
             what = f"intervention '{i}'"
             ratings = self.id_map(m, "ratings", "criteria", what,
                                   self._star)
-            if "ratings" in m:
+            if self.missing_ratings == "zero":  # the deck leaves ratings out on purpose
+                ratings = {c: ratings.get(c, 0) for c in self.criteria}
+            elif "ratings" not in m:
+                self.error(m, None, f"{what}: missing 'ratings': rate it 0 to 5 on every "
+                           f"criterion{ZERO_HINT}")
+            else:
                 missing = [c for c in self.criteria if c not in ratings]
                 if missing and isinstance(m["ratings"], Map):
                     self.error(m, "ratings", f"{what}: no rating for {', '.join(missing)}: "
-                               "rate it 0 to 5 on every criterion")
+                               f"rate it 0 to 5 on every criterion{ZERO_HINT}")
             tags = self.ref_list(m, "tags", "tags", what, allow_empty=True) or ()
             reach: dict[str, int] = {}
             node = m.get("reach")

@@ -166,6 +166,9 @@ class Settings:
     events_per_round: int = 1
     events_after_scoring: int = 1  # of the `when: after_scoring` events, drawn each round
     base_scoring: str = "ratings"
+    # "error": every card rates every criterion (so a forgotten one is caught); "zero": a card
+    # may leave some or all out, rated 0 there, for decks that score few criteria by ratings.
+    missing_ratings: str = "error"
     track_values: dict[str, float] = field(default_factory=dict)
     timers: dict[str, int] = field(
         default_factory=lambda: {"proposal": 120, "discussion": 180, "vote": 60})
@@ -199,6 +202,14 @@ class Deck:
     # Facts worked out from the deck while playing it (such as what adopting each card adds),
     # kept so they are worked out once. Never part of the deck's meaning.
     derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def rated_criteria(self) -> tuple[str, ...]:
+        """The criteria a card shows its rating on: every one, unless the deck leaves ratings
+        out (missing_ratings: zero), when a criterion no card rates is left off the cards."""
+        if self.settings.missing_ratings != "zero":
+            return tuple(self.criteria)
+        return tuple(c for c in self.criteria
+                     if any(card.ratings.get(c, 0) for card in self.interventions.values()))
 
     def summary(self) -> str:
         parts = [

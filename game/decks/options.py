@@ -45,6 +45,8 @@ DECISION = Option("decision", "How the table decides", (
     ("chair", "Chair: one person decides")))
 REFILL = Option("refill", "Hands after each round", (("draw", "Drawn back up"),
                                                      ("none", "Not refilled")))
+MISSING_RATINGS = Option("missing_ratings", "A card with no rating on a criterion", (
+    ("error", "Is a mistake to fix"), ("zero", "Is rated 0 there")))
 BASE_SCORING = Option("base_scoring", "Criteria scores", (("ratings", "From cards' ratings"),
                                                            ("none", "Only from rules")))
 BOTS = Option("bots", "Seats nobody takes when you start", (

@@ -26,6 +26,7 @@ from game.decks.options import (
     EVENTS_AFTER_SCORING,
     EVENTS_PER_ROUND,
     HAND_SIZE,
+    MISSING_RATINGS,
     REFILL,
     SEATS,
 )
@@ -118,7 +119,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
                _text("principles", "Principles to keep to in this stage"), _RULES),
     "interventions": (
         _name(), _text("description", "Description", True),
-        Field("ratings", "Ratings, 0 to 5", "amounts", True, low=0, high=5, section="criteria"),
+        # Required unless settings: missing_ratings is zero (the loader says which).
+        Field("ratings", "Ratings, 0 to 5", "amounts", low=0, high=5, section="criteria"),
         _text("why", "Why it scores as it does", True, 400),
         Field("tags", "Tags", "refs", section="tags"),
         Field("reach", "Cost per group (empty: it does not reach it)", "amounts", True, low=0,
@@ -167,6 +169,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _int("events_after_scoring", EVENTS_AFTER_SCORING.label, EVENTS_AFTER_SCORING.low,
              EVENTS_AFTER_SCORING.high),
         _choice("base_scoring", BASE_SCORING.label, BASE_SCORING.choices),
+        _choice("missing_ratings", MISSING_RATINGS.label, MISSING_RATINGS.choices),
         _yaml("track_values", "What a track's point is worth to bots"),
         _yaml("timers", "Timers"), _yaml("on_timeout", "When a timer runs out"),
         _yaml("win", "How the table wins"), _yaml("reach", "How much reaching each group counts")),

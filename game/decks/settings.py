@@ -14,6 +14,7 @@ from game.decks.options import (
     EVENTS_AFTER_SCORING,
     EVENTS_PER_ROUND,
     HAND_SIZE,
+    MISSING_RATINGS,
     REFILL,
     SEATS,
     TIMER,
@@ -94,6 +95,7 @@ def read_settings(r: DeckFields, m: object) -> Settings:
                                           EVENTS_AFTER_SCORING.low,
                                           EVENTS_AFTER_SCORING.high, 1),
         base_scoring=r.choice(m, "base_scoring", s, BASE_SCORING.values, "ratings"),
+        missing_ratings=r.choice(m, "missing_ratings", s, MISSING_RATINGS.values, "error"),
         track_values=track_values, timers=timers, on_timeout=on_timeout,
         win=win, win_text=win.text if win else "", reach=read_reach(r, m, s),
     )

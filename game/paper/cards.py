@@ -214,8 +214,8 @@ def intervention_face(deck: Deck, card: Intervention) -> Face:
         pen.band(word, tint, shape)
         pen.para(clean(card.name), "title", "B", gap=1.2)
         pen.para(t["description"], gap=1.4)
-        for crit in deck.criteria.values():
-            pen.pips(clean(crit.name), card.ratings.get(crit.id, 0), 5)
+        for crit in deck.rated_criteria():
+            pen.pips(clean(deck.criteria[crit].name), card.ratings.get(crit, 0), 5)
         pen.space(0.6)
         pen.para(t["why"], "small", "I", color=MUTED, gap=1.2)
         if card.tags:

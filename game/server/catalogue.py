@@ -7,10 +7,12 @@ from game.decks.model import Deck
 
 def deck_catalogue(deck: Deck) -> dict:
     """Everything public about a deck (no secret objectives, no rules' internals)."""
+    rated = deck.rated_criteria()
     return {
         "id": deck.id, "name": deck.name, "description": deck.description,
         "criteria": [{"id": c.id, "name": c.name, "description": c.description,
-                      "question": c.question, "example": c.example}
+                      "question": c.question, "example": c.example,
+                      "rated": c.id in rated}  # shown on the cards' ratings
                      for c in deck.criteria.values()],
         "groups": [{"id": g.id, "name": g.name, "description": g.description}
                    for g in deck.groups.values()],

@@ -95,7 +95,7 @@ export function criteriaKey(deck, lead = "What the criteria mean: ") {
 
 export function ratings(card, deck) {
   return h("ul", { class: "ratings", "aria-label": "Ratings out of 5" },
-    deck.criteria.map((c) => {
+    deck.criteria.filter((c) => c.rated !== false).map((c) => {
       const v = card.ratings[c.id] ?? 0;
       const bar = h("span", { class: "bar", "aria-hidden": "true" }, h("span"));
       bar.firstChild.style.width = `${v * 20}%`;
@@ -154,7 +154,7 @@ export function cardView(id, deck, { costs, idp, extra, compact } = {}) {
 // are there for screen readers and in the title.
 export function pips(card, deck) {
   return h("ul", { class: "pips", "aria-label": "Ratings out of 5" },
-    deck.criteria.map((c) => {
+    deck.criteria.filter((c) => c.rated !== false).map((c) => {
       const v = card.ratings[c.id] ?? 0;
       // The whole pip is the button to the criterion's definition; its name is the full
       // criterion and the rating, which starts with the letters shown.
