@@ -357,3 +357,35 @@ def test_the_cards_leave_off_a_criterion_no_card_rates(tmp_path):
         "voice": True, "power": False}
     # A deck that rates every criterion shows every one, even one rated 0 on every card.
     assert all(c["rated"] for c in deck_catalogue(load(tmp_path))["criteria"])
+
+
+# ---- 4. "every adopted card has ..." ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("written, message", [
+    ("{every: {tag: open}}", "'every' must look like {where: {tag: oversight}} (with 'in: "
+                             "game' for every intervention adopted in the game)"),
+    ("{every: {where: {any_tag: open}}}", "only conditions about one intervention"),
+    ("{every: {where: {tag: open}, in: round}}", "at the end of the game there is no round: "
+                                                "use 'in: game'"),
+])
+def test_a_mistake_in_every_is_reported_with_its_line(written, message, tmp_path):
+    settings = f"  win: {written}"
+    path = write(tmp_path, settings=settings)
+    found = problems(tmp_path, settings=settings)
+    assert len(found) == 1 and found[0].startswith(f"{path}:{line_of(path, 'win:')}: ")
+    assert message in found[0]
+
+
+def test_every_in_a_win_looks_at_the_whole_game(tmp_path):
+    deck = load(tmp_path, settings="  win: {every: {where: {tag: open}}}")
+    assert deck.settings.win_text == ("something was adopted in the game, and for every "
+                                      "intervention adopted it has the Open tag")
+    outcomes = set()
+    for seed in range(1, 30):
+        state, _ = random_game(deck, seed)
+        adopted = [a.card.id for a in state.adopted_so_far]
+        won = view(state, None)["outcome"]["won"]
+        assert won == (bool(adopted) and set(adopted) == {"jury"}), (seed, adopted)
+        outcomes.add(won)
+    assert outcomes == {True, False}  # both ends were played

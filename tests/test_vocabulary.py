@@ -150,6 +150,13 @@ CASES = [
     Case("count", "{count: {where: {tag: open}, at_least: 2, in: game}}", "round",
          at(JURY_PUBLIC, earlier=(JURY_STAFF,)), at(JURY_PUBLIC, SURVEY)),
     Case("count", "{count: {at_most: 0}}", "round", at(), at(SURVEY)),
+    Case("every", "{every: {where: {tag: open}}}", "round", at(JURY_PUBLIC, JURY_STAFF),
+         at(JURY_PUBLIC, SURVEY)),
+    # a plan of nothing has nothing that every card has: false, whatever was adopted before
+    Case("every", "{every: {where: {tag: open}}}", "round", at(JURY_PUBLIC),
+         at(earlier=(JURY_STAFF,))),
+    Case("every", "{every: {where: {reaches: public}, in: game}}", "adopted",
+         at(JURY_PUBLIC, earlier=(SURVEY,)), at(JURY_PUBLIC, earlier=(JURY_STAFF,))),
     Case("any_reaches", "{any_reaches: staff}", "round", at(SURVEY, JURY_STAFF),
          at(JURY_PUBLIC, earlier=(JURY_STAFF,))),
     Case("none_reaches", "{none_reaches: staff}", "round", at(JURY_PUBLIC), at(JURY_STAFF)),

@@ -29,11 +29,11 @@ from game.decks.rules import Amount, Effect, Rule, plain_words
 from game.decks.vocabulary import CONDITION_PLACES, CONDITIONS, COUNT_SCOPES, RULE_PLACES, Counted
 from game.decks.yamlfile import Problem
 
-# Conditions inside conditions (all, any, not, count's where, cost's where), each one level;
-# a list of conditions is no level of its own. More than any deck needs.
+# Conditions inside conditions (all, any, not, count's and every's where, cost's where), each
+# one level; a list of conditions is no level of its own. More than any deck needs.
 MAX_DEPTH = 3
 # A condition that holds other conditions: drawn only above MAX_DEPTH.
-NESTING = ("conditions", "condition", "count")
+NESTING = ("conditions", "condition", "count", "every")
 SCOPE_WORDS = {"round": "this round", "game": "the whole game"}
 BLANK = "…"
 
@@ -52,6 +52,7 @@ def _condition_args(takes: str) -> Any:
         "stage": ("x", BLANK), "yes-no": True, "compare": _Blank(),
         "criterion-compare": ("x", _Blank(), BLANK), "track-compare": ("x", _Blank(), BLANK),
         "count": Counted(None, _Blank(), "round"),  # type: ignore[arg-type]
+        "every": Counted(part, _Blank(), "round"),  # type: ignore[arg-type]
         "conditions": [part, part], "condition": part,
     }[takes]
 

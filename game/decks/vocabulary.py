@@ -232,6 +232,16 @@ def _one_compared(section: str, example: str | None = None) -> Parser:
     return parse
 
 
+def _scope(r: DeckFields, value: Map, place: str, what: str) -> str | None:
+    """A count's (or every's) `in`: this round or the whole game, as `place` allows."""
+    scopes = COUNT_SCOPES[place]
+    scope = r.choice(value, "in", what, ("round", "game"), scopes[0])
+    if scope not in scopes:
+        r.error(value, "in", f"{what}: at the end of the game there is no round: use 'in: game'")
+        return None
+    return scope
+
+
 def _count(r: DeckFields, name: str, value: object, node: Map, place: str,
            what: str) -> Counted | None:
     if not isinstance(value, Map):
@@ -239,10 +249,8 @@ def _count(r: DeckFields, name: str, value: object, node: Map, place: str,
                 "{where: {tag: oversight}, at_least: 2}")
         return None
     r.keys(value, ("where", "in", *COMPARE_KEYS), (), f"{what} count")
-    scopes = COUNT_SCOPES[place]
-    scope = r.choice(value, "in", f"{what} count", ("round", "game"), scopes[0])
-    if scope not in scopes:
-        r.error(value, "in", f"{what}: at the end of the game there is no round: use 'in: game'")
+    scope = _scope(r, value, place, f"{what} count")
+    if scope is None:
         return None
     where = condition(r, value["where"], value, "where", "where", what) if "where" in value \
         else None
@@ -255,6 +263,38 @@ def _count(r: DeckFields, name: str, value: object, node: Map, place: str,
         return None
     cmp = r.compare(cmp_map, value, "count", what)
     return Counted(where, cmp, scope) if cmp else None
+
+
+def _every_parse(r: DeckFields, name: str, value: object, node: Map, place: str,
+                 what: str) -> Counted | None:
+    if not isinstance(value, Map) or "where" not in value:
+        r.error(node, "every", f"{what}: 'every' must look like {{where: {{tag: oversight}}}} "
+                "(with 'in: game' for every intervention adopted in the game)")
+        return None
+    r.keys(value, ("where", "in"), ("where",), f"{what} every")
+    scope = _scope(r, value, place, f"{what} every")
+    where = condition(r, value["where"], value, "where", "where", what)
+    return Counted(where, _AT_LEAST_ONE, scope) if scope and where else None
+
+
+def _every_test(c: Counted) -> Test:
+    """True when at least one intervention was adopted (in the round, or the game) and
+    `where` holds for each: a plan of nothing has nothing that "every card has"."""
+    assert c.where is not None
+    where_test = c.where.test
+    whole_game = c.scope == "game"
+
+    def check(ctx: Context, a: Adoption | None) -> bool:
+        pool = ctx.game_adopted if whole_game else ctx.adopted
+        return bool(pool) and all(where_test(ctx, x) for x in pool)
+
+    return check
+
+
+def _every_text(c: Counted) -> str:
+    span = "this round" if c.scope == "round" else "in the game"
+    return f"something was adopted {span}, and for every intervention adopted {c.where.text}" \
+        if c.where else f"something was adopted {span}"
 
 
 def _conditions(r: DeckFields, name: str, value: object, node: Map, place: str,
@@ -348,6 +388,7 @@ CONDITIONS: dict[str, ConditionWord] = {w.name: w for w in (
     ConditionWord("cost", "intervention", _compared, _cost_test,
                   lambda cmp: f"it costs {cmp.words()}", _card, takes="compare"),
     ConditionWord("count", "game", _count, _counting, _count_text, _counted, takes="count"),
+    ConditionWord("every", "game", _every_parse, _every_test, _every_text, _counted, takes="every"),
     ConditionWord("any_reaches", "round", _counting_parse("reaches", _AT_LEAST_ONE), _counting,
                   lambda c: f"something adopted this round reaches {c.label}", _counted,
                   takes="group"),

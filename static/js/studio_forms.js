@@ -318,12 +318,14 @@ function valueEditor(w, place, depth) {
     const c = compareEditor("Its value");
     return { el: h("div", null, p.el, c.el), value: () => ({ [p.sel.value]: c.value() }) };
   }
-  if (t === "count") {
-    const scope = pick("Counted over", F.vocabulary.count_scopes[place].map((s) => [s.value, s.text]));
-    const where = conditionList("where", depth + 1, "Interventions counted (none: all of them)");
-    const c = compareEditor("How many");
-    return { el: h("div", null, scope.el, where.el, c.el), value: () => {
-      const v = { in: scope.sel.value, ...c.value() };
+  if (t === "count" || t === "every") {
+    // every: each adopted intervention (at least one) meets `where`; count: how many do.
+    const every = t === "every";
+    const scope = pick(every ? "Adopted over" : "Counted over", F.vocabulary.count_scopes[place].map((s) => [s.value, s.text]));
+    const where = conditionList("where", depth + 1, every ? "What every adopted intervention must meet" : "Interventions counted (none: all of them)");
+    const c = every ? null : compareEditor("How many");
+    return { el: h("div", null, scope.el, where.el, c && c.el), value: () => {
+      const v = { in: scope.sel.value, ...(c ? c.value() : {}) };
       const wh = where.value();
       if (wh !== undefined) v.where = wh;
       return v;
