@@ -389,3 +389,64 @@ def test_every_in_a_win_looks_at_the_whole_game(tmp_path):
         assert won == (bool(adopted) and set(adopted) == {"jury"}), (seed, adopted)
         outcomes.add(won)
     assert outcomes == {True, False}  # both ends were played
+
+
+# ---- 5. a scenario's own win -----------------------------------------------------------------
+
+OWN_WIN = """\
+    win: {track: {trust: {at_least: 99}}}
+  - id: other
+    name: Other
+    context: The deck's own win.
+    affected: [public]
+    stages: [plan, review]"""
+
+
+def finish(state: GameState) -> GameState:
+    while state.phase != "ended":
+        step(state, {"type": "advance"})
+    return state
+
+
+@pytest.mark.parametrize("options", [None, {"decision": "consensus"}])
+def test_a_scenarios_own_win_replaces_the_decks(options, tmp_path):
+    deck = load(tmp_path, settings="  win: {total: {at_least: 0}}", scenario=OWN_WIN)
+    own = finish(new_game(deck, "pilot", 2, 1, options=options))
+    usual = finish(new_game(deck, "other", 2, 1, options=options))
+    assert own.tracks["trust"] < 99  # trust's most is 10: this scenario cannot be won
+    for state, won, text in ((own, False, "Trust is at least 99"),
+                             (usual, True, "the weighted total is at least 0")):
+        shown = view(state, 0)
+        assert shown["outcome"]["won"] is won
+        assert shown["outcome"]["win_condition"] == shown["outlook"]["win"] == text
+        assert debrief(state)["outcome"]["won"] is won
+
+
+def test_a_scenario_may_have_a_win_when_the_deck_has_none(tmp_path):
+    deck = load(tmp_path, scenario=OWN_WIN)
+    assert deck.settings.win is None
+    assert view(finish(game(deck)), None)["outcome"]["won"] is False
+
+
+def test_a_mistake_in_a_scenarios_win_is_reported_with_its_line(tmp_path):
+    scenario = "    win: {any_tag: open}"
+    path = write(tmp_path, scenario=scenario)
+    assert problems(tmp_path, scenario=scenario) == [
+        f"{path}:{line_of(path, 'win:')}: scenario 'pilot': win: 'any_tag' is about one round; "
+        "for the whole game use {count: {where: ..., at_least: 1}}"]
+
+
+def test_the_scoring_page_and_the_deck_say_each_scenarios_win(tmp_path):
+    from fixtures.inprocess import Game
+
+    folder = tmp_path / "cards" / "formats"
+    folder.mkdir(parents=True)
+    (folder / "deck.yaml").write_text(deck_yaml(settings="  win: {total: {at_least: 0}}",
+                                                scenario=OWN_WIN))
+    server = Game(tmp_path, cards_dir=tmp_path / "cards")
+    page = server.http.get("/decks/formats/scoring").get_data(as_text=True)
+    assert "To win in this scenario (instead of the above): Trust is at least 99." in page
+    assert page.count("To win in this scenario") == 1  # the other plays the deck's own
+    deck = server.http.get("/api/decks/formats").get_json()
+    assert {s["id"]: s["win"] for s in deck["scenarios"]} == {
+        "pilot": "Trust is at least 99", "other": "the weighted total is at least 0"}

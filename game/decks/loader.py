@@ -448,7 +448,9 @@ class _Reader(DeckFields):
                 affected, tracks,
                 weights, targets, stages, tuple(events) if chosen is None else chosen,
                 self.rules(m, what, f"scenario {i}"),
-                merged(default_reach, read_reach(self, m, what), affected, self.groups))
+                merged(default_reach, read_reach(self, m, what), affected, self.groups),
+                condition(self, m["win"], m, "win", "game", f"{what}: win") if "win" in m
+                else None)
         return out
 
     def _track_start(self, value: object, node: Map, key: str, what: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from game.decks.cards import Intervention
 from game.decks.lessons import Lesson
@@ -133,6 +133,7 @@ class Scenario:
     # How much engaging each group counts: {group: {criterion: per cent of the card's
     # ratings}}, for the groups that do not count in full (game/decks/reach.py).
     reach: dict[str, dict[str, int]] = field(default_factory=dict)
+    win: Condition | None = None  # this scenario's own win condition, instead of settings.win
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +203,14 @@ class Deck:
     # Facts worked out from the deck while playing it (such as what adopting each card adds),
     # kept so they are worked out once. Never part of the deck's meaning.
     derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def settings_for(self, scenario: str) -> Settings:
+        """The deck's settings as a table of `scenario` plays them: with the scenario's own
+        win condition, when it has one."""
+        win = self.scenarios[scenario].win
+        if win is None:
+            return self.settings
+        return replace(self.settings, win=win, win_text=win.text)
 
     def rated_criteria(self) -> tuple[str, ...]:
         """The criteria a card shows its rating on: every one, unless the deck leaves ratings

@@ -143,7 +143,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _yaml("targets", "Targets"),
         Field("stages", "Stages, in order (none: all)", "refs", section="stages"),
         Field("events", "Events it may draw (none: all)", "refs", section="events"),
-        _RULES, _yaml("reach", "How much reaching each group counts")),
+        _RULES, _yaml("reach", "How much reaching each group counts"),
+        _yaml("win", "How the table wins in this scenario (instead of the deck's)")),
     "difficulties": (
         _name(), _text("description", "Description"), _yaml("tracks", "Changes to tracks"),
         _int("max_severity", "Most severe event drawn", 1, 3),

@@ -60,14 +60,16 @@ class IllegalAction(GameError):
 # ---- setting up ----------------------------------------------------------------------------
 
 
-def table_settings(deck: Deck, options: dict | None) -> Settings:
-    """The deck's settings with a facilitator's table options applied (already validated)."""
+def table_settings(deck: Deck, options: dict | None, scenario: str | None = None) -> Settings:
+    """The deck's settings with a facilitator's table options applied (already validated),
+    and the scenario's own win condition if it has one."""
+    base = deck.settings_for(scenario) if scenario else deck.settings
     if not options:
-        return deck.settings
+        return base
     changes = {k: v for k, v in options.items() if k in TABLE_OPTIONS}
     if "timers" in changes:
-        changes["timers"] = {**deck.settings.timers, **changes["timers"]}
-    return replace(deck.settings, **changes)
+        changes["timers"] = {**base.timers, **changes["timers"]}
+    return replace(base, **changes)
 
 
 def new_game(deck: Deck, scenario: str, seats: int, seed: int, *,
@@ -75,7 +77,7 @@ def new_game(deck: Deck, scenario: str, seats: int, seed: int, *,
     if not isinstance(scenario, str) or scenario not in deck.scenarios:
         raise IllegalAction("unknown_scenario", f"deck {deck.id} has no scenario {scenario!r}; "
                             "choose one of: " + ", ".join(deck.scenarios))
-    settings = table_settings(deck, options)
+    settings = table_settings(deck, options, scenario)
     if isinstance(seats, bool) or not isinstance(seats, int) \
             or not settings.seats_min <= seats <= min(settings.seats_max, SEATS.high):
         raise IllegalAction("bad_seats", f"this deck is for {settings.seats_min} to "

@@ -86,7 +86,9 @@ def rules_summary(w: Writer, deck: Deck) -> None:
     w.page()
     w.heading(f"{deck.name}: how to play on paper", 15)
     w.text(deck.description, 9.5, color=MUTED, gap=2)
-    w.text(win_words(s), 10, "B", gap=2.5)
+    own = any(sc.win for sc in deck.scenarios.values())
+    w.text(win_words(s) + (" (Some scenarios have their own: see their sheets.)" if own
+                           else ""), 10, "B", gap=2.5)
     w.text("Setting up", 11.5, "B", gap=1)
     budget = deck.tracks.get(s.budget_track) if s.budget_track else None
     setup = [
@@ -244,6 +246,9 @@ def _scenario(w: Writer, deck: Deck, sc: Scenario) -> None:
     if sc.targets:
         goals = ", ".join(f"{deck.criteria[c].name} {v}" for c, v in sc.targets.items())
         w.bullet(f"A good plan reaches: {goals}.", 9)
+    if sc.win:
+        w.bullet(f"Its own win, instead of the deck's: {win_words(deck.settings_for(sc.id))}",
+                 9)
     if set(sc.events) != set(deck.events):
         names = ", ".join(deck.events[e].name for e in sc.events)
         w.bullet(f"Events in play: {names or 'none'}.", 9)

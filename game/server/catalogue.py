@@ -31,7 +31,8 @@ def deck_catalogue(deck: Deck) -> dict:
         "roles": [{"id": r.id, "name": r.name, "description": r.description}
                   for r in deck.roles.values()],
         "scenarios": [{"id": s.id, "name": s.name, "context": s.context,
-                       "affected": sorted(s.affected), "stages": list(s.stages)}
+                       "affected": sorted(s.affected), "stages": list(s.stages),
+                       "win": deck.settings_for(s.id).win_text}
                       for s in deck.scenarios.values()],
         "difficulties": [{"id": d.id, "name": d.name, "description": d.description}
                          for d in deck.difficulties.values()],

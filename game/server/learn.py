@@ -21,7 +21,8 @@ def scoring_facts(deck: Deck) -> dict:
         reach = [(deck.groups[g].name, _share_words(deck, shares))
                  for g, shares in s.reach.items()]
         scenarios.append({"name": s.name, "weights": weights, "targets": targets,
-                          "affected": affected, "reach": reach})
+                          "affected": affected, "reach": reach,
+                          "win": s.win.text if s.win else ""})  # its own, not the deck's
     budget = deck.tracks.get(deck.settings.budget_track or "")
     return {"scenarios": scenarios, "budget": budget,
             "other_tracks": [t for t in deck.tracks.values() if t is not budget],
