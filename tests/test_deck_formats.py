@@ -450,3 +450,68 @@ def test_the_scoring_page_and_the_deck_say_each_scenarios_win(tmp_path):
     deck = server.http.get("/api/decks/formats").get_json()
     assert {s["id"]: s["win"] for s in deck["scenarios"]} == {
         "pilot": "Trust is at least 99", "other": "the weighted total is at least 0"}
+
+
+# ---- 6. rules that change costs ---------------------------------------------------------------
+
+
+def next_costs(tmp_path: Path, rule: str, card: str | None) -> tuple[dict[str, int], list[str]]:
+    """Round 1 adopts `card` (or nothing) under the scenario rule `rule`; then round 2's cost
+    of each card for the public, and the reasons the round shows for its cost changes."""
+    deck = load(tmp_path, scenario=f"    rules: [{rule}]")
+    state = game(deck, seed=3)
+    assert card is None or card in state.hands[0]
+    adopt(state, card)
+    next_round(state)
+    costs = {c: card_cost_of(state, c) for c in ("jury", "survey")}
+    return costs, [c["why"] for c in view(state, None)["current"]["cost_changes"]]
+
+
+def card_cost_of(state: GameState, card: str) -> int:
+    from game.engine.state import card_cost
+
+    return card_cost(state, card, "public")
+
+
+@pytest.mark.parametrize("rule, card, costs, why", [
+    # per adopted: once for each adopted card that matches
+    ("{why: Open work pays off, if: {tag: open}, then: {cost: {change: -1}}}", "jury",
+     {"jury": 1, "survey": 0}, ["Open work pays off (Jury)"]),
+    ("{why: Open work pays off, if: {tag: open}, then: {cost: {change: -1}}}", None,
+     {"jury": 2, "survey": 1}, []),
+    # per round, with its own where: only surveys cost more
+    ("{why: Nobody was asked, per: round, if: {count: {at_most: 0}}, then: [{add: {trust: -1}}, "
+     "{cost: {change: 2, where: {tag: closed}}}]}", None,
+     {"jury": 2, "survey": 3}, ["Nobody was asked"]),
+    ("{why: Nobody was asked, per: round, if: {count: {at_most: 0}}, then: [{add: {trust: -1}}, "
+     "{cost: {change: 2, where: {tag: closed}}}]}", "jury", {"jury": 2, "survey": 1}, []),
+])
+def test_a_rules_cost_change_is_the_next_rounds(rule, card, costs, why, tmp_path):
+    assert next_costs(tmp_path, rule, card) == (costs, why)
+
+
+def test_a_rules_cost_change_does_not_change_the_round_it_scores(tmp_path):
+    deck = load(tmp_path, scenario="    rules: [{if: {tag: open}, then: {cost: {change: 5}}}]")
+    state = game(deck, seed=3)
+    adopt(state, "jury")
+    assert state.round.adopted[0].cost == 2
+    assert state.tracks["budget"] == 10 - 2
+    shown = view(state, None)["current"]["next_round"]["cost_changes"]
+    assert shown == [{"change": 5, "why": "next round costs +5 for each adopted intervention "
+                                          "when it has the Open tag (Jury)", "where": None}]
+
+
+def test_a_rules_cost_change_is_printed_in_words(tmp_path):
+    from game.decks.wording import rule_words
+
+    deck = load(tmp_path, scenario="    rules: [{if: {tag: open}, then: [{add: {trust: 1}}, "
+                                   "{cost: {change: -1, where: {tag: closed}}}]}]")
+    assert rule_words(deck, deck.scenarios["pilot"].rules[0]) == (
+        "Each intervention adopted this round, if it has the Open tag: +1 Trust. Next round, "
+        "an intervention costs 1 less when it has the Closed tag.")
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_a_game_with_rules_that_change_costs_replays_from_its_log(seed, tmp_path):
+    rule = "{if: {tag: open}, then: {cost: {change: -1, where: {tag: open}}}}"
+    replays(load(tmp_path, events=CALM + "\n" + AUDIT, scenario=f"    rules: [{rule}]"), seed)

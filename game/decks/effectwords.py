@@ -133,7 +133,13 @@ def _flag(r: DeckFields, kind: str, value: object, node: Map, what: str,
 def _cost_printed(e: Effect, one_seat: bool, gain: str) -> str:
     more = f"{abs(e.change)} more" if e.change > 0 else f"{abs(e.change)} less"
     when = f" when {e.where.text}" if e.where else ""
-    return f"For the rest of this round, an intervention costs {more}{when}."
+    span = "Next round" if e.next_round else "For the rest of this round"
+    return f"{span}, an intervention costs {more}{when}."
+
+
+def _cost_text(e: Effect) -> str:
+    return ("next round " if e.next_round else "") + f"costs {e.change:+d}" + (
+        f" when {e.where.text}" if e.where else "")
 
 
 def _n_cards(n: int) -> str:
@@ -155,9 +161,8 @@ EFFECTS: dict[str, EffectWord] = {w.name: w for w in (
     EffectWord("add", _ANYWHERE, _add,
                lambda e: ", ".join(f"{a.words()} {t}" for t, a in e.adds),
                lambda e, one_seat, gain: f"{gain}.", takes="adds"),
-    EffectWord("cost", _PLAY, _cost,
-               lambda e: f"costs {e.change:+d}" + (f" when {e.where.text}" if e.where else ""),
-               _cost_printed, takes="cost"),
+    # In a rule, the round is scored once it is paid: its cost changes are the next round's.
+    EffectWord("cost", _ANYWHERE, _cost, _cost_text, _cost_printed, takes="cost"),
     EffectWord("draw", _PLAY, _cards, lambda e: f"draw {e.change}",
                lambda e, one_seat, gain: f"You draw {_n_cards(e.change)}." if one_seat
                else f"Every player draws {_n_cards(e.change)}.", takes="cards"),
@@ -199,6 +204,8 @@ def effects(r: DeckFields, m: Map, key: str, place: str, what: str, *,
                 continue
             word = EFFECTS[kind]
             effect = word.parse(r, kind, value, item, what, per_adopted)
+            if effect and kind == "cost" and place == "rule":
+                effect = replace(effect, next_round=True)
             if effect:
                 out.append(replace(effect, text=word.text(effect)))
     return tuple(out)

@@ -540,8 +540,9 @@ class _Reader(DeckFields):
             cond = condition(self, item["if"], item, "if", place, rw) if "if" in item else None
             then = effects(self, item, "then", "rule", rw, per_adopted=place in STAR_PLACES)
             adds = tuple(pair for e in then for pair in e.adds)
+            costs = tuple(e for e in then if e.kind == "cost")
             why = self.text(item, "why", rw, limit=300, required=False)
             if not why:
-                why = plain_words(per, cond, adds)
-            out.append(Rule(why, per, cond, adds, source))
+                why = plain_words(per, cond, adds, costs)
+            out.append(Rule(why, per, cond, adds, source, costs))
         return tuple(out)

@@ -169,7 +169,7 @@ def _words(deck: Deck, section: str, ident: str, field: str, count: int) -> str 
     if field == "effects":
         return "; ".join(e.text for e in item.effects[-count:])
     rule: Rule = item.rules[-1]
-    return plain_words(rule.per, rule.condition, rule.adds)
+    return plain_words(rule.per, rule.condition, rule.adds, rule.costs)
 
 
 def written(deck: Deck) -> dict[str, dict[str, dict[str, list[str]]]]:
@@ -188,5 +188,5 @@ def written(deck: Deck) -> dict[str, dict[str, dict[str, list[str]]]]:
 
 
 def _rule_text(rule: Rule) -> str:
-    words = plain_words(rule.per, rule.condition, rule.adds)
+    words = plain_words(rule.per, rule.condition, rule.adds, rule.costs)
     return words if rule.why == words else f"{rule.why} ({words})"

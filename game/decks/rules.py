@@ -119,6 +119,7 @@ class Effect:
     change: int = 0
     where: Condition | None = None
     text: str = ""
+    next_round: bool = False  # a cost change in a rule's `then`: for the next round
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +129,15 @@ class Rule:
     condition: Condition | None
     adds: tuple[tuple[str, Amount], ...]
     source: str = ""  # "stage planning", "event budget-cut", ...
+    # Cost changes for the next round, made each time the rule holds (Effect.next_round).
+    costs: tuple[Effect, ...] = ()
 
 
 def plain_words(per: str, condition: Condition | None,
-                adds: tuple[tuple[str, Amount], ...]) -> str:
+                adds: tuple[tuple[str, Amount], ...], costs: tuple[Effect, ...] = ()) -> str:
     """A rule in plain words, from what it does: a rule's `why` when the deck gives none, and
     what the studio's rule editor shows of the rule being built."""
-    gain = ", ".join(f"{a.words()} {t}" for t, a in adds)
+    gain = ", ".join([*(f"{a.words()} {t}" for t, a in adds), *(e.text for e in costs)])
     unit = "each adopted intervention" if per == "adopted" else "this round"
     return f"{gain} for {unit}" + (f" when {condition.text}" if condition else "")
 

@@ -44,12 +44,16 @@ def condition_words(condition: Condition) -> str:
 
 
 def rule_words(deck: Deck, rule: Rule) -> str:
-    """What a rule does, as a sentence: who it looks at, when, and what it adds."""
+    """What a rule does, as a sentence: who it looks at, when, and what it adds (and what it
+    changes in the next round's costs)."""
     gain = adds_words(deck, rule.adds)
     head = "Once this round" if rule.per == "round" else "Each intervention adopted this round"
-    if rule.condition is None:
-        return f"{head}: {gain}."
-    return f"{head}, if {rule.condition.text}: {gain}."
+    said = f"{head}: {gain}." if rule.condition is None else \
+        f"{head}, if {rule.condition.text}: {gain}."
+    if not rule.costs:
+        return said
+    later = " ".join(effect_words(deck, e) for e in rule.costs)
+    return f"{said} {later}" if rule.adds else f"{said[:-3]}: {later}"
 
 
 def effect_words(deck: Deck, effect: Effect, *, one_seat: bool = False) -> str:

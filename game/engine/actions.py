@@ -518,7 +518,8 @@ def _resolve(state: GameState, events: list) -> None:
     rnd.hands_at_decision = [tuple(h) for h in state.hands]
     rnd.tracks_before = dict(state.tracks)
     rnd.scores_before = dict(state.scores)
-    changes = score_round(round_setting(state), adopted)
+    # A rule's cost changes are the next round's: this one is paid.
+    changes = score_round(round_setting(state), adopted, state.carry.costs)
     for c in changes:
         if c.target in state.deck.tracks:
             state.tracks[c.target] += c.amount

@@ -25,7 +25,8 @@ def draw_event(state: GameState, when: str = "start") -> None:
             apply_effects(state, event.effects, None, f"event {ident}", event.name, later=later)
             if later:
                 apply_rules(event.rules, game_context(state),
-                            lambda t, n, why, src, card: change(state, t, n, why, src, card))
+                            lambda t, n, why, src, card: change(state, t, n, why, src, card),
+                            state.carry.costs)
             return
 
 

@@ -72,8 +72,10 @@ def clamp_add(deck: Deck, settings: Settings, values: dict[str, int], target: st
     return new - old, note
 
 
-def score_round(rs: RoundSetting, adopted: Sequence[Adoption]) -> list[Change]:
-    """The changes adopting `adopted` in this round makes, in the order they happen."""
+def score_round(rs: RoundSetting, adopted: Sequence[Adoption],
+                costs: list[CostMod] | None = None) -> list[Change]:
+    """The changes adopting `adopted` in this round makes, in the order they happen. The cost
+    changes its rules make for the next round are added to `costs`, when given."""
     deck, settings = rs.deck, rs.settings
     tracks = dict(rs.tracks)
     scores = dict(rs.scores)
@@ -102,22 +104,26 @@ def score_round(rs: RoundSetting, adopted: Sequence[Adoption]) -> list[Change]:
 
     ctx = Context(rs.stage, adopted, [*rs.earlier, *adopted], tracks, scores, rs.weights,
                   rs.scenario.affected)
-    apply_rules(rs.rules(), ctx, add)
+    apply_rules(rs.rules(), ctx, add, costs)
     return changes
 
 
 Add = Callable[[str, int, str, str, "str | None"], None]
 
 
-def apply_rules(rules: Iterable[Rule], ctx: Context, add: Add) -> None:
+def apply_rules(rules: Iterable[Rule], ctx: Context, add: Add,
+                costs: list[CostMod] | None = None) -> None:
     """Score `rules` on the adoptions of `ctx`: `add(target, amount, why, source, card)` for
     each addition, in order. `ctx`'s tracks and scores are the ones `add` changes, so a rule
-    sees what the rules before it added. The round's scoring, and an event drawn after it."""
+    sees what the rules before it added. The round's scoring, and an event drawn after it.
+    Each time a rule with cost effects holds, they go to `costs` (the next round's)."""
     for rule in rules:
         if rule.per == "round":
             if rule.condition is None or rule.condition.test(ctx, None):
                 for target, rated in rule.adds:
                     add(target, rated.of(None), rule.why, rule.source, None)
+                if costs is not None:
+                    costs.extend(CostMod(e.change, e.where, rule.why) for e in rule.costs)
             continue
         for a in ctx.adopted:
             if rule.condition is None or rule.condition.test(ctx, a):
@@ -125,6 +131,9 @@ def apply_rules(rules: Iterable[Rule], ctx: Context, add: Add) -> None:
                     value = rated.of(a)
                     if value:
                         add(target, value, f"{rule.why} ({a.card.name})", rule.source, a.card.id)
+                if costs is not None:
+                    costs.extend(CostMod(e.change, e.where, f"{rule.why} ({a.card.name})")
+                                 for e in rule.costs)
 
 
 def _card_reasons(deck: Deck, card: Intervention, ratings: bool, group: str = "",
