@@ -187,6 +187,8 @@ def test_an_after_scoring_event_waits_for_the_scoring_then_scores_the_round(tmp_
     public = view(state, None)["current"]
     assert [e["name"] for e in public["later_events"]] == ["The audit"]
     assert public["later_events"][0]["when"] == "after_scoring"
+    assert public["later_events"][0]["effects"] == [
+        "-1 trust", "next round costs +1 when it has the Open tag"]
     # Its cost effect is the next round's: this one is paid.
     assert public["next_round"]["cost_changes"] == [
         {"change": 1, "why": "The audit", "where": "it has the Open tag"}]
@@ -502,7 +504,13 @@ def test_a_rules_cost_change_does_not_change_the_round_it_scores(tmp_path):
 
 
 def test_a_rules_cost_change_is_printed_in_words(tmp_path):
-    from game.decks.wording import rule_words
+    from game.decks.wording import effect_words, rule_words
+
+    audit = load(tmp_path, events=AUDIT.replace("{tag: open}}", "{tag: open}}\n      - "
+                                                "adopt_limit: {change: 1}"))
+    assert [effect_words(audit, e) for e in audit.events["audit"].effects] == [
+        "-1 Trust.", "Next round, an intervention costs 1 more when it has the Open tag.",
+        "Next round, 1 more intervention than usual may be adopted."]
 
     deck = load(tmp_path, scenario="    rules: [{if: {tag: open}, then: [{add: {trust: 1}}, "
                                    "{cost: {change: -1, where: {tag: closed}}}]}]")

@@ -150,7 +150,8 @@ def _limit_printed(e: Effect, one_seat: bool, gain: str) -> str:
     n = e.change
     count = f"{abs(n)} " + ("more" if n > 0 else "fewer")
     noun = "intervention" if abs(n) == 1 else "interventions"
-    return f"This round, {count} {noun} than usual may be adopted."
+    span = "Next round" if e.next_round else "This round"
+    return f"{span}, {count} {noun} than usual may be adopted."
 
 
 _ANYWHERE = frozenset(EFFECT_PLACES)
@@ -170,7 +171,8 @@ EFFECTS: dict[str, EffectWord] = {w.name: w for w in (
                lambda e, one_seat, gain: f"You discard {_n_cards(e.change)} at random."
                if one_seat else f"Every player discards {_n_cards(e.change)} at random.",
                takes="cards"),
-    EffectWord("adopt_limit", _PLAY, _adopt_limit, lambda e: f"adopt limit {e.change:+d}",
+    EffectWord("adopt_limit", _PLAY, _adopt_limit,
+               lambda e: ("next round " if e.next_round else "") + f"adopt limit {e.change:+d}",
                _limit_printed, takes="change"),
     EffectWord("skip_event", _PLAY, _flag, lambda e: "skip event",
                lambda e, one_seat, gain: "No event is drawn next round.", takes="true"),
@@ -180,9 +182,15 @@ EFFECTS: dict[str, EffectWord] = {w.name: w for w in (
 )}
 
 
+# The effects that change the round being played: made once it is scored (by a rule, or an
+# event drawn after the scoring), they change the next round instead.
+NEXT_ROUND = ("cost", "adopt_limit")
+
+
 def effects(r: DeckFields, m: Map, key: str, place: str, what: str, *,
-            per_adopted: bool = False) -> tuple[Effect, ...]:
-    """Read the effects under `key`; `place` is a key of EFFECT_PLACES."""
+            per_adopted: bool = False, later: bool = False) -> tuple[Effect, ...]:
+    """Read the effects under `key`; `place` is a key of EFFECT_PLACES. `later`: they happen
+    once the round is scored (an event drawn after the scoring)."""
     node = m.get(key)
     if node is None:
         return ()
@@ -204,7 +212,7 @@ def effects(r: DeckFields, m: Map, key: str, place: str, what: str, *,
                 continue
             word = EFFECTS[kind]
             effect = word.parse(r, kind, value, item, what, per_adopted)
-            if effect and kind == "cost" and place == "rule":
+            if effect and kind in NEXT_ROUND and (later or place == "rule"):
                 effect = replace(effect, next_round=True)
             if effect:
                 out.append(replace(effect, text=word.text(effect)))

@@ -384,14 +384,14 @@ class _Reader(DeckFields):
         for i, m in self._items("events"):
             what = f"event '{i}'"
             stages = self.ref_list(m, "stages", "stages", what)
+            when = self.choice(m, "when", what, tuple(v for v, _ in EVENT_WHEN), "start")
             out[i] = Event(
                 i, self.choice(m, "kind", what, EVENT_KINDS, "requirement"),
                 self.text(m, "name", what, limit=MAX_NAME), self.text(m, "text", what),
                 self.integer(m, "severity", what, *bounds("events", "severity"), 1),
                 frozenset(stages) if stages else None,
-                effects(self, m, "effects", "event", what),
-                self.rules(m, what, f"event {i}"),
-                self.choice(m, "when", what, tuple(v for v, _ in EVENT_WHEN), "start"))
+                effects(self, m, "effects", "event", what, later=when == "after_scoring"),
+                self.rules(m, what, f"event {i}"), when)
             if not out[i].effects and not out[i].rules:
                 self.error(m, None, f"{what}: has neither 'effects' nor 'rules', so it changes "
                            "nothing: add at least one")

@@ -119,7 +119,9 @@ class Effect:
     change: int = 0
     where: Condition | None = None
     text: str = ""
-    next_round: bool = False  # a cost change in a rule's `then`: for the next round
+    # A cost or adopt-limit change made once the round is scored (in a rule's `then`, or by
+    # an event drawn after the scoring): it is the next round's.
+    next_round: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,8 +242,7 @@ def event_face(deck: Deck, event: Event) -> Face:
             pen.para("Drawn after the round is scored, the last round too", "small", "B",
                      gap=1.0)
         if event.effects:
-            pen.para("When it is drawn" + (" (costs and limits: next round)" if later else ""),
-                     "small", "B", gap=0.5)
+            pen.para("When it is drawn", "small", "B", gap=0.5)
             for e in event.effects:
                 pen.para(clean(effect_words(deck, e)), "small", gap=0.8)
             pen.space(0.6)
