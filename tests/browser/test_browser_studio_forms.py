@@ -137,7 +137,8 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
     page.keyboard.type("Trust")
     expect(adds_to).to_have_value("trust")
     effect = rules.get_by_label("Effect", exact=True)
-    assert effect.locator("option").all_text_contents() == ["add: +1 …"]  # a rule only adds
+    # a rule adds, or changes the next round's costs: none of the events' other effects
+    assert effect.locator("option").all_text_contents() == ["add: +1 …", "cost: costs -1"]
     rules.get_by_label(re.compile("^Why")).focus()
     page.keyboard.type("Someone watching over the collection earns trust.")
     expect(rules.locator("#rule-words")).to_have_text(
