@@ -220,6 +220,16 @@ def test_an_after_scoring_event_is_drawn_after_the_last_stage_too(tmp_path):
     assert rounds[0]["later_events"] == []
     assert [e["id"] for e in rounds[1]["later_events"]] == ["audit"]
     assert any(c["source"] == "event audit" for c in rounds[1]["changes"])
+    # and in the record a facilitator files
+    from datetime import datetime
+
+    from game.engine.export import record
+
+    meta = {"id": "t1", "code": "ABCDEF", "created_at": datetime(2026, 11, 28),
+            "seats": [{"seat": 0, "name": "Ana", "kind": "human"},
+                      {"seat": 1, "name": "Bo", "kind": "bot"}]}
+    filed = record(debrief(state), meta, state.deck)
+    assert [r["later_events"] for r in filed["rounds"]] == [[], ["The audit"]]
 
 
 def test_a_start_event_is_not_drawn_after_scoring(tmp_path):

@@ -45,6 +45,7 @@ def record(d: dict, meta: dict, deck: Deck) -> dict:
         rounds.append({
             "round": r["number"], "stage": r["stage_name"],
             "events": [e["name"] for e in r["events"]],
+            "later_events": [e["name"] for e in r["later_events"]],  # drawn after the scoring
             "proposals": [{"seat": p["seat"] + 1, "by": _person(p["by"], seat_name(p["seat"])),
                            "card": p["card_name"], "card_id": p["card"],
                            "group": p["group_name"], "passed": p["card"] is None}
