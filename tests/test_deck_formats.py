@@ -9,6 +9,8 @@ replays from its log to the same state.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -286,18 +288,20 @@ def test_a_stages_objective_and_principles_are_shown_during_its_round(tmp_path):
         "name": "Review", "prompt": "", "objective": "", "principles": ""}
 
 
-def test_a_stages_objective_is_printed_on_its_sheet(tmp_path):
-    import shutil
-    import subprocess
-
+def printed_text(deck: Deck, tmp_path: Path) -> str:
+    """The words of the deck's printed PDF, white space made single spaces."""
     from game.paper import render
 
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext missing: apt-get install poppler-utils")
     pdf = tmp_path / "deck.pdf"
-    pdf.write_bytes(bytes(render(load(tmp_path, stage=STAGE_TEXT), "a4").pdf.output()))
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True,
+    pdf.write_bytes(bytes(render(deck, "a4").pdf.output()))
+    return " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True,
                                    capture_output=True, text=True, timeout=60).stdout.split())
+
+
+def test_a_stages_objective_is_printed_on_its_sheet(tmp_path):
+    text = printed_text(load(tmp_path, stage=STAGE_TEXT), tmp_path)
     assert ("Objective Agree what the project is for, with the people it affects. Principles "
             "Nothing about us without us. Say no early rather than late.") in text
 
@@ -533,3 +537,11 @@ def test_a_rules_cost_change_is_printed_in_words(tmp_path):
 def test_a_game_with_rules_that_change_costs_replays_from_its_log(seed, tmp_path):
     rule = "{if: {tag: open}, then: {cost: {change: -1, where: {tag: open}}}}"
     replays(load(tmp_path, events=CALM + "\n" + AUDIT, scenario=f"    rules: [{rule}]"), seed)
+
+
+def test_the_printed_rules_say_when_events_are_drawn_after_the_scoring(tmp_path):
+    for events, said in ((CALM + "\n" + AUDIT, True), (CALM, False)):
+        text = printed_text(load(tmp_path, events=events), tmp_path)
+        assert ("Turn up events until 1 is marked “Drawn after the round is scored”" in text) \
+            is said
+        assert ("Drawn after the round is scored, the last round too" in text) is said

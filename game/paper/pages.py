@@ -130,6 +130,12 @@ def rules_summary(w: Writer, deck: Deck) -> None:
     refill = (f"Discard the {discard}, then top each hand up to {s.hand_size} cards."
               if s.refill == "draw" else f"Discard the {discard}; hands are not topped up.")
     steps.append(refill)
+    if s.events_after_scoring and any(e.when == "after_scoring" for e in deck.events.values()):
+        n = s.events_after_scoring
+        steps.append(f"Turn up events until {n} {'is' if n == 1 else 'are'} marked “Drawn "
+                     "after the round is scored” (put the others back on top, in order): do "
+                     "what each says, and score its rules on this round's adopted "
+                     "interventions. In the last round too.")
     for i, line in enumerate(steps, 1):
         w.text(f"{i}. {line}", 9.5, indent=1, gap=1.1)
     w.text("The end", 11.5, "B", gap=1)
