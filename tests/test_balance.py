@@ -266,3 +266,26 @@ def test_ctrl_c_stops_the_games_and_says_how_far_they_got():
     assert "Traceback" not in text
     with pytest.raises(ProcessLookupError):  # nothing of its process group is left
         os.killpg(proc.pid, 0)
+
+
+def test_a_scenario_with_its_own_win_is_counted_and_named_by_it(tmp_path):
+    """'stormy' can never reach mood 3, but with a win of its own (mood stays at 0) every
+    stormy game is won; the report says which condition each scenario played to."""
+    text = (DECK / "deck.yaml").read_text(encoding="utf-8")
+    text = text.replace("    context: Nothing can cheer anyone up.\n",
+                        "    context: Nothing can cheer anyone up.\n"
+                        "    win: {track: {mood: {at_most: 0}}}\n")
+    (tmp_path / "balance").mkdir()
+    (tmp_path / "balance" / "deck.yaml").write_text(text, encoding="utf-8")
+    deck = load_deck(tmp_path / "balance")
+    own = run_balance(deck, make_plan(deck, 24), workers=1)
+    assert rates(own["by_scenario"]) == {"sunny": (12, 1.0), "stormy": (12, 1.0)}
+    rows = {r["id"]: r["win_condition"] for r in own["by_scenario"]}
+    assert rows["sunny"] == own["win_condition"] != rows["stormy"]
+    assert rows["stormy"] == "Mood is at most 0"
+    summary = text_summary(own)
+    assert "except where a scenario sets its own" in summary
+    assert f"win: {rows['stormy']}" in summary
+    html = report_html(own)
+    assert '<th scope="col">To win</th>' in html
+    assert "the deck&#x27;s condition" in html or "the deck's condition" in html

@@ -282,8 +282,9 @@ def report(deck: Deck, plan: BalancePlan, parts: dict[tuple, Part], seconds: flo
         "plan": plan.as_dict(), "games": everything.games, "seconds": round(seconds, 2),
         "win_condition": deck.settings.win_text,
         "win_rate": _rate(everything.won, everything.decided),
-        "by_scenario": _win_rows(parts, 0, plan.scenarios,
-                                 {s.id: s.name for s in deck.scenarios.values()}),
+        "by_scenario": [{**row, "win_condition": deck.settings_for(row["id"]).win_text}
+                        for row in _win_rows(parts, 0, plan.scenarios,
+                                             {s.id: s.name for s in deck.scenarios.values()})],
         "by_players": _win_rows(parts, 1, plan.players,
                                 {p: f"{p} players" for p in plan.players}),
         "by_difficulty": _win_rows(parts, 2, plan.difficulties, difficulty_names),

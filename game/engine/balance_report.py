@@ -62,12 +62,15 @@ def text_summary(report: dict) -> str:
     if report["win_rate"] is None:
         lines.append("The deck has no win condition: no win rates.")
     else:
-        lines.append(f"Win rate {pct(report['win_rate'])} (win: {report['win_condition']})")
+        lines.append(f"Win rate {pct(report['win_rate'])} (win: {win_words(report)})")
+        own = own_wins(report)
         for title, key in WIN_TABLES:
             lines.append(f"  {title}:")
             for row in report[key]:
                 lines.append(f"    {row['name']:<32} {pct(row['win_rate']):>7}  "
-                             f"({row['won']} of {row['games']})")
+                             f"({row['won']} of {row['games']})"
+                             + (f"  win: {own[row['id']]}" if key == "by_scenario"
+                                and row["id"] in own else ""))
     lines.append(f"Cards ({'/'.join(report['cards_from'])} bots, {report['card_games']} games): "
                  "adopted when proposed")
     for c in sorted(report["cards"], key=lambda c: -(c["adoption_rate"] or 0)):
@@ -203,14 +206,36 @@ def _figure(caption: str, svg: str, table: str) -> str:
     return f"<figure><figcaption>{escape(caption)}</figcaption>{svg}{table}</figure>"
 
 
+def own_wins(report: dict) -> dict[str, str]:
+    """The scenarios whose tables play to a win condition of their own (scenarios: win),
+    by id, with its words."""
+    return {r["id"]: r["win_condition"] for r in report["by_scenario"]
+            if r.get("win_condition") and r["win_condition"] != report["win_condition"]}
+
+
+def win_words(report: dict) -> str:
+    """What a table must do to win, for the whole report: the deck's condition, or that it
+    depends on the scenario when some scenarios set their own."""
+    if not own_wins(report):
+        return report["win_condition"]
+    if report["win_condition"]:
+        return (f"{report['win_condition']} (except where a scenario sets its own: see the "
+                "table by scenario)")
+    return "each scenario sets its own (see the table by scenario)"
+
+
 def _win_figure(report: dict, title: str, key: str, ident: str) -> str:
     rows = report[key]
     svg = bar_chart(ident, f"Win rate {title}",
                     [(r["name"], r["win_rate"], pct(r["win_rate"])) for r in rows])
-    table = _table(f"Win rate {title}", [title.removeprefix("by ").capitalize(), "Games",
-                                         "Won", "Win rate"],
-                   [[r["name"], str(r["games"]), str(r["won"]), pct(r["win_rate"])]
-                    for r in rows], {1, 2, 3})
+    own = own_wins(report) if key == "by_scenario" else {}
+    headings = [title.removeprefix("by ").capitalize(), "Games", "Won", "Win rate"]
+    cells = [[r["name"], str(r["games"]), str(r["won"]), pct(r["win_rate"])] for r in rows]
+    if own:
+        headings.append("To win")
+        for row, r in zip(cells, rows, strict=True):
+            row.append(own.get(r["id"], "the deck's condition"))
+    table = _table(f"Win rate {title}", headings, cells, {1, 2, 3})
     return _figure(f"Win rate {title}", svg, table)
 
 
@@ -260,7 +285,7 @@ def report_fragment(report: dict) -> str:
                      "or lost.</p>")
     else:
         parts.append(f"<p>The table won {pct(report['win_rate'])} of all games. To win: "
-                     f"{escape(report['win_condition'])}.</p>")
+                     f"{escape(win_words(report))}.</p>")
         for i, (title, key) in enumerate(WIN_TABLES):
             parts.append(_win_figure(report, title, key, f"win{i}"))
     parts.append("<h3>Cards</h3>")
