@@ -1,5 +1,6 @@
-"""Intervention cards as a spreadsheet and back (game.decks.sheets): a round trip changes no
-card, formulas go out as text, and every bad cell comes back as row and column."""
+"""A deck's cards as spreadsheets and back (game.decks.sheets, sheetfiles, workbook): a round
+trip of every card type of every shipped deck, as CSV and as a workbook, changes no card;
+formulas go out as text; every bad cell comes back as its sheet, row and column."""
 
 from __future__ import annotations
 
@@ -7,15 +8,21 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+from openpyxl import load_workbook
+
 from game.decks.compare import compare
 from game.decks.loader import check_texts
-from game.decks.sheets import from_csv, merge, neutralise, to_csv, to_sheet
+from game.decks.sheetfiles import from_csv, to_csv, which_sheet
+from game.decks.sheets import CARD_SHEETS, merge, neutralise, numbered, read_rows, rows, to_cells
+from game.decks.workbook import from_xlsx, to_xlsx
 
-SHIPPED = Path(__file__).resolve().parents[1] / "cards" / "good-governance"
+CARDS = Path(__file__).resolve().parents[1] / "cards"
+DECKS = sorted(p.name for p in CARDS.iterdir() if p.is_dir())
 
 
-def shipped() -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(SHIPPED.glob("*.yaml"))}
+def shipped(name: str = "good-governance") -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted((CARDS / name).glob("*.yaml"))}
 
 
 def load(files):
@@ -24,76 +31,199 @@ def load(files):
     return deck
 
 
-def rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline="")))
+def table(text: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.decode("utf-8-sig"), newline="")))
 
 
-def upload(files: dict[str, str], sheet: str) -> list[str]:
-    section, where, problems = from_csv(sheet.encode())
-    if not problems:
-        _deck, found = check_texts(merge(files, section))
-        problems = to_sheet(found, where)
-    return [str(p) for p in problems]
+def written(cells: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(cells)
+    return out.getvalue().encode()
 
 
-def test_a_round_trip_changes_no_card():
-    files = shipped()
+def upload(files: dict[str, str], section: str, data: bytes) -> list[str]:
+    """What the studio says of a CSV of `section` uploaded to the deck `files`."""
     deck = load(files)
-    sheet = to_csv(deck)
-    header = rows(sheet)[0]
-    assert header[:6] == ["id", "name", "description", "why", "tags", "copies"]
-    assert "rating:collective" in header and "cost:customers" in header
-    assert "track:budget" in header
-    section, _where, problems = from_csv(sheet.encode())
-    assert problems == []
-    assert compare(deck, load(merge(files, section))) == []
+    sheet = read_rows(section, f"{section}.csv", numbered(from_csv(data, "x.csv")), deck)
+    if sheet.problems:
+        return [str(p) for p in sheet.problems]
+    _deck, found = check_texts(merge(files, [sheet]))
+    return [str(p) for p in to_cells(found, [sheet])]
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_a_round_trip_of_every_card_type_changes_no_card(name):
+    files = shipped(name)
+    deck = load(files)
+    sheets = []
+    for section in CARD_SHEETS:
+        data = to_csv(rows(section, deck, files))
+        sheet = read_rows(section, f"{section}.csv", numbered(from_csv(data, "x")), deck)
+        assert sheet.problems == [], sheet.problems
+        sheets.append(sheet)
+    again = load(merge(files, sheets))
+    assert compare(deck, again) == []
+    # Every card of every type is in the sheets, in the deck's order.
+    for section in CARD_SHEETS:
+        assert list(getattr(again, section)) == list(getattr(deck, section))
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_a_workbook_round_trip_changes_no_card(name):
+    files = shipped(name)
+    deck = load(files)
+    book, found = from_xlsx(to_xlsx({s: rows(s, deck, files) for s in CARD_SHEETS}))
+    assert found == [] and list(book) == list(CARD_SHEETS)
+    sheets = [read_rows(s, s, book[s], deck) for s in CARD_SHEETS]
+    assert [p for s in sheets for p in s.problems] == []
+    assert compare(deck, load(merge(files, sheets))) == []
+
+
+def test_the_header_rows_are_those_the_deck_guide_lists():
+    deck = load(shipped())
+    files = shipped()
+
+    def header(section: str) -> list[str]:
+        return [str(c) for c in rows(section, deck, files)[0]]
+
+    assert header("interventions")[:6] == ["id", "name", "description", "why", "tags", "copies"]
+    assert "rating:collective" in header("interventions")
+    assert "cost:customers" in header("interventions")
+    assert header("events") == ["id", "kind", "name", "text", "severity", "stages", "effects",
+                                "rules"]
+    assert header("stages") == ["id", "name", "prompt", "rules"]
+    assert header("roles") == ["id", "name", "description", "ability:name", "ability:text",
+                               "ability:phase", "ability:effects", "objective:text",
+                               "objective:condition"]
+    scenario = header("scenarios")
+    assert scenario[:6] == ["id", "name", "context", "affected", "stages", "events"]
+    assert {"track:budget", "weight:democratic", "target:powerful"} <= set(scenario)
+    assert scenario[-2:] == ["rules", "reach"]
 
 
 def test_formulas_go_out_as_text_and_come_back_as_they_were():
     assert neutralise("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
-    assert [neutralise(c) for c in ("+1", "-2", "@x", "\tx", "plain")] == [
-        "'+1", "'-2", "'@x", "'\tx", "plain"]
+    assert [neutralise(c) for c in ("+1+1", "-x", "@x", "\tx", "plain", "-2", "-1.5")] == [
+        "'+1+1", "'-x", "'@x", "'\tx", "plain", "-2", "-1.5"]
     files = shipped()
+    evil = 'name: "=HYPERLINK(\\"http://evil\\",\\"x\\")"'
     files["interventions.yaml"] = files["interventions.yaml"].replace(
-        "name: Desk review", 'name: "=HYPERLINK(\\"http://evil\\",\\"x\\")"', 1)
+        "name: Desk review", evil, 1)
+    files["events.yaml"] = files["events.yaml"].replace(
+        "name: Long-term commitment", "name: \"@SUM(1+1)\"", 1)
     deck = load(files)
-    sheet = to_csv(deck)
-    first = rows(sheet)[1]
-    assert first[1] == "'=HYPERLINK(\"http://evil\",\"x\")"
-    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows(sheet) for cell in row)
-    section, _where, _problems = from_csv(sheet.encode())
-    again = load(merge(files, section))
+    sheet = table(to_csv(rows("interventions", deck, files)))
+    assert sheet[1][1] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    for section in CARD_SHEETS:
+        for row in table(to_csv(rows(section, deck, files))):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@")), cell
+                assert not cell.startswith("-") or cell.lstrip("-").isdigit(), cell
+    back = [read_rows(s, s, numbered(from_csv(to_csv(rows(s, deck, files)), "x")), deck)
+            for s in ("interventions", "events")]
+    again = load(merge(files, back))
     assert again.interventions["desk-review"].name == "=HYPERLINK(\"http://evil\",\"x\")"
+    assert again.events["long-term-commitment"].name == "@SUM(1+1)"
+    # In a workbook, the same texts are text cells that the spreadsheet keeps text.
+    data = to_xlsx({s: rows(s, deck, files) for s in ("interventions", "events")})
+    cell = load_workbook(io.BytesIO(data))["interventions"]["B2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (
+        "=HYPERLINK(\"http://evil\",\"x\")", "s", True)
 
 
-def test_every_bad_cell_is_said_as_row_and_column():
+def test_every_bad_cell_is_said_as_sheet_row_and_column():
     files = shipped()
-    table = rows(to_csv(load(files)))
-    header = table[0]
-    table[1][header.index("rating:deliberative")] = "lots"
-    table[3][header.index("cost:customers")] = "2.5"
-    out = io.StringIO()
-    csv.writer(out).writerows(table)
-    assert upload(files, out.getvalue()) == [
-        "interventions.csv:2: row 2, column rating:deliberative (J): 'lots' is not a whole "
+    deck = load(files)
+    cells = table(to_csv(rows("interventions", deck, files)))
+    header = cells[0]
+    cells[1][header.index("rating:deliberative")] = "lots"
+    cells[3][header.index("cost:customers")] = "2.5"
+    assert upload(files, "interventions", written(cells)) == [
+        "interventions.csv, row 2, column rating:deliberative (J): 'lots' is not a whole "
         "number: write digits only, like 2",
-        "interventions.csv:4: row 4, column cost:customers (N): '2.5' is not a whole number: "
+        "interventions.csv, row 4, column cost:customers (N): '2.5' is not a whole number: "
         "write digits only, like 2"]
     # Cells that are numbers but break the deck's rules: the loader's message, at the cell.
-    table = rows(to_csv(load(files)))
-    table[2][header.index("rating:collective")] = "9"
-    table[5][header.index("tags")] = "research; not-a-tag"
-    out = io.StringIO()
-    csv.writer(out).writerows(table)
-    messages = upload(files, out.getvalue())
-    assert any(m.startswith("interventions.csv:3: row 3, column rating:collective (G): ")
+    cells = table(to_csv(rows("interventions", deck, files)))
+    cells[2][header.index("rating:collective")] = "9"
+    cells[5][header.index("tags")] = "research; not-a-tag"
+    messages = upload(files, "interventions", written(cells))
+    assert any(m.startswith("interventions.csv, row 3, column rating:collective (G): ")
                and "9" in m for m in messages), messages
-    assert any(m.startswith("interventions.csv:6: row 6, column tags (E): ")
+    assert any(m.startswith("interventions.csv, row 6, column tags (E): ")
                and "not-a-tag" in m for m in messages), messages
 
 
+def test_a_bad_rule_in_a_cell_is_said_at_its_cell():
+    files = shipped()
+    deck = load(files)
+    cells = table(to_csv(rows("events", deck, files)))
+    header = cells[0]
+    rules = header.index("rules")
+    cells[1][rules] = cells[1][rules].replace("{tag: long-term}", "{tag: long-trem}")
+    cells[2][rules] = "[{why: broken, then: {add: {trust: 1}}"  # a bracket short
+    cells[3][header.index("kind")] = "requirment"
+    messages = upload(files, "events", written(cells))
+    assert messages[0].startswith("events.csv, row 3, column rules (H): YAML syntax error")
+    assert len(messages) == 1  # nothing is checked further while a cell cannot be read
+    cells[2][rules] = "[{why: mended, then: {add: {trust: 1}}}]"
+    messages = upload(files, "events", written(cells))
+    assert any(m.startswith("events.csv, row 2, column rules (H): ") and "long-trem" in m
+               and "did you mean 'long-term'" in m for m in messages), messages
+    assert any(m.startswith("events.csv, row 4, column kind (B): ") and "requirment" in m
+               for m in messages), messages
+
+
+def test_a_role_ability_and_a_scenario_weight_come_back_as_cells():
+    files = shipped()
+    deck = load(files)
+    cells = table(to_csv(rows("roles", deck, files)))
+    header = cells[0]
+    cells[1][header.index("ability:phase")] = "lunch"
+    messages = upload(files, "roles", written(cells))
+    assert any(m.startswith("roles.csv, row 2, column ability:phase (F): ability: 'phase' is "
+                            "'lunch'") for m in messages), messages
+    cells = table(to_csv(rows("scenarios", deck, files)))
+    header = cells[0]
+    cells[2][header.index("weight:democratic")] = "2,5"  # a decimal comma is read
+    cells[1][header.index("weight:powerful")] = "lots"
+    messages = upload(files, "scenarios", written(cells))
+    assert messages == ["scenarios.csv, row 2, column weight:powerful (N): 'lots' is not a "
+                        "number: write digits, like 2 or 1.5"]
+
+
 def test_a_bad_header_is_said_by_column():
-    messages = upload(shipped(), "id,name,colour\r\nx,y,z\r\n")
-    assert messages == ["interventions.csv:1: row 1, column C: unknown column 'colour'; columns "
-                        "are id, name, description, why, tags, copies, rating:<criterion>, "
-                        "cost:<group>, track:<track>"]
+    files = shipped()
+    assert upload(files, "interventions", b"id,name,colour\r\nx,y,z\r\n") == [
+        "interventions.csv, row 1, column C: unknown column 'colour'; columns are id, name, "
+        "description, why, tags, copies, rating:<criterion>, cost:<group>, track:<track>"]
+    assert upload(files, "interventions", b"id,rating:colective\r\nx,1\r\n") == [
+        "interventions.csv, row 1, column B: the deck has no criterion 'colective' (did you "
+        "mean 'collective'?)"]
+    assert upload(files, "roles", b"id,ability:power\r\nx,1\r\n") == [
+        "roles.csv, row 1, column B: ability has no part 'power'; its parts are name, text, "
+        "phase, effects"]
+
+
+def test_a_sheet_saved_with_semicolons_is_read():
+    files = shipped()
+    deck = load(files)
+    cells = table(to_csv(rows("stages", deck, files)))
+    cells[1][1] = "Planning; with care"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(cells)
+    sheet = read_rows("stages", "stages.csv", numbered(from_csv(out.getvalue().encode(), "x")),
+                      deck)
+    assert sheet.problems == []
+    assert load(merge(files, [sheet])).stages["planning"].name == "Planning; with care"
+
+
+def test_which_card_type_a_csv_holds_by_its_name_or_header():
+    deck = load(shipped())
+    assert which_sheet("good-governance-r3-events.csv", [], deck) == "events"
+    assert which_sheet("Roles.csv", [], deck) == "roles"
+    assert which_sheet("events (1).csv", [], deck) == "events"
+    assert which_sheet("mine.csv", ["id", "kind", "name", "text"], deck) == "events"
+    assert which_sheet("mine.csv", ["id", "name", "prompt"], deck) == "stages"
+    with pytest.raises(Exception, match="Name the file after them"):
+        which_sheet("mine.csv", ["id", "name"], deck)

@@ -30,6 +30,7 @@ from game.server.services import Services
 from game.server.sockets import register
 from game.server.studio import Studio
 from game.server.studio_api import init_studio
+from game.server.studio_files import studio_files
 from game.server.studio_pages import studio_pages
 from game.server.tables import Tables
 from game.server.transport import (
@@ -145,5 +146,6 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     app.register_blueprint(workshop_pages)  # /workshops, /w: a room of tables
     app.register_blueprint(balance_blueprint())  # /decks/<deck>/balance: bot games, no tables
     init_studio(app, studio)  # /api/studio: facilitators' own decks
+    app.register_blueprint(studio_files)  # /api/studio: their downloads and uploads
     app.register_blueprint(studio_pages)  # /studio: the pages that edit them
     return app, socketio

@@ -21,7 +21,6 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 
-from game.decks import sheets
 from game.decks.archive import MAX_DECK_BYTES, ArchiveError, from_zip
 from game.decks.compare import Change, compare
 from game.decks.folder import deck_files
@@ -266,27 +265,6 @@ class Studio:
                                  "digits and hyphens, ending in .yaml (like 'events.yaml')")
         self._valid(raw)
         return {name: body.decode("utf-8") for name, body in raw.items()}
-
-    def sheet_upload(self, who: Facilitator, deck_id: str, data: bytes) -> RevisionRecord:
-        """Replace the deck's intervention cards with an uploaded sheet's and save that as the
-        next revision; every bad cell is refused as row and column."""
-        record = self.writable(deck_id, who)
-        if len(data) > MAX_DECK_BYTES:
-            raise BadRequest("bad_upload", f"the sheet is over {MAX_DECK_BYTES // 1024} KB")
-        try:
-            section, where, problems = sheets.from_csv(data)
-        except sheets.SheetError as exc:
-            raise BadRequest("bad_upload", str(exc)) from None
-        latest = self.revision(record, record.latest)
-        files = sheets.merge(latest.files, section) if not problems else {}
-        if not problems:
-            _deck, found = self.check(files)
-            problems = sheets.to_sheet(found, where)
-        if problems:
-            raise BadRequest("deck_invalid", f"the sheet has {len(problems)} "
-                             f"problem{'s' * (len(problems) != 1)}: fix them and upload it "
-                             "again", problems=problems_json(problems))
-        return self.save(who, record.id, files, f"uploaded {sheets.SHEET}")
 
     def start_from(self, who: Facilitator, files: dict[str, str], note: str) -> DeckRecord:
         """A new deck from uploaded files; given an id of its own if `who` has its id."""

@@ -9,8 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from game.decks import sheets
-from game.decks.archive import MAX_DECK_BYTES, to_zip
+from game.decks.archive import MAX_DECK_BYTES
 from game.decks.edit import EditError, add_item, remove_entry, set_field
 from game.decks.rulebuilder import MAX_DEPTH, appended, describe, vocabulary_json, written
 from game.decks.sections import FORM_KINDS, form_values, sections_json
@@ -167,7 +166,7 @@ def compare_revisions(deck_id: str) -> Response:
     record = studio().readable(deck_id, who)
     numbers = []
     for key in ("from", "to"):
-        numbers.append(_revision_arg(key))
+        numbers.append(revision_arg(key))
     changes = studio().compare(who, record.id, *numbers)
     return jsonify(ok=True, changes=[c.as_json() for c in changes])
 
@@ -298,80 +297,7 @@ def open_table(deck_id: str) -> tuple[Response, int]:
     return table_created(live, key)
 
 
-def _upload() -> tuple[bytes, str]:
-    """The uploaded file (the form's `file` field, or the body itself) and its name."""
-    upload = request.files.get("file")
-    if upload is not None:
-        return upload.read(), upload.filename or "the upload"
-    data = request.get_data(cache=False)
-    if not data:
-        raise BadRequest("bad_upload", "choose a file to upload (a deck's folder as a .zip)")
-    return data, "the upload"
-
-
-@studio_api.get("/decks/<deck_id>/export.zip")
-@facilitator_required
-def export_zip(deck_id: str) -> Response:
-    """The deck's folder as a zip (?revision=n, else the latest), for `python -m game
-    validate` and for cards/."""
-    who = require_facilitator()
-    record = studio().readable(deck_id, who)
-    asked = _revision_arg("revision")
-    revision = studio().revision(record, record.latest if asked == "" else asked)
-    name = f"{record.slug}-r{revision.number}.zip"
-    return Response(to_zip(record.slug, revision.files), mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@studio_api.post("/decks/<deck_id>/import")
-@facilitator_required
-def import_zip(deck_id: str) -> tuple[Response, int]:
-    """A zip of a deck's folder saved as the deck's next revision."""
-    who = require_facilitator()
-    studio().writable(deck_id, who)
-    data, filename = _upload()
-    files = studio().uploaded(data)
-    revision = studio().save(who, deck_id, files, f"uploaded {filename[:100]}")
-    return jsonify(ok=True, revision=revision_json(revision, False)), 201
-
-
-@studio_api.post("/import")
-@facilitator_required
-def import_new() -> tuple[Response, int]:
-    """A zip of a deck's folder as a new deck of the facilitator's own."""
-    who = require_facilitator()
-    data, filename = _upload()
-    record = studio().start_from(who, studio().uploaded(data), f"uploaded {filename[:100]}")
-    return jsonify(ok=True, deck=deck_json(record, who.id)), 201
-
-
-@studio_api.get("/decks/<deck_id>/interventions.csv")
-@facilitator_required
-def export_sheet(deck_id: str) -> Response:
-    """The deck's intervention cards as a spreadsheet (the header row is in docs/decks.md);
-    cells a spreadsheet would take for a formula are made text."""
-    who = require_facilitator()
-    record = studio().readable(deck_id, who)
-    asked = _revision_arg("revision")
-    revision = studio().revision(record, record.latest if asked == "" else asked)
-    deck = studio().deck_at(record.id, revision.number)
-    name = f"{record.slug}-r{revision.number}-interventions.csv"
-    return Response(sheets.to_csv(deck).encode("utf-8-sig"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@studio_api.post("/decks/<deck_id>/interventions.csv")
-@facilitator_required
-def import_sheet(deck_id: str) -> tuple[Response, int]:
-    """A sheet of intervention cards, replacing the deck's, saved as the next revision."""
-    who = require_facilitator()
-    studio().writable(deck_id, who)
-    data, _name = _upload()
-    revision = studio().sheet_upload(who, deck_id, data)
-    return jsonify(ok=True, revision=revision_json(revision, False)), 201
-
-
-def _revision_arg(key: str) -> int | str:
+def revision_arg(key: str) -> int | str:
     """A revision named in the query: its number, or the text as sent (the studio says
     what is wrong with it), or "" when absent."""
     value = request.args.get(key, "")
