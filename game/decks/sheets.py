@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from game.decks.edit import without_section
 from game.decks.fields import suggest
@@ -444,6 +445,11 @@ _ONE = {"interventions": "intervention", "events": "event", "scenarios": "scenar
         "roles": "role", "stages": "stage"}
 
 
+def _row_of(sheet: Sheet, found: re.Match[str]) -> str:
+    line = int(found[1])
+    return f"in row {sheet.lines[line][0]}" if line in sheet.lines else found[0]
+
+
 def to_cells(problems: Sequence[Problem], sheets: Sequence[Sheet]) -> list[Problem]:
     """The loader's problems, those in a sheet's rows said as the cell they came from."""
     homes = {f"{s.section}.yaml": s for s in sheets}
@@ -461,7 +467,9 @@ def to_cells(problems: Sequence[Problem], sheets: Sequence[Sheet]) -> list[Probl
         message = p.message
         if said:
             message = (f"{said.group(1)}: " if said.group(1) else "") + p.message[said.end():]
-        if name == "id" and "'id'" not in message:
+        # Another line of the sheet named in the message ("first used at events.yaml:12").
+        message = re.sub(rf"\bat {re.escape(p.file)}:(\d+)", partial(_row_of, sheet), message)
+        if name == "id" and not re.search(r"\bid\b", message):
             name = ""  # said of the whole card ("missing 'reach'")
         out.append(sheet.problem(row, name, message))
     return out

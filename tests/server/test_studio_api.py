@@ -215,6 +215,11 @@ def routes(deck: str, files: dict) -> list[tuple[str, str, dict | None, bool]]:
         ("UPLOAD", f"/api/studio/decks/{deck}/import", None, True),
         ("GET", f"/api/studio/decks/{deck}/interventions.csv", None, False),
         ("SHEET", f"/api/studio/decks/{deck}/interventions.csv", None, True),
+        ("GET", f"/api/studio/decks/{deck}/events.csv", None, False),
+        ("EVENTS", f"/api/studio/decks/{deck}/events.csv", None, True),
+        ("GET", f"/api/studio/decks/{deck}/cards.xlsx", None, False),
+        ("BOOK", f"/api/studio/decks/{deck}/cards.xlsx", None, True),
+        ("UPLOAD", f"/api/studio/decks/{deck}/upload", None, True),
     ]
 
 
@@ -234,6 +239,8 @@ def test_who_may_reach_a_deck_on_every_route(people, visibility):
     deck = fork(ana)["id"]
     files = files_of(ana, deck)
     sheet = ana.get(f"/api/studio/decks/{deck}/interventions.csv").content
+    events = ana.get(f"/api/studio/decks/{deck}/events.csv").content
+    book = ana.get(f"/api/studio/decks/{deck}/cards.xlsx").content
     if visibility != "private":
         ana.post(f"/api/studio/decks/{deck}/sharing",
                  {"visibility": visibility, "shared_with": [people["shared"].name]})
@@ -247,6 +254,10 @@ def test_who_may_reach_a_deck_on_every_route(people, visibility):
                 answer = person.upload(path, deck_zip(files))
             elif method == "SHEET":
                 answer = person.upload(path, sheet, "interventions.csv")
+            elif method == "EVENTS":
+                answer = person.upload(path, events, "events.csv")
+            elif method == "BOOK":
+                answer = person.upload(path, book, "cards.xlsx")
             else:
                 answer = person.get(path) if method == "GET" else person.post(path, body)
             code = answer.json()["error"]["code"] if answer.status_code >= 400 else None
@@ -262,7 +273,8 @@ def test_who_may_reach_a_deck_on_every_route(people, visibility):
                 assert answer.status_code in (200, 201), f"{label}: {answer.text[:300]}"
     # Nobody but the owner changed anything.
     latest = ana.get(f"/api/studio/decks/{deck}").json()["deck"]["latest"]
-    assert latest == 5  # the owner's save, restore, upload and sheet
+    # The owner's save, restore, two zip uploads, two CSV sheets and a workbook.
+    assert latest == 8
 
 
 def test_a_change_without_the_csrf_token_is_refused(people):
