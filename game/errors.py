@@ -98,8 +98,8 @@ CODES: dict[str, Code] = {
     "deck_taken": Code(409, "the facilitator already has a studio deck with that id"),
     "bad_edit": Code(400, "a studio form's change that cannot be made to the deck's YAML"),
     "bad_confirm": Code(400, "deleting a studio deck without typing its deck id to confirm"),
-    "bad_upload": Code(400, "an uploaded deck (zip or CSV) that cannot be read; the message "
-                       "says what to fix"),
+    "bad_upload": Code(400, "an uploaded deck (zip) or spreadsheet (CSV or workbook) that "
+                       "cannot be read; the message says what to fix"),
     "deck_changed": Code(409, "the table's deck changed so that its log no longer fits it"),
     # the state of the table
     "not_started": Code(409, "the game has not started"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
+from game.decks.sheets import CARD_SHEETS
 from game.errors import GameError
 from game.server.accounts import facilitator_required, require_facilitator
 from game.server.studio_api import studio
@@ -62,5 +63,5 @@ def studio_deck(deck_id: str) -> ResponseReturnValue:
     except GameError:
         abort(404)
     mine = record.owner_id == who.id
-    return render_template("studio_deck.html", record=record, mine=mine,
+    return render_template("studio_deck.html", record=record, mine=mine, sheets=CARD_SHEETS,
                            shared_with=studio().user_names(record.shared_with) if mine else [])

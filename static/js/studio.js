@@ -489,33 +489,41 @@ if (mine) {
   });
 }
 
-async function uploadFile(button) {
-    const input = $(`#${button.dataset.input}`);
-    const file = input.files[0];
-    const say = $("#upload-status");
-    fill($("#upload-problems"));
-    if (!file) { say.textContent = "Choose a file first."; input.focus(); return; }
-    if (keepEdits(say)) return;
-    const body = new FormData();
-    body.append("file", file);
-    let data;
-    try {
-      const res = await fetch(`${api}/${button.dataset.url}`, { method: "POST", body, headers: { "X-CSRFToken": csrf } });
-      data = await res.json();
-    } catch {
-      data = { ok: false, error: { message: "No answer from the server: try again." } };
-    }
-    if (!data.ok) {
-      say.textContent = `Not uploaded: ${data.error.message}`;
-      fill($("#upload-problems"), ...(data.error.problems || []).map((p) => h("li", null, p.text)));
-      return;
-    }
-    say.textContent = `Uploaded as revision ${data.revision.number}.`;
-    await load();
+// One upload for a deck's zip, the cards' workbook or one kind of card as CSV: the server
+// tells them apart and names each mistake (in a sheet: by sheet, row and column).
+async function uploadFile() {
+  const input = $("#upload");
+  const file = input.files[0];
+  const say = $("#upload-status");
+  const list = $("#upload-problems");
+  fill(list);
+  $("#upload-problems-h").hidden = true;
+  input.removeAttribute("aria-invalid");
+  if (!file) { say.textContent = "Choose a file first."; input.focus(); return; }
+  if (keepEdits(say)) return;
+  say.textContent = `Uploading ${file.name}…`;
+  const body = new FormData();
+  body.append("file", file);
+  let data;
+  try {
+    const res = await fetch(`${api}/upload`, { method: "POST", body, headers: { "X-CSRFToken": csrf } });
+    data = await res.json();
+  } catch {
+    data = { ok: false, error: { message: "No answer from the server: try again." } };
+  }
+  if (!data.ok) {
+    const problems = data.error.problems || [];
+    say.textContent = `Not uploaded, nothing changed: ${data.error.message}.`;
+    input.setAttribute("aria-invalid", "true");
+    fill(list, ...problems.map((p) => h("li", null, p.text)));
+    $("#upload-problems-h").hidden = problems.length === 0;
+    return;
+  }
+  const what = data.sheets.length ? `the deck's ${data.sheets.join(", ")}` : "the deck";
+  say.textContent = `Uploaded ${file.name} as revision ${data.revision.number}: it replaced ${what}.`;
+  await load();
 }
-if (mine) {
-  for (const id of ["#upload-go", "#sheet-go"]) $(id).addEventListener("click", (e) => uploadFile(e.currentTarget));
-}
+if (mine) $("#upload-go").addEventListener("click", uploadFile);
 
 if (mine) {
   $("#share-go").addEventListener("click", async () => {
