@@ -79,6 +79,20 @@ def test_a_workbook_round_trip_changes_no_card(name):
     assert compare(deck, load(merge(files, sheets))) == []
 
 
+def test_none_and_left_out_stay_apart():
+    """A scenario with `events: []` draws no event; one without `events` draws them all."""
+    files = shipped()
+    files["scenarios.yaml"] = files["scenarios.yaml"].replace(
+        "  - id: council-chatbot\n", "  - id: council-chatbot\n    events: []\n", 1)
+    deck = load(files)
+    assert deck.scenarios["council-chatbot"].events == ()
+    assert deck.scenarios["street-sensors"].events != ()
+    data = to_csv(rows("scenarios", deck, files))
+    assert "[]" in table(data)[1]
+    sheet = read_rows("scenarios", "scenarios.csv", numbered(from_csv(data, "x")), deck)
+    assert compare(deck, load(merge(files, [sheet]))) == []
+
+
 def test_the_header_rows_are_those_the_deck_guide_lists():
     deck = load(shipped())
     files = shipped()

@@ -231,7 +231,7 @@ def _out(value: object, kind: str) -> Cell:
             and not isinstance(value, bool):
         return value
     if kind == "ids" and isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "; ".join(value)
+        return "; ".join(value) if value else "[]"  # none, which differs from left out
     if kind in ("text", "ids") and isinstance(value, str | int | float) \
             and not isinstance(value, bool):
         return str(value).strip()
@@ -338,7 +338,8 @@ def _value(sheet: Sheet, row: int, col: Column, text: str) -> tuple[bool, object
             return False, None
         return True, number
     if col.cell == "ids":
-        return True, [t.strip() for t in re.split(r"[;,]", text) if t.strip()]
+        return True, [t.strip() for t in re.split(r"[;,]", text.replace("[]", ""))
+                      if t.strip()]
     if col.cell == "yaml":
         try:
             parsed = load_bytes(text.encode("utf-8"), sheet.label)

@@ -103,6 +103,9 @@ def _checked_copy(data: bytes) -> bytes:
         raise SheetError(f"the workbook cannot be read ({exc}): save it again as .xlsx") \
             from None
     names = {i.filename for i in infos}
+    if len(names) != len(infos):
+        raise SheetError("the workbook holds two parts of the same name: save it again as "
+                         ".xlsx")
     if "mimetype" in names and "content.xml" in names:
         raise SheetError("that is an OpenDocument spreadsheet (.ods): save it as an Excel "
                          "workbook (.xlsx), or each card type as CSV")
