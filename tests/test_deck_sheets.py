@@ -14,7 +14,16 @@ from openpyxl import load_workbook
 from game.decks.compare import compare
 from game.decks.loader import check_texts
 from game.decks.sheetfiles import from_csv, to_csv, which_sheet
-from game.decks.sheets import CARD_SHEETS, merge, neutralise, numbered, read_rows, rows, to_cells
+from game.decks.sheets import (
+    CARD_SHEETS,
+    SheetError,
+    merge,
+    neutralise,
+    numbered,
+    read_rows,
+    rows,
+    to_cells,
+)
 from game.decks.workbook import from_xlsx, to_xlsx
 
 CARDS = Path(__file__).resolve().parents[1] / "cards"
@@ -241,3 +250,19 @@ def test_which_card_type_a_csv_holds_by_its_name_or_header():
     assert which_sheet("mine.csv", ["id", "name", "prompt"], deck) == "stages"
     with pytest.raises(Exception, match="Name the file after them"):
         which_sheet("mine.csv", ["id", "name"], deck)
+
+
+def test_a_csv_past_the_limits_is_refused_with_what_to_fix():
+    deck = load(shipped())
+    with pytest.raises(SheetError, match="a sheet may have at most 1000 columns"):
+        from_csv(b"id" + b",x" * 1200 + b"\r\n", "events.csv")
+    many = b"id,name,prompt\r\n" + b"".join(b"s%d,S,P\r\n" % n for n in range(401))
+    with pytest.raises(SheetError, match="401 rows of cards; a deck may have at most 400"):
+        read_rows("stages", "stages.csv", numbered(from_csv(many, "stages.csv")), deck)
+    with pytest.raises(SheetError, match="no header row"):
+        read_rows("stages", "stages.csv", numbered(from_csv(b"\r\n\r\n", "stages.csv")), deck)
+    sheet = read_rows("stages", "stages.csv",
+                      numbered(from_csv(b"id,name\r\ns1,S,extra\r\n", "stages.csv")), deck)
+    assert [str(p) for p in sheet.problems] == [
+        "stages.csv, row 2, column C: a cell beyond the last column: give it a header, or "
+        "empty it"]
