@@ -8,8 +8,8 @@ are numbers, so that a column can be sorted and summed.
 Coming back, a workbook is a zip of XML, and a hostile one is refused before openpyxl reads
 it: a file over the upload limit, more entries than a workbook needs, an entry that unpacks
 to more than it may (counted as read, not as the zip claims: a zip bomb stops there), an
-XML document type (the way to an entity bomb), more sheets, rows or columns than a deck
-can fill. openpyxl then reads a copy made only of the bytes that were checked. A cell that
+XML document type (the way to an entity bomb), more cells, sheets, rows or columns than a
+deck can fill. openpyxl then reads a copy made only of the bytes that were checked. A cell that
 holds a formula, an error (#NAME?) or a date is a problem said by its row and column: the
 deck wants what a person typed.
 """
@@ -40,7 +40,11 @@ from game.decks.sheets import (
 )
 
 LABEL = "the workbook"
-MAX_UNPACKED = 16 * 1024 * 1024  # every entry, unpacked: a deck's sheets come to far less
+MAX_UNPACKED = 8 * 1024 * 1024  # every entry, unpacked: a deck's sheets come to far less
+# Cells in all the sheets: 5 kinds of card x 400 rows x 100 columns. openpyxl takes about
+# 10 us a cell, so a small file of millions of tiny cells would hold a worker for minutes.
+MAX_CELLS = 200_000
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 MAX_SHEETS = 20
 MAX_WIDE_ROWS = 20  # rows with formatted cells beyond the last column a sheet may have
 _DOCTYPE = re.compile(rb"<\x00?!\x00?(D\x00?O\x00?C\x00?T\x00?Y\x00?P\x00?E|"
@@ -116,7 +120,7 @@ def _checked_copy(data: bytes) -> bytes:
         raise SheetError(f"the workbook holds {len(infos)} parts; a deck's may hold at most "
                          f"{MAX_ENTRIES}: save the cards alone in a new workbook")
     out = io.BytesIO()
-    total = 0
+    total = cells = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
         for info in infos:
             if info.flag_bits & 0x1:
@@ -136,6 +140,12 @@ def _checked_copy(data: bytes) -> bytes:
             if _DOCTYPE.search(body) or _DOCTYPE_BE.search(body):
                 raise SheetError(f"{info.filename[:80]} declares an XML document type, which "
                                  "no spreadsheet writes: save the workbook again as .xlsx")
+            if info.filename.startswith("xl/worksheets/"):
+                cells += len(_CELL.findall(body))
+                if cells > MAX_CELLS:
+                    raise SheetError(f"the workbook has over {MAX_CELLS:,} cells; a deck's "
+                                     "cards fill far fewer: save the cards alone in a new "
+                                     "workbook")
             copy.writestr(info.filename, body)
     return out.getvalue()
 

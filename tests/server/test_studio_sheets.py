@@ -209,6 +209,9 @@ def test_hostile_workbooks_are_refused_with_what_to_fix(ana):
               b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
               b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
               b'<si><t>&lol2;</t></si></sst>')
+    cells = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             b'<sheetData><row r="1">' + b'<c r="A1"><v>1</v></c>' * 250_000
+             + b"</row></sheetData></worksheet>")  # small zipped, slow to read
     many = Workbook()
     for n in range(25):
         many.create_sheet(f"s{n}")
@@ -226,7 +229,9 @@ def test_hostile_workbooks_are_refused_with_what_to_fix(ana):
         z.writestr("content.xml", "<x/>")
     for data, name, message in [
         (_workbook_zip({"xl/worksheets/sheet2.xml": b"<" * (40 * 1024 * 1024)}), "bomb.xlsx",
-         "over 16 MB unpacked"),
+         "over 8 MB unpacked"),
+        (_workbook_zip({"xl/worksheets/sheet1.xml": cells}), "cells.xlsx",
+         "over 200,000 cells"),
         (_workbook_zip({"xl/sharedStrings.xml": laughs}), "laughs.xlsx",
          "declares an XML document type"),
         (saved(many), "many.xlsx", "26 sheets"),
