@@ -41,10 +41,15 @@ from game.decks.sheets import (
 
 LABEL = "the workbook"
 MAX_UNPACKED = 8 * 1024 * 1024  # every entry, unpacked: a deck's sheets come to far less
-# Cells in all the sheets: 5 kinds of card x 400 rows x 100 columns. openpyxl takes about
-# 10 us a cell, so a small file of millions of tiny cells would hold a worker for minutes.
-MAX_CELLS = 200_000
+# Cells in all the sheets, and texts they share: 5 kinds of card x 400 rows x 50 columns.
+# openpyxl takes about 10 us for each, so a small file of millions of tiny cells would hold
+# a worker for minutes.
+MAX_CELLS = 100_000
+# Every other XML part (styles, the workbook's list of sheets and names, the theme): a
+# spreadsheet writes tens of KB; a megabyte of fonts is a second of openpyxl's time.
+MAX_PART = 1024 * 1024
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 MAX_SHEETS = 20
 MAX_WIDE_ROWS = 20  # rows with formatted cells beyond the last column a sheet may have
 _DOCTYPE = re.compile(rb"<\x00?!\x00?(D\x00?O\x00?C\x00?T\x00?Y\x00?P\x00?E|"
@@ -140,12 +145,19 @@ def _checked_copy(data: bytes) -> bytes:
             if _DOCTYPE.search(body) or _DOCTYPE_BE.search(body):
                 raise SheetError(f"{info.filename[:80]} declares an XML document type, which "
                                  "no spreadsheet writes: save the workbook again as .xlsx")
-            if info.filename.startswith("xl/worksheets/"):
-                cells += len(_CELL.findall(body))
+            sheet_data = info.filename.startswith("xl/worksheets/") or \
+                info.filename == "xl/sharedStrings.xml"
+            if not sheet_data and info.filename.endswith((".xml", ".rels")) \
+                    and len(body) > MAX_PART:
+                raise SheetError(f"{info.filename[:80]} is over {MAX_PART // 1024} KB; a "
+                                 "spreadsheet writes far less there: save the cards alone "
+                                 "in a new workbook")
+            if info.filename.endswith(".xml"):  # a sheet may be named anything its rels say
+                cells += len(_CELL.findall(body)) + len(_STRING.findall(body))
                 if cells > MAX_CELLS:
-                    raise SheetError(f"the workbook has over {MAX_CELLS:,} cells; a deck's "
-                                     "cards fill far fewer: save the cards alone in a new "
-                                     "workbook")
+                    raise SheetError(f"the workbook has over {MAX_CELLS:,} cells and "
+                                     "texts; a deck's cards fill far fewer: save the cards "
+                                     "alone in a new workbook")
             copy.writestr(info.filename, body)
     return out.getvalue()
 

@@ -231,7 +231,10 @@ def test_hostile_workbooks_are_refused_with_what_to_fix(ana):
         (_workbook_zip({"xl/worksheets/sheet2.xml": b"<" * (40 * 1024 * 1024)}), "bomb.xlsx",
          "over 8 MB unpacked"),
         (_workbook_zip({"xl/worksheets/sheet1.xml": cells}), "cells.xlsx",
-         "over 200,000 cells"),
+         "over 100,000 cells"),
+        (_workbook_zip({"xl/styles.xml": b"<styleSheet><fonts>" + b"<font><b/></font>" * 70_000
+                        + b"</fonts></styleSheet>"}), "styles.xlsx",
+         "xl/styles.xml is over 1024 KB"),
         (_workbook_zip({"xl/sharedStrings.xml": laughs}), "laughs.xlsx",
          "declares an XML document type"),
         (saved(many), "many.xlsx", "26 sheets"),
