@@ -132,7 +132,7 @@ def export_xlsx(deck_id: str) -> Response:
                      f"{record.slug}-r{revision.number}-cards.xlsx")
 
 
-def save_sheets(service: Studio, who: Facilitator, deck_id: str,
+def _save_sheets(service: Studio, who: Facilitator, deck_id: str,
                 read: Sequence[tuple[str, str, Rows]], found: Sequence[CellProblem],
                 note: str) -> RevisionRecord:
     """Replace the deck's cards of each sheet read (card type, label, rows) with the sheet's,
@@ -171,7 +171,7 @@ def _csv(deck_id: str, data: bytes, filename: str, sheet: str | None) -> tuple[R
     except SheetError as exc:
         raise BadRequest("bad_upload", str(exc)) from None
     label = f"{sheet}.csv"
-    return save_sheets(studio(), who, deck_id, [(sheet, label, table)], [],
+    return _save_sheets(studio(), who, deck_id, [(sheet, label, table)], [],
                        f"uploaded {label}"), sheet
 
 
@@ -194,7 +194,7 @@ def _xlsx(deck_id: str, data: bytes, filename: str) -> tuple[RevisionRecord, lis
     if not read:
         raise BadRequest("bad_upload", "the workbook has no sheet of cards: name each sheet "
                          f"after its cards ({', '.join(CARD_SHEETS)})")
-    revision = save_sheets(studio(), who, deck_id, read, found,
+    revision = _save_sheets(studio(), who, deck_id, read, found,
                            f"uploaded {filename[:100]}")
     return revision, [s for s, _l, _t in read]
 
