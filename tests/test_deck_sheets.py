@@ -248,7 +248,7 @@ def test_which_card_type_a_csv_holds_by_its_name_or_header():
     assert which_sheet("events (1).csv", [], deck) == "events"
     assert which_sheet("mine.csv", ["id", "kind", "name", "text"], deck) == "events"
     assert which_sheet("mine.csv", ["id", "name", "prompt"], deck) == "stages"
-    with pytest.raises(Exception, match="Name the file after them"):
+    with pytest.raises(SheetError, match="Name the file after them"):
         which_sheet("mine.csv", ["id", "name"], deck)
 
 
