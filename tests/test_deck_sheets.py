@@ -17,6 +17,7 @@ from game.decks.sheetfiles import from_csv, to_csv, which_sheet
 from game.decks.sheets import (
     CARD_SHEETS,
     SheetError,
+    about_table,
     merge,
     neutralise,
     numbered,
@@ -122,6 +123,18 @@ def test_the_header_rows_are_those_the_deck_guide_lists():
     assert scenario[:6] == ["id", "name", "context", "affected", "stages", "events"]
     assert {"track:budget", "weight:democratic", "target:powerful"} <= set(scenario)
     assert scenario[-2:] == ["rules", "reach"]
+
+
+def test_the_about_sheet_names_every_column_a_sheet_can_have():
+    deck = load(shipped())
+    files = shipped()
+    about = about_table()
+    listed = {(row[0], row[1]) for row in about[5:]}
+    for section in CARD_SHEETS:
+        for name in rows(section, deck, files)[0]:
+            prefix = str(name).partition(":")[0]
+            family = {(s, c) for s, c in listed if s == section and c.startswith(prefix + ":<")}
+            assert (section, name) in listed or family, (section, name)
 
 
 def test_formulas_go_out_as_text_and_come_back_as_they_were():

@@ -35,7 +35,7 @@ from game.decks.edit import without_section
 from game.decks.fields import suggest
 from game.decks.loader import MAX_ITEMS
 from game.decks.model import Deck
-from game.decks.sections import SECTIONS
+from game.decks.sections import SECTIONS, Field
 from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes
 
 CARD_SHEETS = ("interventions", "events", "scenarios", "roles", "stages")
@@ -167,6 +167,66 @@ def column(section: str, deck: Deck, name: str) -> Column | str:
         if f.ids else ", ".join(f"{f.prefix}:{p}" for p, _ in f.parts) for f in shape.families]
     names += [c.name for c in shape.yamls]
     return f"unknown column {name[:40]!r}{suggest(name, names)}; columns are {', '.join(names)}"
+
+
+ABOUT = "about"  # the workbook's first sheet: what goes in each column; never read back
+_CELL_WORDS = {"text": "text", "whole": "a whole number", "number": "a number, like 2 or 1.5",
+               "ids": "ids separated by ;", "yaml": "YAML in flow style, as in the deck guide"}
+
+
+def _field_words(f: Field) -> str:
+    if f.kind in ("name", "text"):
+        what = f"text, at most {f.limit} characters"
+    elif f.kind in ("int", "amounts"):
+        what = f"a whole number, {f.low} to {f.high}"
+    elif f.kind == "choice":
+        what = "one of " + ", ".join(v for v, _ in f.choices)
+    elif f.kind == "ref":
+        what = f"the id of one of the deck's {f.section}"
+    elif f.kind == "refs":
+        what = f"ids of the deck's {f.section}, separated by ;"
+    else:
+        what = _CELL_WORDS["yaml"]
+    return f"{f.label}: {what}" + ("" if f.required else " (may be empty)")
+
+
+def about(section: str) -> list[tuple[str, str]]:
+    """What goes in each column of `section`'s sheet, in words: (column, words)."""
+    shape = layout(section)
+    fields = {f.key: f for f in SECTIONS[section]}
+    out = [("id", "the card's id: lower-case letters, digits and hyphens, like budget-cut")]
+    out += [(c.name, _field_words(fields[c.key])) for c in shape.singles[1:]]
+    for fam in shape.families:
+        label = fields[fam.key].label
+        if fam.parts:
+            out += [(f"{fam.prefix}:{p}", f"{label}, its {p}: {_CELL_WORDS[cell]}")
+                    for p, cell in fam.parts]
+        else:
+            one = "criterion" if fam.ids == "criteria" else fam.ids.rstrip("s")
+            words = _field_words(fields[fam.key]) if fields[fam.key].kind == "amounts" \
+                else f"{label}: {_CELL_WORDS[fam.cell]} (may be empty)"
+            out.append((f"{fam.prefix}:<{one}>", f"one column for each {one}. {words}"))
+    out += [(c.name, _field_words(fields[c.key])) for c in shape.yamls]
+    return out
+
+
+def about_table() -> list[list[Cell]]:
+    """The workbook's "about" sheet: how to fill in the others."""
+    table: list[list[Cell]] = [
+        ["How to fill in the sheets of this workbook"],
+        ["One sheet for each kind of card, one row per card; the first row names the columns. "
+         "Upload the workbook on the deck's page in the studio: each sheet replaces the deck's "
+         "cards of its kind, and each mistake is named by sheet, row and column. This sheet "
+         "is not read."],
+        ["Rules, effects and conditions are written in one cell, as the deck guide's YAML in "
+         "flow style, one rule a line, like: [{why: \"People come to you.\", if: {tag: "
+         "inclusive}, then: {add: {trust: 1}}}]"],
+        [],
+        ["sheet", "column", "what goes in it"],
+    ]
+    for section in CARD_SHEETS:
+        table += [[section, name, words] for name, words in about(section)]
+    return table
 
 
 def letter(index: int) -> str:

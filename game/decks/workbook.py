@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font
 
 from game.decks.archive import MAX_ENTRIES, MAX_UPLOAD_BYTES
 from game.decks.sheets import (
+    ABOUT,
     FORMULA_STARTS,
     MAX_COLUMNS,
     MAX_ROWS,
@@ -79,15 +80,18 @@ def to_xlsx(tables: Mapping[str, Sequence[Sequence[Cell]]]) -> bytes:
                     cell.data_type = "s"  # text, whatever it starts with: never a formula
                     if value.startswith(FORMULA_STARTS):
                         cell.quotePrefix = True  # and kept text when it is edited
-                if r == 1:
+                if r == 1 or (name == ABOUT and r == 5):
                     cell.font = bold
+                if len(row) == 1:
+                    continue  # a line of notes, such as the about sheet's: it runs on
                 longest = max(len(line) for line in str(value).split("\n"))
                 widths[c] = max(widths.get(c, 8), min(longest + 2, WIDE))
                 if isinstance(value, str) and (len(value) > WIDE or "\n" in value):
                     cell.alignment = wrap
         for c, width in widths.items():
             sheet.column_dimensions[letter(c - 1)].width = width
-        sheet.freeze_panes = "B2"  # the header and each card's id stay in view
+        if name != ABOUT:
+            sheet.freeze_panes = "B2"  # the header and each card's id stay in view
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -199,7 +203,8 @@ def from_xlsx(data: bytes) -> tuple[dict[str, Rows], list[CellProblem]]:
         sheets: dict[str, Rows] = {}
         problems: list[CellProblem] = []
         for name in book.sheetnames:
-            sheets[name] = _rows(book[name], name, problems)
+            if name.strip().lower() != ABOUT:  # ours, to read: never read back
+                sheets[name] = _rows(book[name], name, problems)
         return sheets, problems
     except SheetError:
         raise

@@ -16,11 +16,13 @@ from flask import Blueprint, Response, jsonify, request
 from game.decks.archive import MAX_DECK_BYTES, to_zip
 from game.decks.sheetfiles import from_csv, to_csv, which_sheet
 from game.decks.sheets import (
+    ABOUT,
     CARD_SHEETS,
     CellProblem,
     Rows,
     Sheet,
     SheetError,
+    about_table,
     merge,
     numbered,
     read_rows,
@@ -127,7 +129,7 @@ def export_xlsx(deck_id: str) -> Response:
     record = studio().readable(deck_id, require_facilitator())
     revision = _asked(record)
     deck = studio().deck_at(record.id, revision.number)
-    tables = {s: rows(s, deck, revision.files) for s in CARD_SHEETS}
+    tables = {ABOUT: about_table(), **{s: rows(s, deck, revision.files) for s in CARD_SHEETS}}
     return _download(to_xlsx(tables), XLSX_TYPE,
                      f"{record.slug}-r{revision.number}-cards.xlsx")
 
@@ -187,7 +189,8 @@ def _xlsx(deck_id: str, data: bytes, filename: str) -> tuple[RevisionRecord, lis
         section = name.strip().lower()
         if section not in CARD_SHEETS:
             raise BadRequest("bad_upload", f"the workbook's sheet {name[:40]!r} is not a card "
-                             f"type: name each sheet {', '.join(CARD_SHEETS)}, or delete it")
+                             f"type: name each sheet {', '.join(CARD_SHEETS)} (or {ABOUT}, "
+                             "which is not read), or delete it")
         if section in [s for s, _l, _t in read]:
             raise BadRequest("bad_upload", f"the workbook has two sheets of {section}: keep one")
         read.append((section, name, table))

@@ -26,7 +26,8 @@ def test_upload_a_spreadsheet_with_mistakes_then_fixed(browser, server, tmp_path
         page.get_by_role("link", name="Download the cards as a spreadsheet").click()
     assert got.value.suggested_filename == "good-governance-r1-cards.xlsx"
     book = load_workbook(io.BytesIO(got.value.path().read_bytes()))
-    assert book.sheetnames == ["interventions", "events", "scenarios", "roles", "stages"]
+    assert book.sheetnames == ["about", "interventions", "events", "scenarios", "roles",
+                               "stages"]
     cards = book["interventions"]
     column = next(c.column for c in cards[1] if c.value == "rating:collective")
     kept = cards.cell(5, column).value

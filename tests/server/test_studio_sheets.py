@@ -87,7 +87,12 @@ def test_each_card_type_goes_out_and_comes_back_unchanged(ana):
 def test_a_workbook_with_mistakes_is_refused_cell_by_cell_then_fixed(ana):
     deck = fork(ana)["id"]
     book = workbook_of(ana, deck)
-    assert book.sheetnames == list(SHEETS)
+    assert book.sheetnames == ["about", *SHEETS]
+    # The first sheet says what goes in each column; it is not read back.
+    about = {(r[0], r[1]): r[2] for r in book["about"].iter_rows(min_row=6, values_only=True)}
+    assert about["interventions", "rating:<criterion>"] == (
+        "one column for each criterion. Ratings, 0 to 5: a whole number, 0 to 5")
+    book["about"]["A1"] = "=1+1"
     cards = book["interventions"]
     assert [c.value for c in cards[1]][:6] == ["id", "name", "description", "why", "tags",
                                                 "copies"]
