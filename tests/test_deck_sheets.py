@@ -113,16 +113,16 @@ def test_the_header_rows_are_those_the_deck_guide_lists():
     assert header("interventions")[:6] == ["id", "name", "description", "why", "tags", "copies"]
     assert "rating:collective" in header("interventions")
     assert "cost:customers" in header("interventions")
-    assert header("events") == ["id", "kind", "name", "text", "severity", "stages", "effects",
-                                "rules"]
-    assert header("stages") == ["id", "name", "prompt", "rules"]
+    assert header("events") == ["id", "kind", "name", "text", "severity", "when", "stages",
+                                "effects", "rules"]
+    assert header("stages") == ["id", "name", "prompt", "objective", "principles", "rules"]
     assert header("roles") == ["id", "name", "description", "ability:name", "ability:text",
                                "ability:phase", "ability:effects", "objective:text",
                                "objective:condition"]
     scenario = header("scenarios")
     assert scenario[:6] == ["id", "name", "context", "affected", "stages", "events"]
     assert {"track:budget", "weight:democratic", "target:powerful"} <= set(scenario)
-    assert scenario[-2:] == ["rules", "reach"]
+    assert scenario[-3:] == ["rules", "reach", "win"]
 
 
 def test_the_about_sheet_names_every_column_a_sheet_can_have():
@@ -200,11 +200,11 @@ def test_a_bad_rule_in_a_cell_is_said_at_its_cell():
     cells[2][rules] = "[{why: broken, then: {add: {trust: 1}}"  # a bracket short
     cells[3][header.index("kind")] = "requirment"
     messages = upload(files, "events", written(cells))
-    assert messages[0].startswith("events.csv, row 3, column rules (H): YAML syntax error")
+    assert messages[0].startswith("events.csv, row 3, column rules (I): YAML syntax error")
     assert len(messages) == 1  # nothing is checked further while a cell cannot be read
     cells[2][rules] = "[{why: mended, then: {add: {trust: 1}}}]"
     messages = upload(files, "events", written(cells))
-    assert any(m.startswith("events.csv, row 2, column rules (H): ") and "long-trem" in m
+    assert any(m.startswith("events.csv, row 2, column rules (I): ") and "long-trem" in m
                and "did you mean 'long-term'" in m for m in messages), messages
     assert any(m.startswith("events.csv, row 4, column kind (B): ") and "requirment" in m
                for m in messages), messages

@@ -91,7 +91,7 @@ def test_a_workbook_with_mistakes_is_refused_cell_by_cell_then_fixed(ana):
     # The first sheet says what goes in each column; it is not read back.
     about = {(r[0], r[1]): r[2] for r in book["about"].iter_rows(min_row=6, values_only=True)}
     assert about["interventions", "rating:<criterion>"] == (
-        "one column for each criterion. Ratings, 0 to 5: a whole number, 0 to 5")
+        "one column for each criterion. Ratings, 0 to 5: a whole number, 0 to 5 (may be empty)")
     book["about"]["A1"] = "=1+1"
     cards = book["interventions"]
     assert [c.value for c in cards[1]][:6] == ["id", "name", "description", "why", "tags",
@@ -110,7 +110,7 @@ def test_a_workbook_with_mistakes_is_refused_cell_by_cell_then_fixed(ana):
     assert texts == [
         "roles, row 2, column name (B): a formula (=CONCAT(\"Project\", \" lead\")): type "
         "the value itself (start it with ' to keep = as text)",
-        "stages, row 4, column rules (D): YAML syntax error: expected ',' or '}', but got "
+        "stages, row 4, column rules (F): YAML syntax error: expected ',' or '}', but got "
         "'<stream end>' (check indentation, colons and quotes)"]
     # Cells that could be read are checked with the deck, each problem at its cell.
     roles.cell(2, column_of(roles, "name"), "Project lead")
