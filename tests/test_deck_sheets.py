@@ -279,3 +279,38 @@ def test_a_csv_past_the_limits_is_refused_with_what_to_fix():
     assert [str(p) for p in sheet.problems] == [
         "stages.csv, row 2, column C: a cell beyond the last column: give it a header, or "
         "empty it"]
+
+
+def test_the_newer_words_go_out_and_come_back():
+    """A stage's objective and principles (kept as lines), an event drawn after scoring, a
+    scenario's own win condition and a card without ratings where the deck allows it."""
+    files = shipped()
+    files["stages.yaml"] = files["stages.yaml"].replace(
+        "  - id: planning\n", "  - id: planning\n    objective: Decide what it is for.\n"
+        "    principles: |\n      Ask first.\n      Write it down.\n", 1)
+    files["events.yaml"] = files["events.yaml"].replace(
+        "  - id: long-term-commitment\n", "  - id: long-term-commitment\n"
+        "    when: after_scoring\n", 1)
+    files["scenarios.yaml"] = files["scenarios.yaml"].replace(
+        "  - id: council-chatbot\n", "  - id: council-chatbot\n"
+        "    win: {track: {trust: {at_least: 9}}}\n", 1)
+    files["deck.yaml"] = files["deck.yaml"].replace("settings:\n",
+                                                    "settings:\n  missing_ratings: zero\n", 1)
+    deck = load(files)
+    # The words the test means to carry are in the deck.
+    assert deck.stages["planning"].principles and deck.stages["planning"].objective
+    assert deck.events["long-term-commitment"].when == "after_scoring"
+    assert deck.scenarios["council-chatbot"].win is not None
+    cards = table(to_csv(rows("interventions", deck, files)))
+    for name in cards[0]:
+        if name.startswith("rating:"):
+            cards[1][cards[0].index(name)] = ""  # the first card rates nothing
+    sheets = [read_rows("interventions", "interventions.csv", numbered(from_csv(
+        written(cards), "x")), deck)]
+    sheets += [read_rows(s, s, numbered(from_csv(to_csv(rows(s, deck, files)), "x")), deck)
+               for s in ("events", "scenarios", "stages")]
+    assert [p for s in sheets for p in s.problems] == []
+    again = load(merge(files, sheets))
+    first = next(iter(deck.interventions))
+    assert [c.fields for c in compare(deck, again)] == [("ratings",)]
+    assert again.interventions[first].ratings == dict.fromkeys(deck.criteria, 0)
