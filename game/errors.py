@@ -44,6 +44,7 @@ CODES: dict[str, Code] = {
     "bad_signin": Code(400, "a sign-in whose name and password match no account"),
     "too_many_signins": Code(429, "too many wrong sign-ins for that account or from here"),
     "too_many_signups": Code(429, "too many new accounts from this address in an hour"),
+    "too_many_uploads": Code(429, "too many uploads to the studio in a minute"),
     # workshops
     "unknown_workshop": Code(404, "no workshop has that id"),
     "not_workshop_facilitator": Code(403, "only the workshop's owner and co-facilitators "

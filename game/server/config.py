@@ -50,6 +50,9 @@ class Config:
     signin_failures_per_name: int = 5  # per account name, in the window; 0: no cap
     signin_failures_per_address: int = 30  # per address, in the window; 0: no cap
     signups_per_hour: int = 10  # new accounts an hour from one address; 0: no cap
+    # Uploads to the studio a minute per facilitator: a workbook within every size limit can
+    # still take a second or two of CPU to read. 0: no cap.
+    uploads_per_minute: int = 20
 
     @property
     def https(self) -> bool:
@@ -106,6 +109,8 @@ class Config:
             values["connects_per_minute"] = int(env["CONNECTS_PER_MINUTE"])
         if env.get("TABLES_PER_MINUTE"):
             values["tables_per_minute"] = int(env["TABLES_PER_MINUTE"])
+        if env.get("UPLOADS_PER_MINUTE"):
+            values["uploads_per_minute"] = int(env["UPLOADS_PER_MINUTE"])
         if env.get("VIEWERS_PER_TABLE"):
             values["viewers_per_table"] = int(env["VIEWERS_PER_TABLE"])
         if env.get("ALLOWED_HOSTS"):

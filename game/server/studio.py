@@ -29,7 +29,7 @@ from game.decks.loader import MAX_FILES, check_texts
 from game.decks.model import Deck
 from game.decks.yamlfile import MAX_FILE_BYTES, Problem
 from game.errors import GameError
-from game.server.limits import BadRequest
+from game.server.limits import BadRequest, RateLimiter
 from game.store.accounts import Facilitator, Facilitators
 from game.store.database import Conflict, Store
 from game.store.decks import VISIBILITIES, DeckRecord, Decks, RevisionRecord
@@ -119,8 +119,10 @@ def note_from(value: object) -> str:
 
 
 class Studio:
-    def __init__(self, store: Store, library: DeckLibrary) -> None:
+    def __init__(self, store: Store, library: DeckLibrary,
+                 uploads: RateLimiter | None = None) -> None:
         self.decks = Decks(store)
+        self.uploads = uploads  # uploads a minute per facilitator (Config.uploads_per_minute)
         self.people = Facilitators(store)
         self.library = library
         self._loaded: OrderedDict[tuple[str, int], Deck] = OrderedDict()
@@ -142,6 +144,14 @@ class Studio:
             raise GameError("not_your_deck", "only the deck's owner may change it: fork it "
                             "to make a copy of your own")
         return record
+
+    def count_upload(self, who: Facilitator) -> None:
+        """Count an upload against `who`'s cap, refusing it past the cap with the wait."""
+        if self.uploads is not None and not self.uploads.hit(str(who.id)):
+            wait = int(self.uploads.blocked_for(str(who.id))) + 1
+            raise GameError("too_many_uploads", f"that is a lot of uploads in a minute: wait "
+                            f"{wait} seconds, then upload the file again (nothing of this one "
+                            "was saved)")
 
     def revision(self, record: DeckRecord, number: object) -> RevisionRecord:
         found = (self.decks.revision(record.id, number)

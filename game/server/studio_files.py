@@ -52,7 +52,9 @@ def private(resp: Response) -> Response:
 
 
 def _upload() -> tuple[bytes, str]:
-    """The uploaded file (the form's `file` field, or the body itself) and its name."""
+    """The uploaded file (the form's `file` field, or the body itself) and its name,
+    counted against the facilitator's uploads a minute before anything reads it."""
+    studio().count_upload(require_facilitator())
     upload = request.files.get("file")
     if upload is not None:
         return upload.read(), upload.filename or "the upload"

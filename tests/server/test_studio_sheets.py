@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 
@@ -265,3 +266,23 @@ def test_hostile_workbooks_are_refused_with_what_to_fix(ana):
     answer = ana.upload(path, saved(unknown), "cards.xlsx")
     assert "sheet 'Notes' is not a card type" in refused(answer)["message"]
     assert latest(ana, deck) == 1
+
+
+def test_uploads_are_capped_per_facilitator_with_the_wait(ana, server):
+    """Twenty uploads a minute each (UPLOADS_PER_MINUTE's default): the next is refused
+    before the file is read, saying how long to wait, and another facilitator is not held up."""
+    deck = fork(ana)["id"]
+    path = f"/api/studio/decks/{deck}/upload"
+    for _ in range(20):
+        refused(ana.upload(path, b"not a workbook at all", "cards.xlsx"))
+    zipped = ana.get(f"/api/studio/decks/{deck}/export.zip").content
+    answer = ana.upload(path, zipped, "good-governance.zip")  # would be saved, were it read
+    assert answer.status_code == 429, answer.text[:300]
+    error = answer.json()["error"]
+    assert error["code"] == "too_many_uploads"
+    assert re.search(r"wait \d+ seconds, then upload the file again", error["message"]), error
+    assert latest(ana, deck) == 1
+    bea = Facilitator(server, unique("bea"))
+    other = fork(bea)["id"]
+    answer = bea.upload(f"/api/studio/decks/{other}/upload", zipped, "good-governance.zip")
+    assert answer.status_code == 201, answer.text[:300]
