@@ -81,7 +81,7 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
                         **queue)
     # Outermost last: a trusted proxy's headers are read first, so the checks inside see
     # the client's own address and the host name it asked for.
-    wsgi = websocket_options(app.wsgi_app, config.ws_compression)
+    wsgi = websocket_options(app.wsgi_app, config.ws_compression, config.ws_send_buffer)
     wsgi = limit_new_connections(wsgi, config.connects_per_minute, config.message_queue,
                                  channel)
     wsgi = web.only_hosts(wsgi, web.allowed_hosts(config))

@@ -37,6 +37,7 @@ class Config:
     max_tables_cached: int = 2000
     trusted_proxies: int = 0  # proxies in front that set X-Forwarded-For
     ws_compression: bool = False  # permessage-deflate: far fewer bytes, more CPU and memory
+    ws_send_buffer: int = 0  # kernel send buffer per WebSocket, bytes; 0: the system's own
     connections_per_address: int = 250  # 0: no cap (a load test from one machine)
     connects_per_minute: int = 120  # new connections a minute from one address; 0: no cap
     tables_per_minute: int = 30  # tables and solo games a minute from one address; 0: no cap
@@ -103,6 +104,8 @@ class Config:
             values["trusted_proxies"] = int(env["TRUSTED_PROXIES"])
         if env.get("WS_COMPRESSION"):
             values["ws_compression"] = env["WS_COMPRESSION"].lower() in ("1", "on", "true", "yes")
+        if env.get("WS_SEND_BUFFER"):
+            values["ws_send_buffer"] = int(env["WS_SEND_BUFFER"])
         if env.get("CONNECTIONS_PER_ADDRESS"):
             values["connections_per_address"] = int(env["CONNECTIONS_PER_ADDRESS"])
         if env.get("CONNECTS_PER_MINUTE"):
