@@ -363,9 +363,14 @@ class Run:
                     table.on_view(c, c.version)
             sent = loop.time()
             try:
-                answer = await asyncio.wait_for(conn.call("act", {"action": action}),
-                                                self.args.timeout)
+                # As the browser does, the acting seat asks for its own view in the answer.
+                answer = await asyncio.wait_for(
+                    conn.call("act", {"action": action, "view": True}), self.args.timeout)
                 acked = loop.time()
+                mine = answer.get("view")
+                if mine and "game" in mine and mine["game"]["version"] >= conn.version:
+                    conn.version, conn.last = mine["game"]["version"], mine["game"]
+                    table.on_view(conn, conn.version)
                 if not answer.get("ok"):
                     self.error(answer["error"]["code"])
                     self.note(f"{table.id}: {action} -> {answer['error']}")

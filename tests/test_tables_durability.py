@@ -35,7 +35,7 @@ class Shown:
     def __init__(self) -> None:
         self.sent: list[tuple[int, list[dict]]] = []
 
-    def __call__(self, live: Live, events: list[dict]) -> None:
+    def __call__(self, live: Live, events: list[dict], reply: object = None) -> None:
         self.sent.append((live.state.version, events))
 
 

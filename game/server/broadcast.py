@@ -16,7 +16,7 @@ from game.server import solo, timers
 from game.server.identity import Identity, screen_secret
 from game.server.joincode import display
 from game.server.limits import BadRequest
-from game.server.live import Live
+from game.server.live import Live, Reply
 from game.server.presence import Presence
 from game.server.sockets import seat_room
 from game.server.tables import Tables
@@ -88,7 +88,7 @@ class Broadcast:
                     game["reflection"] = reflection
         return game
 
-    def publish(self, live: Live, events: list[dict]) -> None:
+    def publish(self, live: Live, events: list[dict], reply: Reply | None = None) -> None:
         # Every part of every message from one state: building them takes Redis round trips,
         # during which (under gevent) another action may change the table.
         live = live.snapshot()
@@ -117,6 +117,12 @@ class Broadcast:
             message = {"table": seat_table, "events": events}
             if game is not None:
                 message["game"] = self.seat_view(live, seat, game)
+            members = self.rooms.get("/", {}).get(room) or {}
+            if reply is not None and seat == reply.seat and reply.sid in members:
+                reply.view = message  # the actor's goes in the acknowledgement
+                if self.shared or len(members) > 1:  # and the holder's other tabs'
+                    emit("view", message, to=room, skip_sid=reply.sid)
+                continue
             emit("view", message, to=room)
         self.published(live, events, online)
 

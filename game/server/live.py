@@ -36,3 +36,15 @@ class Live:
         copy that then replaces it), so a shallow copy is enough."""
         with self.lock:
             return replace(self, bot_lines=list(self.bot_lines))
+
+
+@dataclass
+class Reply:
+    """An acknowledgement that carries the actor's own view (the client asked for it): the
+    view of `seat` after the action goes here instead of to connection `sid` as a message of
+    its own, one message less per action. The holder's other connections (another tab)
+    still get it as a message."""
+
+    seat: int
+    sid: str
+    view: dict | None = None  # set when published

@@ -22,7 +22,7 @@ from game.server import solo
 from game.server.drain import Drain
 from game.server.identity import Identity
 from game.server.limits import BadRequest, RateLimiter, check_payload
-from game.server.live import Live
+from game.server.live import Live, Reply
 from game.server.presence import Presence
 from game.server.tables import Tables
 from game.server.transport import PacketGuard
@@ -62,7 +62,7 @@ EVENTS: dict[str, dict] = {
     "hello": {"table": (str, True), "token": (str, False), "key": (str, False),
               "screen": (str, False)},
     "join": {"code": (str, True), "name": (str, True)},
-    "act": {"action": (dict, True)},
+    "act": {"action": (dict, True), "view": (bool, False)},
     "facilitate": {"command": (str, True), "args": (dict, False)},
     "leave": {},
     "undo": {},
@@ -276,7 +276,13 @@ class Events:
                 **self.snapshot(ident)}
 
     def act(self, sid: str, data: dict) -> dict:
-        return {"events": self.tables.act(self.me(sid), data["action"])}
+        ident = self.me(sid)
+        # "view": true asks for this seat's new view in the acknowledgement, not after it.
+        reply = Reply(ident.seat, sid) if data.get("view") and ident.seat is not None else None
+        events = self.tables.act(ident, data["action"], reply)
+        if reply is None or reply.view is None:
+            return {"events": events}
+        return {"events": events, "view": reply.view}
 
     def facilitate(self, sid: str, data: dict) -> dict:
         return {"events": self.tables.facilitate(self.me(sid), data["command"],

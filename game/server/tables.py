@@ -33,7 +33,7 @@ from game.server import commands, timers
 from game.server.identity import Identity, digest, same_secret, screen_secret
 from game.server.joincode import new_code, normalise
 from game.server.limits import BadRequest, check_depth, clean_name
-from game.server.live import Live
+from game.server.live import Live, Reply
 from game.store.database import Store
 from game.store.records import UNDO, UNSET, Conflict, SeatRecord, StoreError, TableRecord, in_effect
 
@@ -47,7 +47,7 @@ COMMIT_TRIES = 5
 
 class Tables:
     def __init__(self, store: Store, library: DeckLibrary, *,
-                 publish: Callable[[Live, list[dict]], None] | None = None,
+                 publish: Callable[..., None] | None = None,
                  clock: Callable[[], float] = time.time, max_cached: int = 2000,
                  shared: bool = True, held: Callable[[str], bool] | None = None):
         # shared: other processes may write to the same tables (several server processes
@@ -60,7 +60,7 @@ class Tables:
         self.held = held
         self.store = store
         self.library = library
-        self.publish = publish or (lambda live, events: None)
+        self.publish = publish or (lambda live, events, reply=None: None)
         self.clock = clock
         self.max_cached = max_cached
         self.cache: OrderedDict[str, Live] = OrderedDict()
@@ -317,8 +317,9 @@ class Tables:
 
     # ---- playing ---------------------------------------------------------------------------
 
-    def act(self, ident: Identity, action: object) -> list[dict]:
-        """A seat's game action: check who, hand it to the engine, log it, tell everyone."""
+    def act(self, ident: Identity, action: object, reply: Reply | None = None) -> list[dict]:
+        """A seat's game action: check who, hand it to the engine, log it, tell everyone
+        (the actor in `reply`, if given)."""
         if ident.kind != "seat" or ident.seat is None:
             raise BadRequest("not_seated", "only a seated player can do that; the facilitator "
                              "uses the console")
@@ -338,7 +339,7 @@ class Tables:
             self._need_playing(live)
             events = self._commit(live, {**action, "seat": ident.seat}, ident.seat)
             events += self.after_change(live)
-        self.publish(live, events)
+        self.publish(live, events, reply)
         return events
 
     def _need_playing(self, live: Live) -> None:

@@ -84,12 +84,14 @@ const waitingOnMe = () => S.table.status === "playing" && (S.game.current.waitin
 async function act(action, button) {
   $("#msg").textContent = "";
   if (button) button.disabled = true;
-  const res = await conn.call("act", { action: { ...action, round: S.game.round, phase: S.game.phase } });
+  // "view": the answer brings this seat's new view, instead of a message of its own.
+  const res = await conn.call("act", { action: { ...action, round: S.game.round, phase: S.game.phase }, view: true });
   if (button) button.disabled = false;
   if (!res.ok) {
     $("#msg").textContent = res.error.message;
     return false;
   }
+  if (res.view) await accept(res.view);
   $("#act-h")?.focus({ preventScroll: true });
   return true;
 }
