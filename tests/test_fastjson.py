@@ -26,3 +26,11 @@ def test_what_json_cannot_hold_is_refused() -> None:
 def test_decodes_text_and_bytes() -> None:
     assert fastjson.loads('["view",{"a":1}]') == ["view", {"a": 1}]
     assert fastjson.loads(b'{"a":[]}') == {"a": []}
+
+
+def test_parts_encoded_once_encode_inside_a_message_as_they_were() -> None:
+    game = {"phase": "vote", "seats": [{"seat": 0, "name": "Ada <i>"}], "total": 2.5}
+    message = {"table": {"id": "t1"}, "game": {**fastjson.encoded(game), "you": {"seat": 0}}}
+    plain = {"table": {"id": "t1"}, "game": {**game, "you": {"seat": 0}}}
+    assert fastjson.dumps(["view", message]) == fastjson.dumps(["view", plain])
+    assert fastjson.loads(fastjson.dumps(message)) == plain

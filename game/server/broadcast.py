@@ -12,7 +12,7 @@ from flask_socketio import SocketIO
 from game.decks.library import deck_ref
 from game.engine import attribution
 from game.engine.view import proposals_hidden, view
-from game.server import solo, timers
+from game.server import fastjson, solo, timers
 from game.server.identity import Identity, screen_secret
 from game.server.joincode import display
 from game.server.limits import BadRequest
@@ -97,7 +97,8 @@ class Broadcast:
         # Who is connected, joining or leaving changes the seats, not the game: send only
         # the table part then, so a reconnecting phone does not cost everyone a full view.
         seats_only = bool(events) and all(e["type"] in SEAT_EVENTS for e in events)
-        game = None if seats_only else view(live.state, None, acts=live.acts)
+        # The public game view, each part encoded once for every message that holds it.
+        game = None if seats_only else fastjson.encoded(view(live.state, None, acts=live.acts))
         online = self.presence.online(table_id, range(live.record.seats))
         public = {"table": self.table_info(live, None, online), "events": events}
         if game is not None:

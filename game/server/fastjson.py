@@ -20,5 +20,12 @@ def dumps(obj: Any, **_ignored: Any) -> str:
         return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+def encoded(parts: dict) -> dict:
+    """`parts` with each value encoded now, once: a message that holds the result is encoded
+    by copying those bytes (orjson's Fragment). The parts of a view that every seat shares
+    were otherwise encoded again for each seat's message."""
+    return {key: orjson.Fragment(orjson.dumps(value)) for key, value in parts.items()}
+
+
 def loads(text: str | bytes, **_ignored: Any) -> Any:
     return orjson.loads(text)
