@@ -149,19 +149,20 @@ def _checked_copy(data: bytes) -> bytes:
             if _DOCTYPE.search(body) or _DOCTYPE_BE.search(body):
                 raise SheetError(f"{info.filename[:80]} declares an XML document type, which "
                                  "no spreadsheet writes: save the workbook again as .xlsx")
+            # openpyxl finds sheets and shared texts through the rels, whatever a part is
+            # named, so every entry is counted and bounded, not only those named .xml.
             sheet_data = info.filename.startswith("xl/worksheets/") or \
                 info.filename == "xl/sharedStrings.xml"
-            if not sheet_data and info.filename.endswith((".xml", ".rels")) \
+            if not sheet_data and not info.filename.startswith("xl/media/") \
                     and len(body) > MAX_PART:
                 raise SheetError(f"{info.filename[:80]} is over {MAX_PART // 1024} KB; a "
                                  "spreadsheet writes far less there: save the cards alone "
                                  "in a new workbook")
-            if info.filename.endswith(".xml"):  # a sheet may be named anything its rels say
-                cells += len(_CELL.findall(body)) + len(_STRING.findall(body))
-                if cells > MAX_CELLS:
-                    raise SheetError(f"the workbook has over {MAX_CELLS:,} cells and "
-                                     "texts; a deck's cards fill far fewer: save the cards "
-                                     "alone in a new workbook")
+            cells += len(_CELL.findall(body)) + len(_STRING.findall(body))
+            if cells > MAX_CELLS:
+                raise SheetError(f"the workbook has over {MAX_CELLS:,} cells and "
+                                 "texts; a deck's cards fill far fewer: save the cards "
+                                 "alone in a new workbook")
             copy.writestr(info.filename, body)
     return out.getvalue()
 

@@ -208,6 +208,20 @@ def _workbook_zip(extra: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -
     return out.getvalue()
 
 
+def _renamed_sheet(body: bytes, part: str) -> bytes:
+    """A real workbook whose one sheet is `body`, stored under another name (`part`) that
+    its rels and content types follow: openpyxl reads the sheet whatever it is named."""
+    base = zipfile.ZipFile(io.BytesIO(_workbook_zip({})))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in base.namelist():
+            data = body if name == "xl/worksheets/sheet1.xml" else base.read(name)
+            if name.endswith(".rels") or name == "[Content_Types].xml":
+                data = data.replace(b"worksheets/sheet1.xml", part.removeprefix("xl/").encode())
+            z.writestr(part if name == "xl/worksheets/sheet1.xml" else name, data)
+    return out.getvalue()
+
+
 def test_hostile_workbooks_are_refused_with_what_to_fix(ana):
     deck = fork(ana)["id"]
     path = f"/api/studio/decks/{deck}/cards.xlsx"
@@ -238,6 +252,9 @@ def test_hostile_workbooks_are_refused_with_what_to_fix(ana):
          "over 8 MB unpacked"),
         (_workbook_zip({"xl/worksheets/sheet1.xml": cells}), "cells.xlsx",
          "over 100,000 cells"),
+        (_renamed_sheet(cells, "xl/worksheets/sheet1.bin"), "renamed.xlsx",
+         "over 100,000 cells"),
+        (_renamed_sheet(cells, "xl/cells.dat"), "elsewhere.xlsx", "xl/cells.dat is over 1024 KB"),
         (_workbook_zip({"xl/styles.xml": b"<styleSheet><fonts>" + b"<font><b/></font>" * 70_000
                         + b"</fonts></styleSheet>"}), "styles.xlsx",
          "xl/styles.xml is over 1024 KB"),
