@@ -20,6 +20,9 @@ import yaml
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_NODES = 50_000
+# A deck nests a handful of levels; thousands of brackets would exhaust Python's stack
+# (RecursionError: a crash, not a message) in the composer or in _convert.
+MAX_DEPTH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +72,18 @@ class _Alias(Exception):
 _FastLoader = getattr(yaml, "CSafeLoader", None)
 
 
+def _too_deep(name: str, line: int) -> DeckFileError:
+    return DeckFileError(Problem(name, line, f"nested more than {MAX_DEPTH} levels deep (lists "
+                                 "or mappings inside each other): a deck needs a few; close "
+                                 "the brackets or indent less"))
+
+
 class _NoAliasLoader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent, index):
+        if self.depth >= MAX_DEPTH:
+            raise _too_deep(self.name, self.peek_event().start_mark.line + 1)
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise DeckFileError(
@@ -80,7 +93,11 @@ class _NoAliasLoader(yaml.SafeLoader):
                     "YAML aliases (*name) are not allowed in decks: write the value out in full",
                 )
             )
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def load_yaml(path: Path, display: str | None = None) -> object:
@@ -112,7 +129,7 @@ def load_bytes(data: bytes, name: str) -> object:
     if _FastLoader is not None:
         try:
             return _parse(_FastLoader, text, name, set())
-        except (_Alias, DeckFileError, yaml.YAMLError):
+        except (_Alias, DeckFileError, yaml.YAMLError, RecursionError):
             pass  # say what is wrong as the pure-Python parser says it
     return _parse(_NoAliasLoader, text, name, None)
 
@@ -138,6 +155,10 @@ def _parse(loader_class: type, text: str, name: str, seen: set[int] | None) -> o
         if node is None:
             return None
         return _convert(loader, node, name, [0], seen)
+    except RecursionError:
+        if seen is not None:
+            raise
+        raise _too_deep(name, 1) from None  # a last guard: the depth count should stop it first
     except yaml.MarkedYAMLError as exc:
         if seen is not None:
             raise
@@ -168,7 +189,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
 
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, name: str, count: list[int],
-             seen: set[int] | None) -> object:
+             seen: set[int] | None, depth: int = 0) -> object:
+    if depth >= MAX_DEPTH:
+        raise _too_deep(name, node.start_mark.line + 1)
     if seen is not None:
         if id(node) in seen:
             raise _Alias
@@ -188,14 +211,14 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, name: str, count: list[in
                 raise DeckFileError(Problem(name, key_line, f"key {key!r} must be text"))
             if key in result:
                 raise DeckFileError(Problem(name, key_line, f"key '{key}' appears twice here"))
-            result[key] = _convert(loader, value_node, name, count, seen)
+            result[key] = _convert(loader, value_node, name, count, seen, depth + 1)
             result.key_lines[key] = key_line
         return result
     if isinstance(node, yaml.SequenceNode):
         seq = Seq()
         seq.file, seq.line, seq.item_lines = name, line, []
         for item in node.value:
-            seq.append(_convert(loader, item, name, count, seen))
+            seq.append(_convert(loader, item, name, count, seen, depth + 1))
             seq.item_lines.append(item.start_mark.line + 1)
         return seq
     return loader.construct_object(node)

@@ -285,6 +285,42 @@ def test_hostile_workbooks_are_refused_with_what_to_fix(ana):
     assert latest(ana, deck) == 1
 
 
+def test_deep_nesting_is_a_problem_said_where_not_a_crash(ana):
+    """Thousands of brackets in a YAML cell or file would exhaust Python's stack: each way in
+    (a CSV, a workbook, a zip) answers with the deck's problem, where it is and what to fix."""
+    deck = fork(ana)["id"]
+    deep = "[" * 5000 + "]" * 5000
+    nested = "nested more than 100 levels deep"
+    rows = list(csv.reader(io.StringIO(ana.get(f"/api/studio/decks/{deck}/events.csv")
+                                       .content.decode("utf-8-sig"))))
+    rules = rows[0].index("rules")
+    rows[1][rules] = deep
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    answer = ana.upload(f"/api/studio/decks/{deck}/events.csv", out.getvalue().encode(),
+                        "events.csv")
+    problems = refused(answer, "deck_invalid")["problems"]
+    assert [(p["file"], p["line"]) for p in problems] == [("events.csv", 2)], problems
+    assert problems[0]["message"].startswith(f"row 2, column rules ({chr(65 + rules)}): "
+                                             f"{nested}"), problems
+    book = workbook_of(ana, deck)
+    book["events"].cell(2, column_of(book["events"], "rules"), deep)
+    answer = ana.upload(f"/api/studio/decks/{deck}/cards.xlsx", saved(book), "cards.xlsx")
+    problems = refused(answer, "deck_invalid")["problems"]
+    assert [p["file"] for p in problems] == ["events"] and nested in problems[0]["message"]
+    files = files_of(ana, deck)
+    files["events.yaml"] = "events: " + deep + "\n"
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as z:
+        for name, text in files.items():
+            z.writestr(f"d/{name}", text)
+    answer = ana.upload(f"/api/studio/decks/{deck}/import", zipped.getvalue(), "d.zip")
+    problems = refused(answer, "deck_invalid")["problems"]
+    assert [(p["file"], p["line"]) for p in problems] == [("events.yaml", 1)], problems
+    assert problems[0]["message"].startswith(nested), problems
+    assert latest(ana, deck) == 1
+
+
 def test_uploads_are_capped_per_facilitator_with_the_wait(ana, server):
     """Twenty uploads a minute each (UPLOADS_PER_MINUTE's default): the next is refused
     before the file is read, saying how long to wait, and another facilitator is not held up."""
