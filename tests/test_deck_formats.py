@@ -513,8 +513,17 @@ def test_a_rules_cost_change_does_not_change_the_round_it_scores(tmp_path):
     assert state.round.adopted[0].cost == 2
     assert state.tracks["budget"] == 10 - 2
     shown = view(state, None)["current"]["next_round"]["cost_changes"]
-    assert shown == [{"change": 5, "why": "next round costs +5 for each adopted intervention "
-                                          "when it has the Open tag (Jury)", "where": None}]
+    # Every card costs 5 more next round, once for each Open card adopted: the reason says so.
+    assert shown == [{"change": 5, "why": "for each adopted intervention when it has the Open "
+                      "tag: next round, each intervention costs 5 more (Jury)", "where": None}]
+    deck = load(tmp_path, scenario="    rules: [{if: {any_tag: open}, then: [{add: {trust: 1}}, "
+                                   "{cost: {change: 2, where: {tag: closed}}}]}, {per: round, "
+                                   "then: {cost: {change: -1}}}]")
+    assert [r.why for r in deck.scenarios["pilot"].rules] == [
+        "+1 trust for each adopted intervention when something adopted this round is Open; "
+        "for each adopted intervention when something adopted this round is Open: next "
+        "round, each intervention costs 2 more when it has the Closed tag",
+        "next round, each intervention costs 1 less"]
 
 
 def test_a_rules_cost_change_is_printed_in_words(tmp_path):

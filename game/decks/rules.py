@@ -139,9 +139,24 @@ def plain_words(per: str, condition: Condition | None,
                 adds: tuple[tuple[str, Amount], ...], costs: tuple[Effect, ...] = ()) -> str:
     """A rule in plain words, from what it does: a rule's `why` when the deck gives none, and
     what the studio's rule editor shows of the rule being built."""
-    gain = ", ".join([*(f"{a.words()} {t}" for t, a in adds), *(e.text for e in costs)])
     unit = "each adopted intervention" if per == "adopted" else "this round"
-    return f"{gain} for {unit}" + (f" when {condition.text}" if condition else "")
+    when = f" when {condition.text}" if condition else ""
+    said = []
+    if adds:
+        said.append(", ".join(f"{a.words()} {t}" for t, a in adds) + f" for {unit}{when}")
+    if costs:
+        # The condition is about this round's adoptions; the change is to every card's cost
+        # in the next round (or only those its own `where` names), once each time it holds.
+        head = f"for {unit}{when}: " if per == "adopted" else \
+            (f"if {condition.text}: " if condition else "")
+        said.append(f"{head}next round, " + " and ".join(_cost_words(e) for e in costs))
+    return "; ".join(said)
+
+
+def _cost_words(effect: Effect) -> str:
+    more = f"{abs(effect.change)} {'more' if effect.change > 0 else 'less'}"
+    where = f" when {effect.where.text}" if effect.where else ""
+    return f"each intervention costs {more}{where}"
 
 
 @dataclass(slots=True)
