@@ -548,6 +548,16 @@ def test_a_game_with_rules_that_change_costs_replays_from_its_log(seed, tmp_path
     replays(load(tmp_path, events=CALM + "\n" + AUDIT, scenario=f"    rules: [{rule}]"), seed)
 
 
+def test_skip_event_is_printed_as_the_start_draw_it_skips(tmp_path):
+    """The engine skips only the next round's start draw; an after-scoring event is still
+    drawn, so the printed card must not say that no event is drawn next round."""
+    audit = AUDIT.replace("{tag: open}}\n", "{tag: open}}\n      - skip_event: true\n")
+    deck = load(tmp_path, events=CALM + "\n" + audit)
+    text = printed_text(deck, tmp_path)
+    assert "No event is drawn at the start of next round." in text
+    assert "No event is drawn next round" not in text
+
+
 def test_the_printed_rules_say_when_events_are_drawn_after_the_scoring(tmp_path):
     for events, said in ((CALM + "\n" + AUDIT, True), (CALM, False)):
         text = printed_text(load(tmp_path, events=events), tmp_path)

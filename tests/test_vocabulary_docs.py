@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from game.decks.effectwords import EFFECT_PLACES, EFFECTS
+from game.decks.effectwords import EFFECT_PLACES, EFFECTS, NEXT_ROUND
 from game.decks.vocabulary import CONDITION_PLACES, CONDITIONS, places_in_words
 from game.server.config import ROOT
 
@@ -53,3 +53,10 @@ def test_the_docs_say_where_a_condition_can_be_used(name):
 @pytest.mark.parametrize("name", sorted(EFFECTS))
 def test_the_docs_say_where_an_effect_can_be_used(name):
     assert EFFECT_ROWS.get(name) == places_in_words(EFFECTS[name].places, EFFECT_PLACES)
+
+
+@pytest.mark.parametrize("name", NEXT_ROUND)
+def test_the_docs_say_an_effect_drawn_after_the_scoring_changes_the_next_round(name):
+    """The loader makes these effects the next round's when an event drawn after the scoring
+    has them: the row saying only "this round" would be untrue of such an event."""
+    assert "drawn after the scoring" in table_rows("Effects", 1)[name]

@@ -175,7 +175,9 @@ EFFECTS: dict[str, EffectWord] = {w.name: w for w in (
                lambda e: ("next round " if e.next_round else "") + f"adopt limit {e.change:+d}",
                _limit_printed, takes="change"),
     EffectWord("skip_event", _PLAY, _flag, lambda e: "skip event",
-               lambda e, one_seat, gain: "No event is drawn next round.", takes="true"),
+               # Only the start draw is skipped: events drawn after the scoring still are.
+               lambda e, one_seat, gain: "No event is drawn at the start of next round.",
+               takes="true"),
     EffectWord("redraw_event", frozenset({"ability"}), _flag, lambda e: "redraw event",
                lambda e, one_seat, gain:
                "This round's event is set aside and another one is drawn.", takes="true"),
