@@ -564,3 +564,7 @@ def test_the_printed_rules_say_when_events_are_drawn_after_the_scoring(tmp_path)
         assert ("Turn up events until 1 is marked “Drawn after the round is scored”" in text) \
             is said
         assert ("Drawn after the round is scored, the last round too" in text) is said
+        # The start draw passes over the marked events, as the engine's does.
+        assert ("Turn up events until 1 is not marked “Drawn after the round is scored” (put "
+                "the marked ones back on top, in order)" in text) is said
+        assert ("Draw 1 event; do what it says" in text) is not said

@@ -107,7 +107,15 @@ def rules_summary(w: Writer, deck: Deck) -> None:
         w.bullet(line, 9.5)
     w.text("Each round is one stage", 11.5, "B", gap=1)
     steps = []
-    if s.events_per_round:
+    marked = any(e.when == "after_scoring" for e in deck.events.values())
+    if s.events_per_round and marked:
+        # The engine's start draw passes over events drawn after the scoring: so does paper.
+        n = s.events_per_round
+        steps.append(f"Read out the stage sheet. Turn up events until {n} "
+                     f"{'is' if n == 1 else 'are'} not marked “Drawn after the round is "
+                     "scored” (put the marked ones back on top, in order); do what "
+                     f"{'it says' if n == 1 else 'each says'} under “When it is drawn” at once.")
+    elif s.events_per_round:
         n = s.events_per_round
         steps.append(f"Read out the stage sheet. Draw {n} event{'s' if n > 1 else ''}; do what "
                      "it says under “When it is drawn” at once.")
@@ -130,7 +138,7 @@ def rules_summary(w: Writer, deck: Deck) -> None:
     refill = (f"Discard the {discard}, then top each hand up to {s.hand_size} cards."
               if s.refill == "draw" else f"Discard the {discard}; hands are not topped up.")
     steps.append(refill)
-    if s.events_after_scoring and any(e.when == "after_scoring" for e in deck.events.values()):
+    if s.events_after_scoring and marked:
         n = s.events_after_scoring
         steps.append(f"Turn up events until {n} {'is' if n == 1 else 'are'} marked “Drawn "
                      "after the round is scored” (put the others back on top, in order): do "
