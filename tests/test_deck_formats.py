@@ -262,6 +262,21 @@ def test_events_after_scoring_that_are_never_drawn_are_reported(tmp_path):
         "'events_after_scoring' or change 'when'"]
 
 
+def test_a_deck_with_no_start_draw_keeps_its_start_events_for_a_redraw(tmp_path):
+    """events_per_round: 0 with start events was valid before after-scoring events came (a
+    role's redraw_event draws one), and stored decks like it must still load and play."""
+    path = write(tmp_path, settings="  events_per_round: 0")
+    path.write_text(path.read_text() + (
+        "roles:\n  - id: chair\n    name: Chair\n    ability: {name: Change the subject, "
+        "text: Draw another event., phase: proposal, effects: [{redraw_event: true}]}\n"))
+    deck, found = check_deck(path)
+    assert [str(p) for p in found] == []
+    state = new_game(deck, "pilot", 2, 1)
+    assert state.round.events == []
+    step(state, {"type": "ability", "seat": state.roles.index("chair")})
+    assert state.round.events == ["calm"]
+
+
 # ---- 2. a stage's objective and principles ---------------------------------------------------
 
 STAGE_TEXT = """\

@@ -506,7 +506,9 @@ class _Reader(DeckFields):
         for ident, event in events.items():
             homes = [s for s in scenarios.values() if ident in s.events]
             key, count = drawn[event.when]
-            if not count:
+            # Only the newer setting: a start event with events_per_round 0 was always valid
+            # (a role's redraw_event draws one), and stored revisions of such decks must load.
+            if not count and event.when == "after_scoring":
                 self.error(self.ids["events"][ident], "when",
                            f"event '{ident}' is drawn '{event.when}', but settings: '{key}' is 0, "
                            f"so it is never drawn: raise '{key}' or change 'when'")
