@@ -137,6 +137,17 @@ def test_the_about_sheet_names_every_column_a_sheet_can_have():
             assert (section, name) in listed or family, (section, name)
 
 
+def test_the_about_sheet_says_what_an_empty_rating_and_an_empty_cost_mean():
+    """By default an empty rating is a mistake; an empty cost is a group the card does not
+    reach: the about sheet must not say the opposite."""
+    said = {(row[0], row[1]): row[2] for row in about_table()[5:]}
+    rating = said[("interventions", "rating:<criterion>")]
+    assert "may be empty" not in rating
+    assert "empty: a mistake, unless the deck's settings say missing_ratings: zero" in rating
+    cost = said[("interventions", "cost:<group>")]
+    assert "may be empty" not in cost and "empty: it does not reach it" in cost
+
+
 def test_formulas_go_out_as_text_and_come_back_as_they_were():
     assert neutralise("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert [neutralise(c) for c in ("+1+1", "-x", "@x", "\tx", "plain", "-2", "-1.5")] == [

@@ -174,6 +174,12 @@ _CELL_WORDS = {"text": "text", "whole": "a whole number", "number": "a number, l
                "ids": "ids separated by ;", "yaml": "YAML in flow style, as in the deck guide"}
 
 
+# What an empty cell means where "(may be empty)" would mislead: a rating is not required
+# only so that missing_ratings: zero can work; by default an empty one is a mistake.
+_EMPTY = {"ratings": " (empty: a mistake, unless the deck's settings say missing_ratings: "
+                     "zero, and then the card is rated 0 there)"}
+
+
 def _field_words(f: Field) -> str:
     if f.kind in ("name", "text"):
         what = f"text, at most {f.limit} characters"
@@ -187,6 +193,8 @@ def _field_words(f: Field) -> str:
         what = f"ids of the deck's {f.section}, separated by ;"
     else:
         what = _CELL_WORDS["yaml"]
+    if f.key in _EMPTY:
+        return f"{f.label}: {what}{_EMPTY[f.key]}"
     return f"{f.label}: {what}" + ("" if f.required else " (may be empty)")
 
 

@@ -92,7 +92,9 @@ def test_a_workbook_with_mistakes_is_refused_cell_by_cell_then_fixed(ana):
     # The first sheet says what goes in each column; it is not read back.
     about = {(r[0], r[1]): r[2] for r in book["about"].iter_rows(min_row=6, values_only=True)}
     assert about["interventions", "rating:<criterion>"] == (
-        "one column for each criterion. Ratings, 0 to 5: a whole number, 0 to 5 (may be empty)")
+        "one column for each criterion. Ratings, 0 to 5: a whole number, 0 to 5 (empty: a "
+        "mistake, unless the deck's settings say missing_ratings: zero, and then the card is "
+        "rated 0 there)")
     book["about"]["A1"] = "=1+1"
     cards = book["interventions"]
     assert [c.value for c in cards[1]][:6] == ["id", "name", "description", "why", "tags",
