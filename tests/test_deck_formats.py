@@ -213,9 +213,13 @@ def test_an_after_scoring_event_is_drawn_after_the_last_stage_too(tmp_path):
     state = game(deck)
     adopt(state, None)
     assert state.round.later_events == []  # only in review
+    assert view(state, 0)["current"]["next_round"] == {"cost_changes": [],
+                                                       "adopt_limit_change": 0}
     next_round(state)
     adopt(state, "jury" if "jury" in state.hands[0] else "survey")
     assert state.round.later_events == ["audit"]
+    # Its cost change would be the next round's, but there is none: nothing is announced.
+    assert state.carry.costs and view(state, 0)["current"]["next_round"] is None
     step(state, {"type": "advance"})
     assert state.phase == "ended"
     rounds = debrief(state)["rounds"]

@@ -129,10 +129,12 @@ def _round_public(state: GameState, rnd: Round, viewer: int | None,
         stage = deck.stages[rnd.stage]
         out["stage_text"] = {"name": stage.name, "prompt": stage.prompt,
                              "objective": stage.objective, "principles": stage.principles}
-        # What this round has already changed for the next one.
+        # What this round has already changed for the next one; after the last stage there
+        # is none, and what was carried does nothing (as the deck guide says).
         carry = state.carry
-        out["next_round"] = {"cost_changes": cost_changes(carry.costs),
-                             "adopt_limit_change": carry.adopt_limit_change}
+        out["next_round"] = None if rnd.number >= len(state.scenario.stages) else {
+            "cost_changes": cost_changes(carry.costs),
+            "adopt_limit_change": carry.adopt_limit_change}
     return out
 
 

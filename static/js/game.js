@@ -277,7 +277,7 @@ function nextRound(next) {
   if (!next) return null;
   const bits = next.cost_changes.map((c) => `${signed(c.change)}${c.where ? ` for ${c.where}` : ""} (${c.why})`);
   if (next.adopt_limit_change) bits.push(`adopt limit ${signed(next.adopt_limit_change)}`);
-  return bits.length ? h("p", { class: "small" }, h("strong", null, "Next round, costs: "), bits.join("; ")) : null;
+  return bits.length ? h("p", { class: "small" }, h("strong", null, "Next round: "), bits.join("; ")) : null;
 }
 
 // The coach's best alternative for a round. Its shape comes from game/coach.py; read it
