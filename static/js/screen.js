@@ -115,8 +115,9 @@ function renderEvent() {
     h("h2", { id: "event-h", class: "vh" }, "This round"),
     // The stage's question matters while people choose; later the proposals need the room.
     choosing ? h("p", { class: "prompt detail" }, h("strong", null, `${stage.name}: `), stage.prompt) : null,
-    choosing && stage.objective ? h("p", { class: "detail" }, h("strong", null, "Objective: "), stage.objective) : null,
-    choosing && stage.principles ? h("p", { class: "detail" }, h("strong", null, "Principles: "), stage.principles) : null,
+    // The same classes as on phones: principles written as lines stay lines (pre-line).
+    choosing && stage.objective ? h("p", { class: "detail stage-objective" }, h("strong", null, "Objective: "), stage.objective) : null,
+    choosing && stage.principles ? h("p", { class: "detail stage-principles" }, h("strong", null, "Principles: "), stage.principles) : null,
     game.current.events.map((ev) => h("article", { class: `event ${ev.kind}`, "aria-labelledby": `sev-${ev.id}` },
       h("h3", { id: `sev-${ev.id}` }, h("span", { class: "kind" }, `${KINDS[ev.kind] || ev.kind}: `), ev.name),
       h("p", { class: "detail" }, ev.text),

@@ -4,10 +4,22 @@ change it makes for the next round, and a scenario's own win at the end."""
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 
 import pytest
-from browser_helpers import PHONE, axe, new_page, no_trouble, play_solo_round, shot
+from browser_helpers import (
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    axe,
+    join,
+    new_page,
+    no_trouble,
+    play_solo_round,
+    shot,
+)
 from conftest import Server
 from playwright.sync_api import expect
 
@@ -35,7 +47,9 @@ stages:
     name: Plan
     prompt: Who decides what the project is for?
     objective: Agree what the project is for, with the people it affects.
-    principles: Nothing about us without us.
+    principles: |
+      Nothing about us without us.
+      Say no early rather than late.
   - {id: review, name: Review}
 interventions:
   - {id: jury, name: Jury, description: A small random group gives a verdict., why: Time.,
@@ -102,3 +116,26 @@ def test_a_learner_sees_the_new_parts_of_a_deck(browser, formats_server):
     expect(page.get_by_text("To win: Trust is at least 99")).to_be_visible()
     expect(page.get_by_text("The table did not win this time.")).to_be_visible()
     no_trouble(page)
+
+
+def test_the_table_screen_keeps_the_principles_lines(browser, formats_server):
+    """Principles written as lines (`|` in YAML) are read from the back of the room as lines."""
+    body = json.dumps({"deck": "formats", "scenario": "pilot", "seats": 2,
+                       "options": {"bots": "greedy"}}).encode()
+    req = urllib.request.Request(f"{formats_server.url}/api/tables", data=body,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as res:
+        t = json.load(res)
+    phone = new_page(browser, PHONE)
+    join(phone, formats_server.url, t["code"].replace("-", ""), "Sol")
+    scr = new_page(browser, PROJECTOR)
+    scr.goto(t["screen_url"])
+    fac = new_page(browser, LAPTOP)
+    fac.goto(t["facilitator_url"])
+    fac.get_by_role("button", name="Start the game").click()
+    principles = scr.locator("p").filter(has_text=re.compile("^Principles: "))
+    expect(principles).to_be_visible()
+    # innerText is what the screen shows: a collapsed line break would be a space here.
+    assert principles.inner_text() == ("Principles: Nothing about us without us.\n"
+                                       "Say no early rather than late.")
+    no_trouble(phone, scr, fac)
