@@ -67,6 +67,17 @@ def test_hostile_or_broken_uploads_are_refused(data, message):
         from_zip(data)
 
 
+def test_a_zip_with_two_entries_of_one_name_is_refused():
+    """Which of the two a reader takes differs from reader to reader (the same check as a
+    workbook's: one helper makes both)."""
+    out = io.BytesIO()
+    with pytest.warns(UserWarning), zipfile.ZipFile(out, "w") as z:
+        z.writestr("deck.yaml", "deck: {id: one}\n")
+        z.writestr("deck.yaml", "deck: {id: two}\n")
+    with pytest.raises(ArchiveError, match="two entries of the same name"):
+        from_zip(out.getvalue())
+
+
 def test_a_zip_bomb_stops_at_the_limit_whatever_the_header_says():
     bomb = zipped({"deck.yaml": b"#" * (50 * 1024 * 1024)})  # 50 MB of one byte
     assert len(bomb) < 100 * 1024

@@ -18,7 +18,8 @@ import io
 import stat
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from game.decks.folder import SUFFIXES
 from game.decks.loader import MAX_FILES
@@ -27,6 +28,7 @@ from game.decks.yamlfile import MAX_FILE_BYTES
 MAX_ENTRIES = 200  # files and folders of any kind in one upload
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # the zip itself
 MAX_DECK_BYTES = 2 * 1024 * 1024  # every .yaml file unpacked
+OLE = b"\xd0\xcf\x11\xe0"  # an old Office file (.xls) or one saved with a password: no zip
 
 
 class ArchiveError(Exception):
@@ -44,52 +46,79 @@ def to_zip(folder: str, files: Mapping[str, str]) -> bytes:
     return out.getvalue()
 
 
-def _read(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
-    """The entry's bytes, never more than a deck file may have, whatever its header says."""
+@dataclass(frozen=True, slots=True)
+class ZipKind:
+    """How one kind of uploaded zip (a deck's folder, a workbook) is named in messages, and
+    the error that refuses it: the checks themselves are the same for every kind."""
+
+    what: str  # "the zip", "the workbook"
+    not_zip: str  # what to say of a file that is no zip at all
+    again: str  # what to do about a zip that is damaged or has a hostile entry
+    fewer: str  # what to do about one with too many entries
+    error: Callable[[str], Exception]
+
+
+def open_zip(data: bytes, kind: ZipKind) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """An upload opened as a zip, and its entries, once the checks that need no entry read
+    have passed: its size, that it is a zip, how many entries, and that none has an absolute
+    path or '..', is a link, is encrypted or has another's name. Entries are then read with
+    read_entry, never past a limit."""
+    fail = kind.error
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise fail(f"{kind.what} is {len(data) // 1024} KB; it may be at most "
+                   f"{MAX_UPLOAD_BYTES // 1024} KB")
+    if not data.startswith(b"PK"):
+        raise fail(kind.not_zip)
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise fail(f"{kind.what} cannot be read ({exc}): {kind.again}") from None
+    if len(infos) > MAX_ENTRIES:
+        raise fail(f"{kind.what} holds {len(infos)} entries; it may hold at most "
+                   f"{MAX_ENTRIES}: {kind.fewer}")
+    if len({i.filename for i in infos}) != len(infos):
+        raise fail(f"{kind.what} holds two entries of the same name: {kind.again}")
+    for info in infos:
+        path = info.filename
+        shown = path[:120]
+        if path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
+            raise fail(f"{shown}: an absolute path: {kind.again}")
+        if ".." in path.replace("\\", "/").split("/"):
+            raise fail(f"{shown}: a path with '..' that leads out of the folder: {kind.again}")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise fail(f"{shown}: a link; only files themselves are read: {kind.again}")
+        if info.flag_bits & 0x1:
+            raise fail(f"{shown}: encrypted; make it again without a password")
+    return z, infos
+
+
+def read_entry(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, kind: ZipKind) -> bytes:
+    """The entry's bytes, never more than `limit` + 1 whatever its header says (the caller
+    says what is over), so that a zip bomb stops there."""
     try:
         with z.open(info) as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+            return f.read(limit + 1)
     except (zipfile.BadZipFile, NotImplementedError, zlib.error, EOFError, OSError) as exc:
-        raise ArchiveError(f"{name} cannot be unpacked ({exc}): make the zip again with "
-                           "ordinary compression") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ArchiveError(f"{name} is over {MAX_FILE_BYTES // 1024} KB unpacked; a deck file "
-                           "may be at most that: split it into several files")
-    return data
+        raise kind.error(f"{info.filename[:120]} cannot be unpacked ({exc}): "
+                         f"{kind.again}") from None
+
+
+DECK_ZIP = ZipKind("the zip", "that is not a zip file: upload the deck's folder compressed as "
+                   "a .zip (in most systems: right-click the folder, Compress)",
+                   "make the zip again from the deck's folder, with ordinary compression",
+                   "zip only the deck's folder", ArchiveError)
 
 
 def from_zip(data: bytes) -> dict[str, bytes]:
     """The deck files in an uploaded zip: file name -> bytes (the loader decodes them and
     says where any byte is not UTF-8)."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ArchiveError(f"the upload is {len(data) // 1024} KB; a deck's zip may be at most "
-                           f"{MAX_UPLOAD_BYTES // 1024} KB")
-    if not data.startswith(b"PK"):
-        raise ArchiveError("that is not a zip file: upload the deck's folder compressed as "
-                           "a .zip (in most systems: right-click the folder, Compress)")
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-        infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ArchiveError(f"that zip file cannot be read ({exc}): make it again") from None
-    if len(infos) > MAX_ENTRIES:
-        raise ArchiveError(f"the zip holds {len(infos)} entries; a deck's zip may hold at most "
-                           f"{MAX_ENTRIES}: zip only the deck's folder")
+    z, infos = open_zip(data, DECK_ZIP)
     wanted: list[tuple[zipfile.ZipInfo, list[str]]] = []
     for info in infos:
         path = info.filename
         shown = path[:120]
-        if path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
-            raise ArchiveError(f"{shown}: an absolute path; zip the deck's folder itself")
         parts = path.replace("\\", "/").split("/")
-        if ".." in parts:
-            raise ArchiveError(f"{shown}: a path with '..' that leads out of the folder; zip "
-                               "the deck's folder itself")
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise ArchiveError(f"{shown}: a link; a deck holds only its own files: put the "
-                               "file itself in the folder")
-        if info.flag_bits & 0x1:
-            raise ArchiveError(f"{shown}: encrypted; zip the deck without a password")
         if info.is_dir() or any(p.startswith(".") or p == "__MACOSX" for p in parts if p):
             continue
         if not path.endswith(SUFFIXES):
@@ -112,7 +141,10 @@ def from_zip(data: bytes) -> dict[str, bytes]:
     total = 0
     for info, parts in wanted:
         name = parts[-1]
-        body = _read(z, info, name)
+        body = read_entry(z, info, MAX_FILE_BYTES, DECK_ZIP)
+        if len(body) > MAX_FILE_BYTES:
+            raise ArchiveError(f"{name} is over {MAX_FILE_BYTES // 1024} KB unpacked; a deck "
+                               "file may be at most that: split it into several files")
         total += len(body)
         if total > MAX_DECK_BYTES:
             raise ArchiveError(f"the deck's files come to over {MAX_DECK_BYTES // 1024} KB "

@@ -20,14 +20,13 @@ import datetime
 import io
 import re
 import zipfile
-import zlib
 from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from game.decks.archive import MAX_ENTRIES, MAX_UPLOAD_BYTES
+from game.decks.archive import OLE, ZipKind, open_zip, read_entry
 from game.decks.sheets import (
     ABOUT,
     FORMULA_STARTS,
@@ -57,6 +56,9 @@ _DOCTYPE = re.compile(rb"<\x00?!\x00?(D\x00?O\x00?C\x00?T\x00?Y\x00?P\x00?E|"
                       rb"E\x00?N\x00?T\x00?I\x00?T\x00?Y)", re.IGNORECASE)
 _DOCTYPE_BE = re.compile(rb"\x00<\x00!\x00[DdEe]")  # UTF-16, big-endian
 WIDE = 60  # characters: a column holding longer texts is drawn this wide, wrapped
+WORKBOOK = ZipKind("the workbook", "that is not an .xlsx workbook: save it as an Excel workbook "
+                   "(.xlsx), or upload one card type as CSV", "save it again as .xlsx",
+                   "save the cards alone in a new workbook", SheetError)
 
 
 def to_xlsx(tables: Mapping[str, Sequence[Sequence[Cell]]]) -> bytes:
@@ -100,47 +102,22 @@ def to_xlsx(tables: Mapping[str, Sequence[Sequence[Cell]]]) -> bytes:
 def _checked_copy(data: bytes) -> bytes:
     """The workbook's zip made again from entries read within the limits, so that openpyxl
     reads nothing that was not checked; SheetError says what is wrong."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise SheetError(f"the workbook is {len(data) // 1024} KB; it may be at most "
-                         f"{MAX_UPLOAD_BYTES // 1024} KB")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith(OLE):
         raise SheetError("that is an old Excel (.xls) file or a workbook with a password: "
                          "save it as an Excel workbook (.xlsx) without a password")
-    if not data.startswith(b"PK"):
-        raise SheetError("that is not an .xlsx workbook: save it as an Excel workbook (.xlsx), "
-                         "or upload one card type as CSV")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise SheetError(f"the workbook cannot be read ({exc}): save it again as .xlsx") \
-            from None
+    archive, infos = open_zip(data, WORKBOOK)
     names = {i.filename for i in infos}
-    if len(names) != len(infos):
-        raise SheetError("the workbook holds two parts of the same name: save it again as "
-                         ".xlsx")
     if "mimetype" in names and "content.xml" in names:
         raise SheetError("that is an OpenDocument spreadsheet (.ods): save it as an Excel "
                          "workbook (.xlsx), or each card type as CSV")
     if "xl/workbook.xml" not in names:
         raise SheetError("that zip is not an .xlsx workbook: a deck's folder as a .zip is "
                          "uploaded as a zip, a spreadsheet as .xlsx or .csv")
-    if len(infos) > MAX_ENTRIES:
-        raise SheetError(f"the workbook holds {len(infos)} parts; a deck's may hold at most "
-                         f"{MAX_ENTRIES}: save the cards alone in a new workbook")
     out = io.BytesIO()
     total = cells = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
         for info in infos:
-            if info.flag_bits & 0x1:
-                raise SheetError("the workbook is encrypted: save it without a password")
-            try:
-                with archive.open(info) as f:
-                    body = f.read(MAX_UNPACKED - total + 1)
-            except (zipfile.BadZipFile, NotImplementedError, zlib.error, EOFError,
-                    OSError) as exc:
-                raise SheetError(f"the workbook cannot be unpacked ({exc}): save it again "
-                                 "as .xlsx") from None
+            body = read_entry(archive, info, MAX_UNPACKED - total, WORKBOOK)
             total += len(body)
             if total > MAX_UNPACKED:
                 raise SheetError(f"the workbook comes to over {MAX_UNPACKED // 2**20} MB "

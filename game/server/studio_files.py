@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from flask import Blueprint, Response, jsonify, request
 
-from game.decks.archive import MAX_DECK_BYTES, to_zip
+from game.decks.archive import MAX_DECK_BYTES, OLE, to_zip
 from game.decks.sheetfiles import from_csv, to_csv, which_sheet
 from game.decks.sheets import (
     ABOUT,
@@ -42,7 +42,6 @@ studio_files = Blueprint("studio_files", __name__, url_prefix="/api/studio")
 
 SHEET = "<any(" + ", ".join(CARD_SHEETS) + "):sheet>"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-OLE = b"\xd0\xcf\x11\xe0"  # an old .xls, or a workbook saved with a password
 
 
 @studio_files.after_request

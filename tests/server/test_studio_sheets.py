@@ -270,6 +270,9 @@ def test_hostile_workbooks_are_refused_with_what_to_fix(ana):
         (ods.getvalue(), "cards.ods", "OpenDocument"),
         (_workbook_zip({"xl/workbook.xml": b"<not-a-workbook"}), "broken.xlsx",
          "cannot be read"),
+        # The deck zip's path checks hold for a workbook too (one helper makes both).
+        (_workbook_zip({"../../outside.xml": b"<x/>"}), "climbing.xlsx", "a path with '..'"),
+        (_workbook_zip({"/etc/absolute.xml": b"<x/>"}), "absolute.xlsx", "an absolute path"),
     ]:
         answer = ana.upload(path, data, name)
         assert message in refused(answer)["message"], (name, answer.text[:300])
