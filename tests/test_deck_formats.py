@@ -558,7 +558,11 @@ def test_a_rules_cost_change_is_printed_in_words(tmp_path):
                                    "{cost: {change: -1, where: {tag: closed}}}]}]")
     assert rule_words(deck, deck.scenarios["pilot"].rules[0]) == (
         "Each intervention adopted this round, if it has the Open tag: +1 Trust. Next round, "
-        "an intervention costs 1 less when it has the Closed tag.")
+        "an intervention costs 1 less when it has the Closed tag (for each).")
+    # Once a round, the change is made once: no "(for each)".
+    deck = load(tmp_path, scenario="    rules: [{per: round, then: {cost: {change: 2}}}]")
+    assert rule_words(deck, deck.scenarios["pilot"].rules[0]) == (
+        "Once this round: Next round, an intervention costs 2 more.")
 
 
 @pytest.mark.parametrize("seed", range(1, 9))

@@ -52,7 +52,10 @@ def rule_words(deck: Deck, rule: Rule) -> str:
         f"{head}, if {rule.condition.text}: {gain}."
     if not rule.costs:
         return said
-    later = " ".join(effect_words(deck, e) for e in rule.costs)
+    changes = [effect_words(deck, e) for e in rule.costs]
+    if rule.per == "adopted":  # one change for each matching adoption: two cards, twice
+        changes = [f"{words.removesuffix('.')} (for each)." for words in changes]
+    later = " ".join(changes)
     return f"{said} {later}" if rule.adds else f"{said[:-3]}: {later}"
 
 
