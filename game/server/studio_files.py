@@ -208,6 +208,7 @@ def _xlsx(deck_id: str, data: bytes, filename: str) -> tuple[RevisionRecord, lis
 def import_csv(deck_id: str, sheet: str) -> tuple[Response, int]:
     """A sheet of one card type, replacing the deck's cards of that type, saved as the next
     revision."""
+    studio().writable(deck_id, require_facilitator())  # before the upload is counted or read
     data, filename = _upload()
     revision, _sheet = _csv(deck_id, data, filename, sheet)
     return jsonify(ok=True, revision=revision_json(revision, False)), 201
@@ -218,6 +219,7 @@ def import_csv(deck_id: str, sheet: str) -> tuple[Response, int]:
 def import_xlsx(deck_id: str) -> tuple[Response, int]:
     """A workbook whose sheets replace the deck's cards of their types, saved as the next
     revision; card types without a sheet are kept as they are."""
+    studio().writable(deck_id, require_facilitator())  # before the upload is counted or read
     data, filename = _upload()
     revision, _sheets = _xlsx(deck_id, data, filename)
     return jsonify(ok=True, revision=revision_json(revision, False)), 201

@@ -290,6 +290,23 @@ def test_hostile_workbooks_are_refused_with_what_to_fix(ana):
     assert latest(ana, deck) == 1
 
 
+def test_uploads_to_a_deck_one_may_not_change_are_refused_before_they_count(ana, server):
+    """Another facilitator's deck is unknown to you, and trying it does not use up your own
+    uploads a minute: the check comes before the upload is counted or read."""
+    deck = fork(ana)["id"]
+    bea = Facilitator(server, unique("bea"))
+    for path in (f"/api/studio/decks/{deck}/events.csv", f"/api/studio/decks/{deck}/cards.xlsx"):
+        for _ in range(10):  # twenty in all: the cap of UPLOADS_PER_MINUTE's default
+            answer = bea.upload(path, b"id,name\r\nx,y\r\n", "events.csv")
+            assert answer.status_code == 404, answer.text[:300]
+            assert answer.json()["error"]["code"] == "unknown_deck"
+    own = fork(bea)["id"]
+    zipped = bea.get(f"/api/studio/decks/{own}/export.zip").content
+    answer = bea.upload(f"/api/studio/decks/{own}/upload", zipped, "good-governance.zip")
+    assert answer.status_code == 201, answer.text[:300]
+    assert latest(ana, deck) == 1
+
+
 def test_deep_nesting_is_a_problem_said_where_not_a_crash(ana):
     """Thousands of brackets in a YAML cell or file would exhaust Python's stack: each way in
     (a CSV, a workbook, a zip) answers with the deck's problem, where it is and what to fix."""
