@@ -65,7 +65,7 @@ events:
     effects:
       - cost: {change: 1}
     rules:
-      - {why: Every method checked, per: round, then: {add: {trust: 1}}}
+      - {why: Being audited builds trust, per: round, then: {add: {trust: 1}}}
 scenarios:
   - id: pilot
     name: Pilot
@@ -103,7 +103,7 @@ def test_a_learner_sees_the_new_parts_of_a_deck(browser, formats_server):
     expect(act.get_by_text("drawn after the round is scored")).to_be_visible()
     expect(act.get_by_text("Now: next round costs +1")).to_be_visible()
     expect(act.get_by_text(re.compile(r"^Next round: \+1 \(The audit\)"))).to_be_visible()
-    expect(act.get_by_text("Trust: Every method checked")).to_be_visible()  # its point
+    expect(act.get_by_text("Trust: Being audited builds trust")).to_be_visible()  # its point
     shot(page, "formats-after-scoring-phone")
     axe(page, "formats-after-scoring")
     page.get_by_role("button", name="Ready for the next round").click()
