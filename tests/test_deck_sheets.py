@@ -201,6 +201,25 @@ def test_every_bad_cell_is_said_as_sheet_row_and_column():
                and "not-a-tag" in m for m in messages), messages
 
 
+def test_a_missing_rating_is_said_at_its_column():
+    """The loader says it of the card's ratings, which is no column: the sheet points at the
+    criterion's column it names, or the first rating column when every one is empty."""
+    files = shipped()
+    deck = load(files)
+    cells = table(to_csv(rows("interventions", deck, files)))
+    header = cells[0]
+    cells[3][header.index("rating:democratic")] = ""
+    for i, name in enumerate(header):
+        if name.startswith("rating:"):
+            cells[5][i] = ""
+    messages = upload(files, "interventions", written(cells))
+    column = f"column rating:democratic ({chr(65 + header.index('rating:democratic'))})"
+    first = f"column rating:collective ({chr(65 + header.index('rating:collective'))})"
+    assert [m.partition(": ")[0] for m in messages] == [
+        f"interventions.csv, row 4, {column}", f"interventions.csv, row 6, {first}"], messages
+    assert "no rating for democratic" in messages[0] and "missing 'ratings'" in messages[1]
+
+
 def test_a_bad_rule_in_a_cell_is_said_at_its_cell():
     files = shipped()
     deck = load(files)

@@ -538,7 +538,25 @@ def to_cells(problems: Sequence[Problem], sheets: Sequence[Sheet]) -> list[Probl
             message = (f"{said.group(1)}: " if said.group(1) else "") + p.message[said.end():]
         # Another line of the sheet named in the message ("first used at events.yaml:12").
         message = re.sub(rf"\bat {re.escape(p.file)}:(\d+)", partial(_row_of, sheet), message)
+        missing = re.match(r"^missing '([a-z_]+)'", message)
+        if name.endswith(":*"):  # a family's key ("ratings:"): not a column, but its columns are
+            name = _family_column(sheet, name[:-2], message)
+        elif name == "id" and missing:  # every column of a family left empty
+            name = _family_column(sheet, missing.group(1), message)
         if name == "id" and not re.search(r"\bid\b", message):
-            name = ""  # said of the whole card ("missing 'reach'")
+            name = ""  # said of the whole card ("missing 'description'")
         out.append(sheet.problem(row, name, message))
     return out
+
+
+def _family_column(sheet: Sheet, key: str, message: str) -> str:
+    """The column to point at for a problem with a family of columns (ratings, reach): the
+    first one the message names ("no rating for collective"), else the family's first; "id"
+    if the sheet has none of them."""
+    prefixes = [f.prefix for f in layout(sheet.section).families if f.key == key]
+    if not prefixes:
+        return "id"
+    ours = [h for h in sheet.header if h.startswith(f"{prefixes[0]}:")]
+    said = message.partition(": ")[0]  # "no rating for collective, voice"
+    named = [h for h in ours if re.search(rf"\b{re.escape(h.partition(':')[2])}\b", said)]
+    return (named or ours or ["id"])[0]
