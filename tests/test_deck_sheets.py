@@ -220,6 +220,21 @@ def test_a_missing_rating_is_said_at_its_column():
     assert "no rating for democratic" in messages[0] and "missing 'ratings'" in messages[1]
 
 
+def test_a_huge_number_is_said_as_it_was_typed():
+    files = shipped()
+    deck = load(files)
+    cells = table(to_csv(rows("events", deck, files)))
+    severity = cells[0].index("severity")
+    cells[1][severity] = "1e308"
+    cells[2][severity] = "9" * 400
+    column = f"column severity ({chr(65 + severity)})"
+    assert upload(files, "events", written(cells)) == [
+        f"events.csv, row 2, {column}: '1e308' is far beyond any number a deck uses: write a "
+        "small one, like 2",
+        f"events.csv, row 3, {column}: '{'9' * 40}' is far beyond any number a deck uses: "
+        "write a small one, like 2"]
+
+
 def test_a_bad_rule_in_a_cell_is_said_at_its_cell():
     files = shipped()
     deck = load(files)

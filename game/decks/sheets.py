@@ -367,6 +367,9 @@ class Sheet:
         return CellProblem(self.label, row, f"{self.cell(row, name)}: {message}")
 
 
+BEYOND = 10**9  # no number in a deck comes near (the largest limit is a version's 10,000)
+
+
 def _whole(text: str) -> int | None:
     try:
         return int(text.strip())
@@ -391,20 +394,21 @@ def _number(text: str) -> int | float | None:
 
 def _value(sheet: Sheet, row: int, col: Column, text: str) -> tuple[bool, object]:
     """A cell's value as YAML will hold it, or (False, None) with the problem noted."""
-    if col.cell == "whole":
-        got = _whole(text)
+    if col.cell in ("whole", "number"):
+        whole = col.cell == "whole"
+        got = _whole(text) if whole else _number(text)
         if got is None:
-            sheet.problems.append(sheet.problem(row, col.name, f"{text[:40]!r} is not a whole "
-                                                "number: write digits only, like 2"))
+            sheet.problems.append(sheet.problem(row, col.name, f"{text[:40]!r} is not a "
+                                                + ("whole number: write digits only, like 2"
+                                                   if whole else
+                                                   "number: write digits, like 2 or 1.5")))
+            return False, None
+        if abs(got) > BEYOND:  # said as typed: the loader would echo 1e308's 309 digits
+            sheet.problems.append(sheet.problem(row, col.name, f"{text[:40]!r} is far beyond "
+                                                "any number a deck uses: write a small one, "
+                                                "like 2"))
             return False, None
         return True, got
-    if col.cell == "number":
-        number = _number(text)
-        if number is None:
-            sheet.problems.append(sheet.problem(row, col.name, f"{text[:40]!r} is not a "
-                                                "number: write digits, like 2 or 1.5"))
-            return False, None
-        return True, number
     if col.cell == "ids":
         return True, [t.strip() for t in re.split(r"[;,]", text.replace("[]", ""))
                       if t.strip()]
