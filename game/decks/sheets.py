@@ -323,15 +323,18 @@ def rows(section: str, deck: Deck, files: Mapping[str, str]) -> list[list[Cell]]
 
 def neutralise(cell: str) -> str:
     """A cell a spreadsheet would run as a formula, made text with a leading apostrophe. A
-    plain number (-1) is left a number: it runs nothing."""
-    if cell.startswith(FORMULA_STARTS) and not NUMBER.match(cell):
+    plain number (-1) is left a number: it runs nothing. A text that already starts with
+    apostrophes before such a start ('-ish) gets one more, so that restore gives it back."""
+    if cell.lstrip("'").startswith(FORMULA_STARTS) and not NUMBER.match(cell):
         return "'" + cell
     return cell
 
 
 def restore(cell: str) -> str:
     """A neutralised cell as it was."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
 
 
 # ---- coming back -------------------------------------------------------------------------
