@@ -6,8 +6,10 @@
 import { $, h, fill } from "./dom.js";
 import { S, mine, call, applyEdits, announce } from "./studio.js";
 
-// `dirty`: the part form holds typing not applied yet, which a check must not redraw away.
-const F = { sections: null, vocabulary: null, ready: false, dirty: false };
+// `dirty`: the part form holds typing not applied yet, which a check must not redraw away;
+// `typed` counts its input events; `applying`: an Apply is waiting for the server; `drawn`:
+// the part and choices its controls were drawn for (see refreshPart).
+const F = { sections: null, vocabulary: null, ready: false, dirty: false, typed: 0, applying: false, drawn: "" };
 const NEW = "";
 // The sections the generic form offers: interventions have their own form, with a preview.
 const SECTION_NAMES = {
@@ -101,6 +103,17 @@ function fieldControl(f, value) {
   return h("div", { class: "field", "data-key": f.key }, h("label", { for: id }, label), control, note);
 }
 
+const formFields = (section) => F.sections[section].filter((f) => FORM_KINDS.includes(f.kind));
+
+// What the controls are drawn for: the part, and the choices its fields offer. While it stays
+// the same, a check changes the controls' values in place (refreshPart), never the controls.
+function partFrame() {
+  const section = partSection();
+  const choices = formFields(section).filter((f) => f.section)
+    .map((f) => itemsOf(f.section).map((i) => [i.id, nameOf(f.section, i.id)]));
+  return JSON.stringify([section, ONCE.includes(section) ? "" : $("#part-pick").value, choices]);
+}
+
 function drawPart() {
   if (!F.ready) return;
   F.dirty = false;
@@ -109,7 +122,8 @@ function drawPart() {
   const item = currentPart();
   const values = item ? item.values : {};
   const fields = F.sections[section];
-  fill($("#part-fields"), ...fields.filter((f) => FORM_KINDS.includes(f.kind)).map((f) => fieldControl(f, values[f.key])));
+  fill($("#part-fields"), ...formFields(section).map((f) => fieldControl(f, values[f.key])));
+  F.drawn = partFrame();
   const elsewhere = fields.filter((f) => !FORM_KINDS.includes(f.kind));
   const rules = elsewhere.filter((f) => f.kind === "rules" || f.kind === "effects");
   const yaml = elsewhere.filter((f) => f.kind === "yaml" && f.key !== "id");
@@ -120,6 +134,48 @@ function drawPart() {
   $("#part-error").textContent = "";
   showPartProblems();
   lockForms();
+}
+
+// After a check, the form shows the YAML as it is now. Redrawing every control each time
+// was a race: the check of the last Apply often lands just after the facilitator has moved to
+// the next field and selected its text (Ctrl+A), and a new control (focused again by `fill`)
+// has no selection, so what they typed next went after the old value (13 became 13999).
+// Now only a control whose value the YAML changed (by undo, say) is set, in place.
+function refreshPart() {
+  drawPartPicker();
+  if (partFrame() !== F.drawn) { drawPart(); return; }
+  const item = currentPart();
+  const values = item ? item.values : {};
+  for (const f of formFields(partSection())) {
+    if (!unchanged(f, readField(f), values[f.key])) writeField(f, values[f.key]);
+  }
+  $("#part-error").textContent = "";
+  showPartProblems();
+  lockForms();
+}
+
+// Put `value` (as the YAML has it) into the field's control: what fieldControl draws.
+function writeField(f, value) {
+  const id = `part-${f.key}`;
+  if (f.kind === "name" || f.kind === "text" || f.kind === "int") {
+    $(`#${id}`).value = value == null ? "" : String(value);
+  } else if (f.kind === "choice" || f.kind === "ref") {
+    const sel = $(`#${id}`);
+    sel.value = [...sel.options].some((o) => o.value === value) ? value : "";
+  } else if (f.kind === "bool") {
+    $(`#${id}`).checked = value === true;
+  } else if (f.kind === "range") {
+    const v = value && typeof value === "object" ? value : {};
+    $(`#${id}-min`).value = v.min ?? "";
+    $(`#${id}-max`).value = v.max ?? "";
+  } else {
+    const chosen = Array.isArray(value) ? value : [];
+    const amounts = value && typeof value === "object" && !Array.isArray(value) ? value : {};
+    for (const i of $(`#${id}`).querySelectorAll("input")) {
+      if (f.kind === "refs") i.checked = chosen.includes(i.dataset.id);
+      else i.value = amounts[i.dataset.id] ?? "";
+    }
+  }
 }
 
 // The value a field's control holds now, as the deck writes it (undefined: left empty).
@@ -142,10 +198,18 @@ function readField(f) {
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
+// Whether a control's value `v` (readField) says what the YAML's `was` says: an empty list,
+// no amounts or "no" are what a missing key means.
+function unchanged(f, v, was) {
+  if (v === undefined) return was === undefined;
+  return same(v, was) || (was === undefined && ((f.kind === "bool" && v === false)
+    || (f.kind === "refs" && !v.length) || (f.kind === "amounts" && !Object.keys(v).length)));
+}
+
 async function applyPart() {
   const section = partSection();
   const item = currentPart();
-  const fields = F.sections[section].filter((f) => FORM_KINDS.includes(f.kind));
+  const fields = formFields(section);
   const say = $("#part-error");
   let edits;
   if (!item && !ONCE.includes(section)) {
@@ -162,27 +226,30 @@ async function applyPart() {
     for (const f of fields) {
       const v = readField(f);
       const was = item.values[f.key];
-      if (v === undefined && was !== undefined) {
-        edits.push({ op: "set", section, ...(ONCE.includes(section) ? {} : { id: item.id }), field: f.key, value: null });
-        continue; // emptied: the key goes and the deck's default applies, if it may go
-      }
-      if (v === undefined || same(v, was) || (f.kind === "bool" && was === undefined && v === false)) continue;
-      if ((f.kind === "refs" && !v.length && was === undefined) || (f.kind === "amounts" && !Object.keys(v).length && was === undefined)) continue;
-      edits.push({ op: "set", section, ...(ONCE.includes(section) ? {} : { id: item.id }), field: f.key, value: v });
+      if (unchanged(f, v, was)) continue;
+      // emptied (undefined): the key goes and the deck's default applies, if it may go
+      edits.push({ op: "set", section, ...(ONCE.includes(section) ? {} : { id: item.id }), field: f.key, value: v ?? null });
     }
     if (!edits.length) { say.textContent = "Nothing changed: change a field first."; return; }
   }
-  F.dirty = false; // the check after the edit draws the form from the new YAML
+  // Until the server answers, the form keeps what was typed: a check that lands meanwhile
+  // (of an earlier change) must not put the old values back.
+  const typed = F.typed;
+  F.applying = true;
   const done = await applyEdits(edits, say);
+  F.applying = false;
   if (!done) {
     F.dirty = true;
     await showRefusal(edits, say);
     return;
   }
+  if (F.typed === typed) F.dirty = false; // else typing since Apply stays in the form
   if (!item && !ONCE.includes(section)) {
     $("#part-pick").value = $("#part-id").value.trim();
     $("#part-id").value = "";
     drawPart();
+  } else if (!F.dirty && S.lastValid) {
+    refreshPart();
   }
   announce(`${SECTION_NAMES[section]}: changed in the YAML`);
 }
@@ -572,8 +639,8 @@ document.addEventListener("deck-checked", (e) => {
   S.lastValid = e.detail.valid;
   if (!F.ready) return;
   if (e.detail.valid) {
-    if (F.dirty) showPartProblems();
-    else drawPart();
+    if (F.dirty || F.applying) showPartProblems();
+    else refreshPart();
     drawRuleTargets();
   } else {
     showPartProblems();
@@ -591,9 +658,10 @@ async function start() {
   F.ready = true;
   $("#part-section").addEventListener("change", () => { $("#part-pick").value = ""; $("#part-pick").dataset.section = ""; drawPart(); });
   $("#part-pick").addEventListener("change", drawPart);
-  $("#part-fields").addEventListener("input", () => { F.dirty = true; });
-  $("#part-fields").addEventListener("change", () => { F.dirty = true; });
-  $("#part-id").addEventListener("input", () => { F.dirty = true; });
+  const typing = () => { F.dirty = true; F.typed++; };
+  $("#part-fields").addEventListener("input", typing);
+  $("#part-fields").addEventListener("change", typing);
+  $("#part-id").addEventListener("input", typing);
   $("#part-apply").addEventListener("click", applyPart);
   $("#rule-target").addEventListener("change", drawRuleEditor);
   $("#rule-per").addEventListener("change", drawRuleEditor);

@@ -22,6 +22,45 @@ def press_on(page: Page, locator, key: str = "Enter") -> None:
     page.keyboard.press(key)
 
 
+def test_a_check_landing_while_typing_keeps_what_is_typed(browser, server):
+    """The check of one Apply may land after the facilitator has moved on, selected the next
+    field's text and begun to replace it: what they type replaces the selection, as it would
+    with no check at all. The check is held back here until the text is selected."""
+    page = new_page(browser, PHONE)
+    sign_up(page, server.url, f"race{os.urandom(3).hex()}")
+    fork_shipped(page, server.url)
+    form = page.locator("#part-form")
+    section = form.get_by_label("Section", exact=True)
+    section.select_option("tracks")
+    expect(form.get_by_label("Which one", exact=True)).to_have_value("budget")
+    held = []
+
+    def hold(route) -> None:
+        held.append(route)
+
+    page.route("**/api/studio/check", hold)
+    form.get_by_label("Name (required)", exact=True).fill("Money")
+    press_on(page, form.get_by_role("button", name="Apply"))
+    expect(page.locator("#yaml")).to_have_value(re.compile(r'name: "Money"'))
+    start = form.get_by_label("Starts at (required)", exact=True)
+    start.focus()
+    page.keyboard.press("Control+A")
+    assert len(held) == 1
+    held[0].continue_()
+    page.unroute("**/api/studio/check", hold)
+    # The check has landed: the picker names the track as the YAML now does.
+    expect(form.get_by_label("Which one", exact=True).locator("option:checked")).to_have_text(
+        "Money (budget)")
+    expect(page.locator("#announce")).to_have_text("Tracks: changed in the YAML")
+    page.keyboard.type("21")
+    expect(start).to_have_value("21")
+    press_on(page, form.get_by_role("button", name="Apply"))
+    expect(page.locator("#yaml")).to_have_value(re.compile(r"\n    start: 21\n"))
+    expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
+    expect(page.locator("#part-error")).to_have_text("")
+    no_trouble(page)
+
+
 def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, server):
     page = new_page(browser, PHONE)
     sign_up(page, server.url, f"forms{os.urandom(3).hex()}")
