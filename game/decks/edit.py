@@ -296,6 +296,38 @@ def append_entry(files: Mapping[str, str], section: str, ident: str, field: str,
     return {**files, name: "\n".join(lines)}, name, first_line, where + len(block)
 
 
+def replace_entry(files: Mapping[str, str], section: str, ident: str, field: str,
+                  index: object, entry: Mapping[str, object]
+                  ) -> tuple[dict[str, str], str, int, int]:
+    """`files` with entry `index` (from 0) of the list `field` of the item `ident` written
+    anew as `entry`, in the same place; and the file and the first and last lines it now
+    takes (1-based), as append_entry gives them. Comments before the next entry stay."""
+    form_field(section, field, RULE_KINDS)
+    name, top, items, at_index, item = _find(files, section, ident)
+    entries = item.get(field)
+    lines = files[name].split("\n")
+    if not isinstance(entries, Seq) or not re.match(
+            rf"^\s*(?:-\s+)?{re.escape(field)}\s*:\s*(#.*)?$", lines[item.line_of(field) - 1]):
+        raise EditError(f"'{field}' of '{ident}' is not written as a list of '- ' items: "
+                        "change it in the YAML view")
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(entries):
+        raise EditError(f"'{ident}' has {len(entries)} {field}: say which, from 0")
+    start = entries.line_of(index) - 1
+    dash = re.match(r"^(\s*)-\s", lines[start])
+    if dash is None:
+        raise EditError(f"{field} {index + 1} of '{ident}' is not written as a '- ' item: "
+                        "change it in the YAML view")
+    if index + 1 < len(entries):
+        after = entries.line_of(index + 1)
+    else:
+        later = [line for line in item.key_lines.values() if line > item.line_of(field)]
+        after = later[0] if later else _item_end(files, name, top, section, items, at_index)
+    stop = _trim(lines, start, after - 1)
+    block = _entry_lines(entry, dash.group(1))
+    lines[start:stop] = block
+    return {**files, name: "\n".join(lines)}, name, start + 1, start + len(block)
+
+
 def _entry_lines(entry: Mapping[str, object], indent: str) -> list[str]:
     out = []
     for n, (key, value) in enumerate(entry.items()):

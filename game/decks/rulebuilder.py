@@ -8,9 +8,11 @@ checks of what it builds.
   into the YAML at all: a mapping, for a list the editor adds to, its conditions nested no
   deeper than MAX_DEPTH. Its words, ids and numbers are left to the deck check, the one
   reader of the deck's grammar, as for a rule typed in the YAML view.
-- `describe`: the entry written into a copy of the deck and checked there: its plain words
-  as the game will say them, and the deck check's problems on its lines. `appended` writes
-  it only when the check finds nothing wrong on those lines.
+- `describe`: the entry written into a copy of the deck (at the end of its list, or in the
+  place of the rule it changes) and checked there: its plain words as the game will say them,
+  and the deck check's problems on its lines. `appended` and `replaced` write it only when
+  the check finds nothing wrong on those lines.
+- `entries`: the rules as the YAML writes them, for the editor to open one and change it.
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from game.decks.edit import EditError, append_entry
+from game.decks.edit import EditError, append_entry, replace_entry
 from game.decks.effectwords import EFFECT_BOUNDS, EFFECT_PLACES, EFFECTS, STAR_PLACES, TIMES
 from game.decks.fields import COMPARE_KEYS
 from game.decks.loader import check_texts
 from game.decks.model import Deck
 from game.decks.rules import Amount, Effect, Rule, plain_words
 from game.decks.vocabulary import CONDITION_PLACES, CONDITIONS, COUNT_SCOPES, RULE_PLACES, Counted
-from game.decks.yamlfile import Problem
+from game.decks.yamlfile import DeckFileError, Problem, load_bytes
 
 # Conditions inside conditions (all, any, not, count's and every's where, cost's where), each
 # one level; a list of conditions is no level of its own. More than any deck needs.
@@ -136,6 +138,16 @@ def appended(files: Mapping[str, str], section: str, ident: str, field: str,
     return got.files
 
 
+def replaced(files: Mapping[str, str], section: str, ident: str, field: str, index: object,
+             entry: object) -> dict[str, str]:
+    """`files` with rule `index` (from 0) of `field` of `ident` changed to `entry`, in its
+    place, if the deck check finds nothing wrong on its lines; else EditError, as appended."""
+    got = describe(files, section, ident, field, entry, index)
+    if got.problems:
+        raise EditError("; ".join(p.message for p in got.problems[:3]))
+    return got.files
+
+
 # ---- the entry in words --------------------------------------------------------------------
 
 
@@ -148,28 +160,65 @@ class Described:
 
 
 def describe(files: Mapping[str, str], section: str, ident: str, field: str,
-             entry: object) -> Described:
-    """`entry` written at the end of `field` of `ident` and the deck checked: its words and
-    its problems. Raises EditError for an entry the editor should not have sent."""
+             entry: object, index: object = None) -> Described:
+    """`entry` written at the end of `field` of `ident` (or, given `index`, in the place of
+    that rule) and the deck checked: its words and its problems. Raises EditError for an
+    entry the editor should not have sent."""
     problem = bad_entry(section, field, entry)
     if problem:
         raise EditError(problem)
     assert isinstance(entry, dict)
-    changed, name, first, last = append_entry(files, section, ident, field, entry)
+    if index is None:
+        changed, name, first, last = append_entry(files, section, ident, field, entry)
+    elif field != "rules":  # an effect is one of several in a mapping: the YAML view's
+        raise EditError("an event's effects are changed in the YAML view; rules in place")
+    else:
+        changed, name, first, last = replace_entry(files, section, ident, field, index, entry)
     deck, problems = check_texts(changed)
     here = [p for p in problems if p.file == name and first <= p.line <= last]
-    words = _words(deck, section, ident, field, len(entry)) if deck is not None else None
+    at = -1 if index is None else int(index)  # type: ignore[call-overload]
+    words = _words(deck, section, ident, field, len(entry), at) if deck is not None else None
     return Described(changed, words, here, len(problems) - len(here))
 
 
-def _words(deck: Deck, section: str, ident: str, field: str, count: int) -> str | None:
+def _words(deck: Deck, section: str, ident: str, field: str, count: int,
+           at: int = -1) -> str | None:
     item = getattr(deck, section).get(ident)
     if item is None:
         return None
     if field == "effects":
         return "; ".join(e.text for e in item.effects[-count:])
-    rule: Rule = item.rules[-1]
+    rule: Rule = item.rules[at]
     return plain_words(rule.per, rule.condition, rule.adds, rule.costs)
+
+
+def entries(files: Mapping[str, str]) -> dict[str, dict[str, list[object]]]:
+    """The rules of each stage, event and scenario as the YAML writes them, by section and id,
+    for the rule editor to open one (what it cannot show, it says so). A file that does not
+    parse is left out: the deck check says what is wrong with it."""
+    out: dict[str, dict[str, list[object]]] = {s: {} for s in ("stages", "events", "scenarios")}
+    for name in sorted(files):
+        try:
+            top = load_bytes(files[name].encode("utf-8"), name)
+        except DeckFileError:
+            continue
+        if not isinstance(top, dict):
+            continue
+        for section, items in out.items():
+            for item in top.get(section) or []:
+                if isinstance(item, dict) and isinstance(item.get("id"), str) and \
+                        isinstance(item.get("rules"), list):
+                    items[item["id"]] = [_plain(r) for r in item["rules"]]
+    return out
+
+
+def _plain(node: object) -> object:
+    """A parsed YAML node as plain JSON values (a key that is no text becomes text)."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node if node is None or isinstance(node, bool | int | float | str) else str(node)
 
 
 def written(deck: Deck) -> dict[str, dict[str, dict[str, list[str]]]]:

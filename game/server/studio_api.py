@@ -11,7 +11,15 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from game.decks.archive import MAX_DECK_BYTES
 from game.decks.edit import EditError, add_item, remove_entry, set_field
-from game.decks.rulebuilder import MAX_DEPTH, appended, describe, vocabulary_json, written
+from game.decks.rulebuilder import (
+    MAX_DEPTH,
+    appended,
+    describe,
+    entries,
+    replaced,
+    vocabulary_json,
+    written,
+)
 from game.decks.sections import FORM_KINDS, form_values, sections_json
 from game.server.accounts import facilitator_required, require_facilitator
 from game.server.api import table_created
@@ -201,7 +209,8 @@ def check() -> Response:
     deck, problems = studio().check(files)
     return jsonify(ok=True, valid=deck is not None, problems=problems_json(problems),
                    deck=deck_catalogue(deck) if deck is not None else None,
-                   items=form_values(files), rules=written(deck) if deck is not None else None)
+                   items=form_values(files), rules=written(deck) if deck is not None else None,
+                   entries=entries(files))
 
 
 @studio_api.get("/forms")
@@ -219,7 +228,8 @@ def forms() -> Response:
 def rule_words() -> Response:
     """A rule (or an event's effect) the rule editor is building, written into a copy of the
     deck and checked: {"files", "section", "id", "field", "item"} -> {words, problems,
-    others}. Nothing is saved."""
+    others}. With "index", the item takes the place of that rule (from 0), as it would when
+    an edited rule is saved back. Nothing is saved."""
     require_facilitator()
     body = _body()
     files = deck_files_from(body.get("files"))
@@ -227,7 +237,8 @@ def rule_words() -> Response:
     if not all(isinstance(v, str) for v in (section, ident, field)):
         raise BadRequest("bad_edit", "say which rules to add to: 'section', 'id' and 'field'")
     try:
-        got = describe(files, section, ident, field, item)  # type: ignore[arg-type]
+        got = describe(files, section, ident, field, item,  # type: ignore[arg-type]
+                       body.get("index"))
     except EditError as exc:
         raise BadRequest("bad_edit", str(exc)) from None
     return jsonify(ok=True, words=got.words, problems=problems_json(got.problems),
@@ -239,10 +250,11 @@ def rule_words() -> Response:
 def edit() -> Response:
     """A form's changes made to the deck's YAML text: {"files", "edits": [{"op": "set",
     "section", "id", "field", "value"}, {"op": "add", "section", "item"} or {"op": "append",
-    "section", "id", "field", "item"} (a rule or an effect) or {"op": "remove", "section",
-    "id", "field", "index"}]}. Answers the changed files, for the YAML view to show; nothing
-    is saved. Any facilitator may ask (it changes no stored deck): saving the result is the
-    owner's alone."""
+    "section", "id", "field", "item"} (a rule or an effect), {"op": "replace", "section",
+    "id", "field", "index", "item"} (a rule changed in its place) or {"op": "remove",
+    "section", "id", "field", "index"}]}. Answers the changed files, for the YAML view to
+    show; nothing is saved. Any facilitator may ask (it changes no stored deck): saving the
+    result is the owner's alone."""
     require_facilitator()
     body = _body()
     files = deck_files_from(body.get("files"))
@@ -271,11 +283,14 @@ def _one_edit(files: dict[str, str], change: object) -> dict[str, str]:
         return add_item(files, section, item)
     if op == "append" and isinstance(ident, str) and isinstance(field, str):
         return appended(files, section, ident, field, item)
+    if op == "replace" and isinstance(ident, str) and isinstance(field, str):
+        return replaced(files, section, ident, field, change.get("index"), item)
     if op == "remove" and isinstance(ident, str) and isinstance(field, str):
         return remove_entry(files, section, ident, field, change.get("index"))
     raise EditError("an edit is {op: set, section, id, field, value}, {op: add, section, "
-                    "item: {id, ...}}, {op: append, section, id, field, item} or {op: "
-                    "remove, section, id, field, index}")
+                    "item: {id, ...}}, {op: append, section, id, field, item}, {op: replace, "
+                    "section, id, field, index, item} or {op: remove, section, id, field, "
+                    "index}")
 
 
 @studio_api.post("/decks/<deck_id>/tables")

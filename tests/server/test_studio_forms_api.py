@@ -198,6 +198,71 @@ def test_a_stage_rule_and_an_event_effect_through_the_rule_editor(people):
     assert saved.status_code == 201, saved.text[:500]
 
 
+def test_a_rule_changed_in_its_place(people):
+    """The check sends each rule as the YAML writes it (for the editor to open); a rule sent
+    back with an index takes the place of that one: the rules before and after it, and the
+    comments, stay where they were."""
+    ana = people["owner"]
+    deck = fork(ana)
+    files = files_of(ana, deck["id"])
+    files["stages.yaml"] = files["stages.yaml"].replace(
+        "      - why: Lowering the barriers", "      # kept\n      - why: Lowering the barriers")
+    answer = check(ana, files)
+    opened = answer["entries"]["stages"]["data-collection"]
+    assert opened[1] == {"why": "Collecting data about a community with no one from it in the "
+                                "room costs trust.", "per": "round",
+                         "if": {"none_reaches": "affected-communities"},
+                         "then": {"add": {"trust": -2}}}
+    # Written back in the order the editor builds a rule (the JSON's keys come sorted).
+    was = {k: opened[1][k] for k in ("why", "per", "if", "then")}
+    changed = {**was, "if": {"none_reaches": "technologists"}, "then": {"add": {"trust": -3}}}
+    where = {"section": "stages", "id": "data-collection", "field": "rules"}
+    said = ana.post("/api/studio/rule", {"files": files, **where, "index": 1,
+                                         "item": changed}).json()
+    assert said["problems"] == [] and said["words"] == (
+        "-3 trust for this round when nothing adopted this round reaches Technologists")
+    after = edited(ana, files, {"op": "replace", **where, "index": 1, "item": changed})
+    assert lines_around(after["stages.yaml"], "id: data-collection", after=16)[6:] == [
+        "      - why: Every piece of agreed work moves the project on.",
+        "        then: {add: {delivery: 1}}",
+        '      - why: "Collecting data about a community with no one from it in the room '
+        'costs trust."',
+        "        per: round",
+        "        if: {none_reaches: technologists}",
+        "        then: {add: {trust: -3}}",
+        "      # kept",
+        "      - why: Lowering the barriers for the people the data is about makes collection "
+        "fairer.",
+        "        if: {all: [{tag: inclusive}, {reaches_affected: true}]}",
+        "        then: {add: {trust: 1, collective: 1}}",
+        ""]
+    rules = check(ana, after)["rules"]["stages"]["data-collection"]["rules"]
+    assert len(rules) == 3 and "Technologists" in rules[1]
+    # Back as it was: the file is as it was, but for the quotes the editor puts round text.
+    back = edited(ana, after, {"op": "replace", **where, "index": 1, "item": was})
+    assert back["stages.yaml"] == files["stages.yaml"].replace(
+        f"why: {was['why']}", f'why: "{was["why"]}"')
+    assert check(ana, back)["rules"] == answer["rules"]
+    # A rule the deck check refuses is not written, with the check's own words.
+    bad = {"if": {"tag": "no-such-tag"}, "then": {"add": {"trust": 1}}}
+    said = ana.post("/api/studio/rule", {"files": files, **where, "index": 0,
+                                         "item": bad}).json()
+    assert [p["message"] for p in said["problems"]] == [
+        "stage 'data-collection' rule 1: unknown tag 'no-such-tag' in 'tag'"]
+    refused = edit(ana, files, {"op": "replace", **where, "index": 0, "item": bad})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == said["problems"][0]["message"]
+    for index, message in ((3, "'data-collection' has 3 rules: say which, from 0"),
+                           (True, "'data-collection' has 3 rules: say which, from 0")):
+        refused = edit(ana, files, {"op": "replace", **where, "index": index,
+                                    "item": opened[0]})
+        assert refused.status_code == 400 and refused.json()["error"]["message"] == message
+    refused = edit(ana, files, {"op": "replace", "section": "events", "id": "keeping-control",
+                                "field": "effects", "index": 0, "item": {"draw": 1}})
+    assert refused.status_code == 400
+    assert "effects are changed in the YAML view" in refused.json()["error"]["message"]
+
+
 def nested(word: str, levels: int) -> dict:
     """A condition `levels` conditions deep: `word` around `word` ... around {tag: oversight}."""
     inner: dict = {"tag": "oversight"}
