@@ -3,8 +3,9 @@
 // it); forms for scenarios and intervention cards that change the same YAML (through
 // /api/studio/edit); a card preview as a phone shows it; undo and redo over all of it;
 // save as a revision, revisions, compare and restore. Deck text is only ever set as text.
-// The forms for the other sections and the rule editor are in studio_forms.js, which hears
-// of each check through the "deck-checked" event and applies its edits with applyEdits.
+// The forms for the other sections and the rule editor are in studio_forms.js and
+// studio_rules.js, which hear of each check through the "deck-checked" event and apply their
+// edits with applyEdits.
 import { $, h, fill } from "./dom.js";
 import { indexDeck } from "./deck.js";
 import { cardView } from "./game.js";
@@ -212,6 +213,8 @@ async function check() {
   S.problems = data.problems;
   S.items = data.items;
   S.rules = data.rules;
+  S.entries = data.entries; // each rule as the YAML writes it, for the rule editor to open
+  S.lastValid = data.valid;
   if (data.valid) {
     S.catalogue = indexDeck(data.deck);
     status("No problems: the deck is ready to save.", "good");
@@ -286,8 +289,19 @@ const NEW = "";
 
 function option(value, text, selected) {
   const o = h("option", { value }, text);
-  o.selected = selected;
+  o.selected = Boolean(selected);
   return o;
+}
+
+// The items of a section as the YAML has them (S.items, from the last check), and one's name.
+function itemsOf(section) {
+  const got = S.items && S.items[section];
+  return Array.isArray(got) ? got : [];
+}
+
+function nameOf(section, id) {
+  const item = itemsOf(section).find((i) => i.id === id);
+  return item && item.values.name ? `${item.values.name} (${id})` : id;
 }
 
 // Fill the forms' choices from the deck as last checked; keep what is picked.
@@ -576,7 +590,7 @@ async function load() {
   loadRevisions();
 }
 
-export { S, mine, call, applyEdits, announce };
+export { S, mine, call, applyEdits, announce, option, itemsOf, nameOf };
 
 window.addEventListener("beforeunload", (e) => {
   if (unsaved()) e.preventDefault();

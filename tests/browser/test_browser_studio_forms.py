@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
-from browser_helpers import PHONE, axe, fork_shipped, new_page, no_trouble, shot, sign_up
+from browser_helpers import PHONE, ROOT, axe, fork_shipped, new_page, no_trouble, shot, sign_up
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -135,7 +138,8 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
     page.keyboard.press("ArrowDown")  # from the planning stage to data collection
     expect(where).to_have_value("stages|data-collection|rules")
     expect(rules.locator("#rule-list")).to_contain_text("Every piece of agreed work")
-    for _ in range(rules.locator("#rule-list li").count()):  # past each rule's Remove button
+    for _ in range(rules.locator("#rule-list li").count()):  # past each rule's two buttons
+        page.keyboard.press("Tab")
         page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     counted = rules.get_by_label("Counted", exact=True)
@@ -243,4 +247,116 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
     page.keyboard.press("Enter")
     expect(page).to_have_url(server.url + "/studio")
     expect(page.get_by_text("You have no decks yet.")).to_be_visible()
+    no_trouble(page)
+
+
+def validate_says(tmp_path, stages_yaml: str) -> list[str]:
+    """What `python -m game validate` says of the shipped deck with this stages.yaml."""
+    folder = tmp_path / "good-governance"
+    shutil.copytree(ROOT / "cards" / "good-governance", folder)
+    (folder / "stages.yaml").write_text(stages_yaml)
+    done = subprocess.run([sys.executable, "-m", "game", "validate", str(folder)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    return [line.split(": ", 1)[1] for line in (done.stdout + done.stderr).splitlines()
+            if line.startswith(str(folder / "stages.yaml") + ":")]
+
+
+def test_change_a_rule_in_its_place_with_the_keyboard(browser, server, tmp_path):
+    """A stage's rule opened in the rule editor, changed (a mistake on the way shows the same
+    message as `python -m game validate`) and saved back in its place; undo; a rule the
+    controls cannot show is left to the YAML view, saying so."""
+    page = new_page(browser, PHONE)
+    sign_up(page, server.url, f"change{os.urandom(3).hex()}")
+    fork_shipped(page, server.url)
+    rules = page.locator("#rule-form")
+    where = rules.get_by_label("Where it goes")
+    where.focus()
+    page.keyboard.press("ArrowDown")
+    expect(where).to_have_value("stages|data-collection|rules")
+    listed = rules.locator("#rule-list li")
+    expect(listed).to_have_count(3)
+    before = listed.all_text_contents()
+
+    press_on(page, rules.get_by_role("button", name="Change rule 2"))
+    expect(rules.locator("#rule-mode")).to_have_text(
+        "Changing rule 2: save it back in its place, or stop.")
+    counted = rules.get_by_label("Counted", exact=True)
+    expect(counted).to_be_focused()
+    expect(counted).to_have_value("round")
+    why = rules.get_by_label(re.compile("^Why"))
+    expect(why).to_have_value(
+        "Collecting data about a community with no one from it in the room costs trust.")
+    expect(rules.get_by_label("Condition", exact=True)).to_have_value("none_reaches")
+    group = rules.get_by_label("Which group", exact=True)
+    expect(group).to_have_value("affected-communities")
+    expect(rules.get_by_label("Add to", exact=True)).to_have_value("trust")
+    amount = rules.get_by_label("How much (a negative number takes away)", exact=True)
+    expect(amount).to_have_value("-2")
+    words = rules.locator("#rule-words")
+    expect(words).to_have_text("In plain words: -2 trust for this round when nothing adopted "
+                               "this round reaches Affected communities.")
+
+    group.focus()
+    page.keyboard.type("Tech")
+    expect(group).to_have_value("technologists")
+    amount.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("-60")
+    press_on(page, page.get_by_role("tab", name="stages.yaml"))
+    stages = page.locator("#yaml").input_value()
+    expected = validate_says(tmp_path, stages.replace(
+        "        if: {none_reaches: affected-communities}\n        then: {add: {trust: -2}}",
+        "        if: {none_reaches: technologists}\n        then: {add: {trust: -60}}"))
+    assert len(expected) == 1 and "-60" in expected[0], expected
+    expect(rules.locator("#rule-problems li")).to_have_text(expected)
+    amount.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("-3")
+    expect(words).to_have_text("In plain words: -3 trust for this round when nothing adopted "
+                               "this round reaches Technologists.")
+    expect(rules.locator("#rule-problems li")).to_have_count(0)
+    why.focus()
+    page.keyboard.press("Tab")
+    expect(rules.get_by_role("button", name="Save rule 2")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#announce")).to_have_text("Rule 2 changed in the YAML")
+    expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
+    expect(listed).to_have_count(3)
+    expect(listed.nth(1)).to_contain_text(
+        "(-3 trust for this round when nothing adopted this round reaches Technologists)")
+    assert [listed.nth(0).text_content(), listed.nth(2).text_content()] == [before[0], before[2]]
+    expect(rules.get_by_role("button", name="Add it to the deck")).to_be_visible()
+    expect(rules.locator("#rule-mode")).to_have_text("")
+    expect(where).to_be_focused()
+    expect(page.locator("#yaml")).to_have_value(re.compile(
+        r"moves the project on\.\n        then: \{add: \{delivery: 1\}\}\n"
+        r'      - why: "Collecting data about a community with no one from it in the room '
+        r'costs trust\."\n        per: round\n        if: \{none_reaches: technologists\}\n'
+        r"        then: \{add: \{trust: -3\}\}\n      - why: Lowering the barriers"))
+    page.keyboard.press("Control+Z")
+    expect(listed.nth(1)).to_contain_text("reaches Affected communities")
+
+    # Opened, and left without saving: the editor is empty again.
+    press_on(page, rules.get_by_role("button", name="Change rule 3"))
+    expect(rules.get_by_label("Add to", exact=True)).to_have_count(2)
+    conditions = rules.get_by_label("Condition", exact=True)  # all, and the two inside it
+    expect(conditions).to_have_count(3)
+    assert [c.input_value() for c in conditions.all()] == ["all", "tag", "reaches_affected"]
+    axe(page, "studio-rule-change-360")
+    shot(page, "studio-rule-change-360")
+    press_on(page, rules.get_by_role("button", name="Stop changing rule 3"))
+    expect(where).to_be_focused()
+    expect(rules.get_by_label("Condition", exact=True)).to_have_count(0)
+    expect(rules.get_by_role("button", name="Add it to the deck")).to_be_visible()
+
+    # Two comparisons in one: the controls hold one, so the YAML view is the place.
+    yaml = page.locator("#yaml")
+    yaml.fill(yaml.input_value().replace("if: {none_reaches: affected-communities}",
+                                         "if: {track: {trust: {at_least: 2, at_most: 9}}}"))
+    expect(listed.nth(1)).to_contain_text("at least 2")
+    press_on(page, rules.get_by_role("button", name="Change rule 2"))
+    expect(rules.locator("#rule-error")).to_have_text(
+        "Rule 2 is written in a way this editor cannot show (a comparison): change it in the "
+        "YAML view.")
+    expect(rules.get_by_role("button", name="Add it to the deck")).to_be_visible()
     no_trouble(page)
