@@ -21,7 +21,12 @@ from game.decks.yamlfile import DeckFileError, Map, Seq, load_bytes
 
 
 class EditError(Exception):
-    """An edit that cannot be made: the message says why."""
+    """An edit that cannot be made: the message says why; `field`, the key of a new item it is
+    about, if one (for a form to show it beside that field)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _parse(name: str, text: str) -> Map | None:
@@ -132,11 +137,14 @@ def _find_map(files: Mapping[str, str], section: str) -> tuple[str, Map, Map] | 
 
 
 def set_field(files: Mapping[str, str], section: str, ident: str | None, field: str,
-              value: object) -> dict[str, str]:
+              value: object, key: object = None) -> dict[str, str]:
     """`files` with `field` of the card `ident` in `section` (of `section` itself for
     `settings` and `deck`) set to `value`, checked against the field's description. A value
-    of None takes the field out, when the section may do without it."""
+    of None takes the field out, when the section may do without it. With `key`, the field is
+    a part (a role's ability, say) and only that key inside it is set."""
     described = form_field(section, field)
+    if key is not None:
+        return _set_in_part(files, section, ident, described, key, value)
     if value is None and described.required:
         raise EditError(f"'{field}' ({described.label}) must be there: give it a value")
     problem = None if value is None else bad_value(described, value)
@@ -150,6 +158,37 @@ def set_field(files: Mapping[str, str], section: str, ident: str | None, field: 
     lines = files[name].split("\n")
     item_end = _item_end(files, name, top, section, items, index)
     return _set(files, name, lines, item, item_end, field, value, ident)
+
+
+def _set_in_part(files: Mapping[str, str], section: str, ident: str | None, part: Field,
+                 key: object, value: object) -> dict[str, str]:
+    """`key` inside the part `part` of the item `ident` set to `value` (None: taken out), the
+    rest of the part's lines as they were."""
+    inner = next((p for p in part.parts if p.key == key), None)
+    if part.kind != "part" or inner is None or inner.kind not in FORM_KINDS:
+        keys = [p.key for p in part.parts if p.kind in FORM_KINDS]
+        raise EditError(f"'{part.key}' of {section} has no '{str(key)[:40]}' a form may "
+                        f"change; it has: {', '.join(keys) or 'nothing'}")
+    if value is None and inner.required:
+        raise EditError(f"'{part.key}.{key}' ({inner.label}) must be there: give it a value")
+    problem = None if value is None else bad_value(inner, value)
+    if problem:
+        raise EditError(problem)
+    if not isinstance(ident, str):
+        raise EditError(f"say which of the {section} to change: its 'id'")
+    name, top, items, index, item = _find(files, section, ident)
+    node = item.get(part.key)
+    if not isinstance(node, Map) or not node.key_lines or "{" in files[name].split("\n")[
+            item.line_of(part.key) - 1]:
+        if value is None:
+            return dict(files)
+        # Not there yet, or written on one line: the part is written whole, with this key.
+        whole = {**(dict(node) if isinstance(node, Map) else {}), str(key): value}
+        return set_field(files, section, ident, part.key, whole)
+    lines = files[name].split("\n")
+    later = [line for line in item.key_lines.values() if line > item.line_of(part.key)]
+    end = later[0] if later else _item_end(files, name, top, section, items, index)
+    return _set(files, name, lines, node, end, str(key), value, ident)
 
 
 def _set_in_map(files: Mapping[str, str], section: str, field: str,
@@ -199,8 +238,9 @@ def _set(files: Mapping[str, str], name: str, lines: list[str], item: Map, item_
     elif value is None:
         return dict(files)  # not there: nothing to take out
     else:
-        id_line = item.line_of("id")
-        match = re.match(r"^(\s*)(-\s+)?id\s*:", lines[id_line - 1])
+        first = "id" if "id" in item else min(item.key_lines, key=item.key_lines.__getitem__)
+        id_line = item.line_of(first)  # a part (no id) is indented as its first key
+        match = re.match(rf"^(\s*)(-\s+)?{re.escape(first)}\s*:", lines[id_line - 1])
         if match is None:
             raise EditError(f"'{ident}' is written in a way the form cannot change: change "
                             "it in the YAML view")
@@ -223,7 +263,7 @@ def add_item(files: Mapping[str, str], section: str, item: Mapping[str, object]
         if key != "id":
             problem = bad_value(form_field(section, key), value)
             if problem:
-                raise EditError(problem)
+                raise EditError(problem, key)
     block = [f"  - id: {_scalar(item['id'], True)}"]
     block += [f"    {key}: {_scalar(value)}" for key, value in item.items() if key != "id"]
     for name in sorted(files):

@@ -5,9 +5,11 @@ is a key a form may offer), and its text limits and number bounds for the simple
 the studio draws its forms from `sections_json` and checks a form's value with `bad_value`
 before it is written into the YAML.
 
-The kinds a form edits directly are FORM_KINDS. `rules` and `effects` are built with the
-studio's rule editor, from the vocabulary (game/decks/vocabulary.py); every other kind (a
-mapping of ids, a condition, an ability) is edited in the YAML view.
+The kinds a form edits directly are FORM_KINDS: among them a `part` (a mapping inside an item,
+such as a role's ability, whose own keys are its `parts`) and `texts` (a short list of short
+texts). `rules` and `effects` are built with the studio's rule editor, from the vocabulary
+(game/decks/vocabulary.py); every other kind (a mapping of ids, a condition) is edited in the
+YAML view.
 """
 
 from __future__ import annotations
@@ -30,13 +32,16 @@ from game.decks.options import (
     REFILL,
     SEATS,
 )
+from game.decks.reflection import MAX_CHOICE, MAX_QUESTION, MAX_WHY
 from game.decks.yamlfile import DeckFileError, load_bytes
 
 MAX_DEFINITION = 400  # a criterion's definition or example: read on a phone, mid-game
 EVENT_KINDS = ("requirement", "challenge", "change")
 EVENT_WHEN = (("start", "As the round starts"), ("after_scoring", "After the round is scored"))
+ABILITY_PHASES = ("proposal", "discussion", "vote")  # as the loader's (settings.PHASES)
 
-FORM_KINDS = ("name", "text", "int", "choice", "bool", "ref", "refs", "range", "amounts")
+FORM_KINDS = ("name", "text", "int", "choice", "bool", "ref", "refs", "range", "amounts", "part",
+              "texts")
 RULE_KINDS = ("rules", "effects")  # the rule editor's
 
 
@@ -46,7 +51,8 @@ class Field:
     YAML view). A name or text has a `limit` in characters; a number (or a range's two ends,
     or each of amounts) `low` to `high`; a choice its `choices` (value, words); a ref or refs
     names ids of `section` (a ref may also be one of `choices`); amounts map ids of `section`
-    to whole numbers."""
+    to whole numbers; texts are `low` to `high` texts of at most `limit` characters each; a
+    part is a mapping of its `parts`."""
 
     key: str
     label: str
@@ -57,14 +63,17 @@ class Field:
     high: int = 0
     choices: tuple[tuple[str, str], ...] = ()
     section: str = ""
+    parts: tuple[Field, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"key": self.key, "label": self.label, "kind": self.kind,
                                   "required": self.required}
-        if self.kind in ("name", "text"):
+        if self.kind in ("name", "text", "texts"):
             out["limit"] = self.limit
-        if self.kind in ("int", "range", "amounts"):
+        if self.kind in ("int", "range", "amounts", "texts"):
             out["low"], out["high"] = self.low, self.high
+        if self.parts:
+            out["parts"] = [p.as_json() for p in self.parts]
         if self.choices:
             out["choices"] = [{"value": v, "text": t} for v, t in self.choices]
         if self.section:
@@ -134,8 +143,15 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _choice("when", "When it is drawn", EVENT_WHEN),
         Field("stages", "Drawn only in these stages (none: any)", "refs", section="stages"),
         Field("effects", "Effects", "effects"), _RULES),
-    "roles": (_name(), _text("description", "Description"), _yaml("ability", "Ability"),
-              _yaml("objective", "Secret objective")),
+    "roles": (
+        _name(), _text("description", "Description"),
+        Field("ability", "Ability (used once a game)", "part", parts=(
+            _name(label="Name of the ability"), _text("text", "What it does", True),
+            _choice("phase", "When it may be used (not set: any time)", ABILITY_PHASES),
+            Field("effects", "Effects", "yaml", True))),
+        Field("objective", "Secret objective", "part", parts=(
+            _text("text", "The objective, as its player reads it", True),
+            _yaml("condition", "Condition (met at the end of the game)", True)))),
     "scenarios": (
         _name(), _text("context", "Context", True),
         Field("affected", "Groups the project affects most", "refs", section="groups"),
@@ -174,6 +190,12 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _yaml("track_values", "What a track's point is worth to bots"),
         _yaml("timers", "Timers"), _yaml("on_timeout", "When a timer runs out"),
         _yaml("win", "How the table wins"), _yaml("reach", "How much reaching each group counts")),
+    "reflection": (
+        _text("question", "Question", True, MAX_QUESTION),
+        _name("right", "The right answer", True, MAX_CHOICE),
+        Field("wrong", "Wrong answers (two or three)", "texts", True, limit=MAX_CHOICE, low=2,
+              high=3),
+        _text("why", "Why the right answer is right", True, MAX_WHY)),
 }
 MAP_SECTIONS = ("deck", "settings")
 
@@ -246,6 +268,24 @@ def bad_value(f: Field, value: object) -> str | None:
         ok = isinstance(value, list) and len(value) <= 400 and all(
             isinstance(v, str) and ID_RE.match(v) for v in value)
         return None if ok else f"{what} must be a list of ids of the deck's {f.section}"
+    if f.kind == "texts":
+        ok = isinstance(value, list) and f.low <= len(value) <= f.high and all(
+            isinstance(v, str) and v.strip() and "\n" not in v.strip()
+            and len(v.strip()) <= f.limit for v in value)
+        return None if ok else (f"{what} must be {f.low} to {f.high} lines of text, each at "
+                                f"most {f.limit} characters")
+    if f.kind == "part":
+        if not isinstance(value, dict):
+            return f"{what} must be a mapping of: {', '.join(p.key for p in f.parts)}"
+        for key, v in value.items():
+            part = next((p for p in f.parts if p.key == key), None)
+            if part is None:
+                return f"{what} has no '{str(key)[:40]}'; it has: " + ", ".join(
+                    p.key for p in f.parts)
+            problem = bad_value(part, v) if part.kind in FORM_KINDS else None
+            if problem:
+                return problem
+        return None  # a part missing, or its effects and condition: the deck check's to say
     if f.kind == "amounts":
         ok = isinstance(value, dict) and len(value) <= 400 and all(
             isinstance(k, str) and ID_RE.match(k) and _whole(v) and f.low <= v <= f.high
@@ -287,6 +327,9 @@ def _item(node: dict, shown: set[str]) -> dict[str, object]:
     item (`line`) or with one of its fields (`lines`) are reported at."""
     values = {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
               for k, v in node.items() if k in shown}
-    lines = getattr(node, "key_lines", {})
+    lines = dict(getattr(node, "key_lines", {}))
+    for key, value in node.items():  # a part's own keys, as "ability.name"
+        if key in shown and isinstance(value, dict):
+            lines.update({f"{key}.{k}": n for k, n in getattr(value, "key_lines", {}).items()})
     return {"values": values, "file": getattr(node, "file", ""),
-            "line": getattr(node, "line", 0), "lines": dict(lines)}
+            "line": getattr(node, "line", 0), "lines": lines}

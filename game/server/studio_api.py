@@ -249,7 +249,8 @@ def rule_words() -> Response:
 @facilitator_required
 def edit() -> Response:
     """A form's changes made to the deck's YAML text: {"files", "edits": [{"op": "set",
-    "section", "id", "field", "value"}, {"op": "add", "section", "item"} or {"op": "append",
+    "section", "id", "field", "value"} (with "key": that key inside a part such as a role's
+    ability), {"op": "add", "section", "item"} or {"op": "append",
     "section", "id", "field", "item"} (a rule or an effect), {"op": "replace", "section",
     "id", "field", "index", "item"} (a rule changed in its place) or {"op": "remove",
     "section", "id", "field", "index"}]}. Answers the changed files, for the YAML view to
@@ -265,7 +266,8 @@ def edit() -> Response:
         try:
             files = _one_edit(files, change)
         except EditError as exc:  # which edit it was, for a form to show why beside its field
-            raise BadRequest("bad_edit", str(exc), edit=at) from None
+            about = {"field": exc.field} if exc.field else {}
+            raise BadRequest("bad_edit", str(exc), edit=at, **about) from None
     return jsonify(ok=True, files=deck_files_from(files))
 
 
@@ -278,7 +280,7 @@ def _one_edit(files: dict[str, str], change: object) -> dict[str, str]:
         raise EditError("each edit names its 'section'")
     op, ident, field, item = (change.get(k) for k in ("op", "id", "field", "item"))
     if op == "set" and isinstance(field, str) and (ident is None or isinstance(ident, str)):
-        return set_field(files, section, ident, field, change.get("value"))
+        return set_field(files, section, ident, field, change.get("value"), change.get("key"))
     if op == "add" and isinstance(item, dict):
         return add_item(files, section, item)
     if op == "append" and isinstance(ident, str) and isinstance(field, str):

@@ -17,7 +17,14 @@ const SECTION_NAMES = {
   deck: "The deck itself", settings: "Settings", criteria: "Criteria", groups: "Groups",
   tags: "Tags", tracks: "Tracks", stages: "Stages", events: "Events", roles: "Roles",
   scenarios: "Scenarios", difficulties: "Difficulties", lessons: "Lessons",
+  reflection: "Reflection questions",
 };
+
+// A control's id: a part's own keys are "ability.name", and a dot is no place in an id.
+const cid = (key) => `part-${key.replace(/\./g, "-")}`;
+// The keys of a part (a role's ability, say) a form changes; `key` becomes "ability.name".
+const partsOf = (f) => (f.parts || []).filter((p) => FORM_KINDS.includes(p.kind))
+  .map((p) => ({ ...p, key: `${f.key}.${p.key}`, own: p.key }));
 
 // ---- the form for any part of a deck ------------------------------------------------------
 
@@ -48,7 +55,7 @@ function drawPartPicker() {
 
 // One control per field the forms may change, labelled; what is edited elsewhere is named.
 function fieldControl(f, value) {
-  const id = `part-${f.key}`;
+  const id = cid(f.key);
   const label = `${f.label}${f.required ? " (required)" : ""}`;
   const note = h("p", { class: "error field-problem", id: `${id}-problem` });
   let control;
@@ -73,6 +80,21 @@ function fieldControl(f, value) {
       h("div", { class: "row3" },
         h("label", null, `Fewest (${f.low} to ${f.high})`, h("input", { type: "number", inputmode: "numeric", id: `${id}-min`, min: String(f.low), max: String(f.high), value: v.min ?? "" })),
         h("label", null, "Most", h("input", { type: "number", inputmode: "numeric", id: `${id}-max`, min: String(f.low), max: String(f.high), value: v.max ?? "" }))), note);
+  } else if (f.kind === "part") {
+    const v = value && typeof value === "object" ? value : {};
+    const elsewhere = (f.parts || []).filter((p) => !FORM_KINDS.includes(p.kind)).map((p) => p.label);
+    return h("fieldset", { class: "field stack", id, "data-key": f.key, "aria-describedby": `${id}-problem` }, h("legend", null, f.label),
+      ...partsOf(f).map((p) => fieldControl(p, v[p.own])),
+      elsewhere.length ? h("p", { class: "hint" }, `${elsewhere.join(", ")}: in the YAML view.`) : null, note);
+  } else if (f.kind === "texts") {
+    const list = Array.isArray(value) ? value : [];
+    const boxes = Array.from({ length: f.high }, (_, n) => {
+      const input = h("input", { id: `${id}-${n}`, maxlength: String(f.limit) });
+      input.value = typeof list[n] === "string" ? list[n] : "";
+      return h("label", null, `Answer ${n + 1}`, input);
+    });
+    return h("fieldset", { class: "field stack", id, "data-key": f.key, "aria-describedby": `${id}-problem` },
+      h("legend", null, label), ...boxes, note);
   } else if (f.kind === "refs" || f.kind === "amounts") {
     const chosen = f.kind === "refs" ? new Set(Array.isArray(value) ? value : []) : null;
     const amounts = f.kind === "amounts" && value && typeof value === "object" ? value : {};
@@ -138,7 +160,16 @@ function refreshPart() {
 
 // Put `value` (as the YAML has it) into the field's control: what fieldControl draws.
 function writeField(f, value) {
-  const id = `part-${f.key}`;
+  const id = cid(f.key);
+  if (f.kind === "part") {
+    for (const p of partsOf(f)) writeField(p, value && typeof value === "object" ? value[p.own] : undefined);
+    return;
+  }
+  if (f.kind === "texts") {
+    const list = Array.isArray(value) ? value : [];
+    for (const [n, i] of [...$(`#${id}`).querySelectorAll("input")].entries()) i.value = typeof list[n] === "string" ? list[n] : "";
+    return;
+  }
   if (f.kind === "name" || f.kind === "text" || f.kind === "int") {
     $(`#${id}`).value = value == null ? "" : String(value);
   } else if (f.kind === "choice" || f.kind === "ref") {
@@ -162,7 +193,8 @@ function writeField(f, value) {
 
 // The value a field's control holds now, as the deck writes it (undefined: left empty).
 function readField(f) {
-  const id = `part-${f.key}`;
+  const id = cid(f.key);
+  if (f.kind === "part") return Object.fromEntries(partsOf(f).map((p) => [p.own, readField(p)]));
   if (f.kind === "name" || f.kind === "text") { const v = $(`#${id}`).value; return v.trim() === "" ? undefined : v; }
   if (f.kind === "int") { const v = $(`#${id}`).value; return v === "" ? undefined : Number(v); }
   if (f.kind === "choice" || f.kind === "ref") { const v = $(`#${id}`).value; return v === "" ? undefined : v; }
@@ -172,6 +204,10 @@ function readField(f) {
     return lo === "" && hi === "" ? undefined : { min: Number(lo), max: Number(hi) };
   }
   const inputs = [...$(`#${id}`).querySelectorAll("input")];
+  if (f.kind === "texts") {
+    const list = inputs.map((i) => i.value.trim()).filter(Boolean);
+    return list.length ? list : undefined;
+  }
   if (f.kind === "refs") return inputs.filter((i) => i.checked).map((i) => i.dataset.id);
   const out = {};
   for (const i of inputs) if (i.value !== "") out[i.dataset.id] = Number(i.value);
@@ -183,6 +219,10 @@ const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 // Whether a control's value `v` (readField) says what the YAML's `was` says: an empty list,
 // no amounts or "no" are what a missing key means.
 function unchanged(f, v, was) {
+  if (f.kind === "part") {
+    const w = was && typeof was === "object" ? was : {};
+    return partsOf(f).every((p) => unchanged(p, v[p.own], w[p.own]));
+  }
   if (v === undefined) return was === undefined;
   return same(v, was) || (was === undefined && ((f.kind === "bool" && v === false)
     || (f.kind === "refs" && !v.length) || (f.kind === "amounts" && !Object.keys(v).length)));
@@ -198,7 +238,8 @@ async function applyPart() {
     const id = $("#part-id").value.trim();
     const added = { id };
     for (const f of fields) {
-      const v = readField(f);
+      let v = readField(f);
+      if (f.kind === "part") v = Object.keys(JSON.parse(JSON.stringify(v))).length ? JSON.parse(JSON.stringify(v)) : undefined;
       if (v !== undefined && !(Array.isArray(v) && !v.length) && !(f.kind === "amounts" && !Object.keys(v).length)) added[f.key] = v;
     }
     edits = [{ op: "add", section, item: added }];
@@ -209,6 +250,13 @@ async function applyPart() {
       const v = readField(f);
       const was = item.values[f.key];
       if (unchanged(f, v, was)) continue;
+      if (f.kind === "part") { // each key of the part on its own: the rest stays as written
+        const w = was && typeof was === "object" ? was : {};
+        for (const p of partsOf(f)) {
+          if (!unchanged(p, v[p.own], w[p.own])) edits.push({ op: "set", section, id: item.id, field: f.key, key: p.own, value: v[p.own] ?? null });
+        }
+        continue;
+      }
       // emptied (undefined): the key goes and the deck's default applies, if it may go
       edits.push({ op: "set", section, ...(ONCE.includes(section) ? {} : { id: item.id }), field: f.key, value: v ?? null });
     }
@@ -227,6 +275,7 @@ async function applyPart() {
   }
   if (F.typed === typed) F.dirty = false; // else typing since Apply stays in the form
   if (!item && !ONCE.includes(section)) {
+    drawPartPicker(); // the new one among the choices first, even when the deck has problems
     $("#part-pick").value = $("#part-id").value.trim();
     $("#part-id").value = "";
     drawPart();
@@ -241,13 +290,16 @@ async function applyPart() {
 async function showRefusal(edits, say) {
   const data = await call("/api/studio/edit", { files: S.files, edits });
   if (data.ok || !Number.isInteger(data.error.edit)) return;
-  const key = (edits[data.error.edit] || {}).field;
-  const note = key && $(`#part-${CSS.escape(key)}-problem`);
+  const edit = edits[data.error.edit] || {};
+  // A new item's field is named by the server; a change's, by the edit itself.
+  const key = data.error.field || (edit.key ? `${edit.field}.${edit.key}` : edit.field);
+  const note = key && $(`#${cid(key)}-problem`);
   if (!note) return;
   showPartProblems(); // the deck check's own, and this refusal beside its field
   note.textContent = note.textContent ? `${data.error.message}; ${note.textContent}` : data.error.message;
   say.textContent = "Nothing was changed: see the message beside the field.";
-  const control = $(`#part-${CSS.escape(key)}`) || $(`#part-${CSS.escape(key)}-min`);
+  const control = [cid(key), `${cid(key)}-min`, `${cid(key)}-0`].map((i) => document.getElementById(i))
+    .find((el) => el && el.focus && el.tagName !== "FIELDSET");
   if (control && control.focus) control.focus();
 }
 
@@ -263,7 +315,7 @@ function showPartProblems() {
   const loose = [];
   for (const p of S.problems.filter((q) => q.file === item.file)) {
     const key = byLine.get(p.line);
-    const note = key && $(`#part-${CSS.escape(key)}-problem`);
+    const note = key && $(`#${cid(key)}-problem`);
     if (note) note.textContent = note.textContent ? `${note.textContent}; ${p.message}` : p.message;
     else if (p.line === item.line) loose.push(p);
   }

@@ -360,3 +360,100 @@ def test_change_a_rule_in_its_place_with_the_keyboard(browser, server, tmp_path)
         "YAML view.")
     expect(rules.get_by_role("button", name="Add it to the deck")).to_be_visible()
     no_trouble(page)
+
+
+def test_a_roles_ability_and_objective_and_a_reflection_question(browser, server):
+    """A role's ability and objective in the part form, key by key, with the keyboard; then a
+    reflection question added, its mistakes shown beside its wrong answers."""
+    page = new_page(browser, PHONE)
+    sign_up(page, server.url, f"roles{os.urandom(3).hex()}")
+    fork_shipped(page, server.url)
+    form = page.locator("#part-form")
+    yaml = page.locator("#yaml")
+    section = form.get_by_label("Section", exact=True)
+    section.focus()
+    page.keyboard.type("Roles")
+    expect(section).to_have_value("roles")
+    expect(form.get_by_label("Which one", exact=True)).to_have_value("project-leader")
+    ability = form.get_by_role("group", name="Ability (used once a game)")
+    name = ability.get_by_label("Name of the ability (required)", exact=True)
+    expect(name).to_have_value("Make the call")
+    phase = ability.get_by_label("When it may be used (not set: any time)", exact=True)
+    expect(phase).to_have_value("vote")
+    expect(ability).to_contain_text("Effects: in the YAML view.")
+    name.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Decide now")
+    phase.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowUp")
+    expect(phase).to_have_value("")
+    objective = form.get_by_role("group", name="Secret objective")
+    goal = objective.get_by_label("The objective, as its player reads it (required)", exact=True)
+    expect(goal).to_have_value("End the game with delivery at 11 or more.")
+    press_on(page, form.get_by_role("button", name="Apply"))
+    expect(page.locator("#announce")).to_have_text("Roles: changed in the YAML")
+    press_on(page, page.get_by_role("tab", name="roles.yaml"))
+    expect(yaml).to_have_value(re.compile(
+        r'    ability:\n      name: "Decide now"\n      text: This round, one more proposal '
+        r"than usual may be adopted\.\n      effects:\n        - adopt_limit: \{change: 1\}\n"
+        r"    objective:\n"))
+    expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
+    # The objective's text emptied: refused beside it, which is focused.
+    goal.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    press_on(page, form.get_by_role("button", name="Apply"))
+    expect(form.locator("#part-objective-text-problem")).to_have_text(
+        "'objective.text' (The objective, as its player reads it) must be there: give it a "
+        "value")
+    expect(goal).to_be_focused()
+    page.keyboard.type("End with delivery at 12.")
+    press_on(page, form.get_by_role("button", name="Apply"))
+    expect(yaml).to_have_value(re.compile(
+        r'    objective:\n      text: "End with delivery at 12\."'))
+    axe(page, "studio-role-form-360")
+
+    # A reflection question of the deck's own.
+    section.focus()
+    page.keyboard.type("Reflection")
+    expect(section).to_have_value("reflection")
+    pick = form.get_by_label("Which one", exact=True)
+    pick.focus()
+    page.keyboard.type("A new")
+    expect(pick).to_have_value("")
+    form.get_by_label("Id of the new one").fill("whose-rules")
+    form.get_by_label("Question (required)", exact=True).fill(
+        "Who should set the rules for the street's readings?")
+    form.get_by_label("The right answer (required)", exact=True).fill("The residents")
+    form.get_by_label("Why the right answer is right (required)", exact=True).fill(
+        "Setting the rules is governing the data.")
+    wrong = form.get_by_role("group", name="Wrong answers (two or three) (required)")
+    first = wrong.get_by_label("Answer 1", exact=True)
+    first.fill("The vendor")
+    press_on(page, form.get_by_role("button", name="Apply"))
+    expect(form.locator("#part-wrong-problem")).to_have_text(
+        "'wrong' (Wrong answers (two or three)) must be 2 to 3 lines of text, each at most 160 "
+        "characters")
+    expect(first).to_be_focused()
+    wrong.get_by_label("Answer 2", exact=True).fill("The vendor")
+    press_on(page, form.get_by_role("button", name="Apply"))
+    expect(page.locator("#announce")).to_have_text("Reflection questions: changed in the YAML")
+    expect(pick).to_have_value("whose-rules")
+    # Two answers the same: written, and the deck check's message is beside them.
+    expect(form.locator("#part-wrong-problem")).to_have_text(
+        "reflection question 'whose-rules': the answer 'The vendor' is given twice: every "
+        "answer must differ, or the question has no one right answer")
+    expect(page.locator("#check-status")).to_contain_text("1 problem")
+    # The forms wait for a deck without problems: fixed in the YAML view, the form follows.
+    press_on(page, page.get_by_role("tab", name="reflection.yaml"))
+    expect(yaml).to_have_value(re.compile(
+        r'  - id: whose-rules\n'
+        r'    question: "Who should set the rules for the street\'s readings\?"\n'
+        r'    right: "The residents"\n    wrong: \["The vendor", "The vendor"\]\n    why: '))
+    yaml.fill(yaml.input_value().replace('"The vendor", "The vendor"', '"The vendor", "Nobody"'))
+    expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
+    expect(form.locator("#part-wrong-problem")).to_have_text("")
+    expect(wrong.get_by_label("Answer 2", exact=True)).to_have_value("Nobody")
+    shot(page, "studio-reflection-form-360")
+    no_trouble(page)

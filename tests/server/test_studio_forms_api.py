@@ -14,6 +14,8 @@ import requests
 from realserver import ServerProcess
 from test_studio_api import Facilitator, files_of, fork, people_at, unique
 
+from game.decks.settings import PHASES
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
@@ -196,6 +198,86 @@ def test_a_stage_rule_and_an_event_effect_through_the_rule_editor(people):
     saved = ana.post(f"/api/studio/decks/{deck['id']}/revisions",
                      {"files": files, "note": "a rule and an effect"})
     assert saved.status_code == 201, saved.text[:500]
+
+
+def test_a_roles_ability_and_objective_and_a_reflection_question(people):
+    """A role's ability and objective are parts: each key inside is set on its own line, the
+    rest of the part as it was (its effects, its condition); a mistake the deck check finds
+    is reported on that key's line. A reflection question is added with its wrong answers."""
+    ana = people["owner"]
+    deck = fork(ana)
+    files = files_of(ana, deck["id"])
+    got = ana.get("/api/studio/forms").json()["sections"]
+    ability = next(f for f in got["roles"] if f["key"] == "ability")
+    assert [(p["key"], p["kind"]) for p in ability["parts"]] == [
+        ("name", "name"), ("text", "text"), ("phase", "choice"), ("effects", "yaml")]
+    phases = [c["value"] for c in ability["parts"][2]["choices"]]
+    assert phases == list(PHASES)  # the phases the loader allows, and no others
+    wrong = next(f for f in got["reflection"] if f["key"] == "wrong")
+    assert (wrong["kind"], wrong["low"], wrong["high"], wrong["limit"]) == ("texts", 2, 3, 160)
+    item = next(i for i in check(ana, files)["items"]["roles"] if i["id"] == "project-leader")
+    assert item["values"]["ability"]["name"] == "Make the call"
+    assert item["lines"]["ability.phase"] == item["lines"]["ability"] + 3
+
+    role = {"op": "set", "section": "roles", "id": "project-leader"}
+    after = edited(ana, files, {**role, "field": "ability", "key": "name", "value": "Decide"},
+                   {**role, "field": "ability", "key": "phase", "value": None},
+                   {**role, "field": "objective", "key": "text",
+                    "value": "End the game with delivery at 12 or more."})
+    assert lines_around(after["roles.yaml"], "id: project-leader", after=11) == [
+        "  - id: project-leader", "    name: Project leader",
+        "    description: Answers for the project landing on time, and holds the team "
+        "together.",
+        "    ability:", '      name: "Decide"',
+        "      text: This round, one more proposal than usual may be adopted.",
+        "      effects:", "        - adopt_limit: {change: 1}",
+        "    objective:", '      text: "End the game with delivery at 12 or more."',
+        "      condition:", "        track: {delivery: {at_least: 11}}"]
+    assert check(ana, after)["valid"]
+    # A phase set again goes in after the part's last key; a bad one is refused.
+    again = edited(ana, after, {**role, "field": "ability", "key": "phase", "value": "vote"})
+    assert '      phase: "vote"' in lines_around(again["roles.yaml"], "id: project-leader",
+                                                after=9)
+    for change, message in (
+            ({"key": "phase", "value": "lunch"},
+             "'phase' (When it may be used (not set: any time)) must be one of: proposal, "
+             "discussion, vote"),
+            ({"key": "name", "value": None},
+             "'ability.name' (Name of the ability) must be there: give it a value"),
+            ({"key": "effects", "value": []}, "'ability' of roles has no 'effects' a form may "
+             "change; it has: name, text, phase")):
+        refused = edit(ana, files, {**role, "field": "ability", **change})
+        assert refused.status_code == 400 and refused.json()["error"]["message"] == message
+    # A role with no ability yet gets one written whole; the deck check says what it lacks.
+    lines = files["roles.yaml"].split("\n")
+    at = lines.index("    ability:")  # project-leader's, the first role
+    bare = {**files, "roles.yaml": "\n".join(lines[:at] + lines[at + 6:])}
+    assert check(ana, bare)["valid"]
+    new = edited(ana, bare, {**role, "field": "ability", "key": "name", "value": "Decide"})
+    assert '    ability: {name: "Decide"}' in new["roles.yaml"].split("\n")
+    problems = check(ana, new)["problems"]
+    assert problems and all(p["message"].startswith("role 'project-leader'") for p in problems)
+
+    question = {"op": "add", "section": "reflection", "item": {
+        "id": "whose-rules", "question": "Who should set the rules for the readings?",
+        "right": "The residents they are about", "why": "Setting the rules is governing.",
+        "wrong": ["The vendor", "Nobody"]}}
+    added = edited(ana, files, question)
+    assert added["reflection.yaml"].endswith(
+        '  - id: whose-rules\n    question: "Who should set the rules for the readings?"\n'
+        '    right: "The residents they are about"\n    why: "Setting the rules is governing."\n'
+        '    wrong: ["The vendor", "Nobody"]\n')
+    assert check(ana, added)["valid"]
+    one = {**question, "item": {**question["item"], "wrong": ["The vendor"]}}
+    refused = edit(ana, files, one)
+    assert refused.json()["error"]["message"] == (
+        "'wrong' (Wrong answers (two or three)) must be 2 to 3 lines of text, each at most 160 "
+        "characters")
+    twice = {**question, "item": {**question["item"], "wrong": ["The vendor", "The vendor"]}}
+    said = check(ana, edited(ana, files, twice))
+    assert [p["message"] for p in said["problems"]] == [
+        "reflection question 'whose-rules': the answer 'The vendor' is given twice: every "
+        "answer must differ, or the question has no one right answer"]
 
 
 def test_a_rule_changed_in_its_place(people):
