@@ -206,8 +206,9 @@ function effectEditor(place, stars, onRemove, init) {
     if (w.takes === "adds") {
       built = addsEditor(w, stars, value);
     } else if (w.takes === "cost") {
-      const n = numberInput("Change to each intervention's cost", w.low, w.high, Math.max(w.low, -1));
-      const where = conditionList("where", 1, "Only interventions for which (none: every one)");
+      if (value !== undefined && (!isMap(value) || Object.keys(value).some((k) => k !== "change" && k !== "where"))) throw new Unshown("a cost");
+      const n = numberInput("Change to each intervention's cost", w.low, w.high, value === undefined ? Math.max(w.low, -1) : value.change);
+      const where = conditionList("where", 1, "Only interventions for which (none: every one)", false, value && value.where);
       built = { el: h("div", null, n.el, where.el), value: () => {
         const v = { change: Number(n.input.value || 0) };
         const wh = where.value();
@@ -269,7 +270,8 @@ function drawRuleEditor(entry = undefined) {
   const isRule = field === "rules";
   if (entry !== undefined) {
     const extra = isMap(entry) ? Object.keys(entry).filter((k) => !["why", "per", "if", "then"].includes(k)) : ["it"];
-    if (extra.length || !isMap(entry.then) || Object.keys(entry.then).some((k) => k !== "add") || !isMap(entry.then.add)
+    if (extra.length || !isMap(entry.then) || Object.keys(entry.then).some((k) => k !== "add" && k !== "cost")
+      || (entry.then.add !== undefined && !isMap(entry.then.add))
       || (entry.why !== undefined && typeof entry.why !== "string")) throw new Unshown("the rule");
   }
   $("#rule-per-field").hidden = !isRule;
@@ -288,7 +290,11 @@ function drawRuleEditor(entry = undefined) {
   fill($("#rule-problems"));
   $("#rule-error").textContent = "";
   if (entry === undefined) addEffect(false);
-  else for (const pair of Object.entries(entry.then.add)) addEffect(false, ["add", pair]);
+  else {
+    for (const pair of Object.entries(entry.then.add || {})) addEffect(false, ["add", pair]);
+    if (entry.then.cost !== undefined) addEffect(false, ["cost", entry.then.cost]);
+    if (!R.effects.length) throw new Unshown("a rule that does nothing");
+  }
   $("#rule-add-effect").hidden = !isRule;
   $("#rule-then-legend").textContent = isRule ? "Then (what the rule adds)" : "The effect";
   showWritten();
@@ -333,10 +339,12 @@ function builtRule() {
   if ($("#rule-per").value === "round") rule.per = "round";
   const cond = R.conditions && R.conditions.value();
   if (cond !== undefined) rule.if = cond;
-  // Several add effects are one mapping: {add: {trust: 1, delivery: 1}}.
-  const adds = {};
-  for (const e of R.effects) Object.assign(adds, e.value());
-  rule.then = { add: adds };
+  // Several add effects are one mapping: {add: {trust: 1, delivery: 1}}; a cost is its own.
+  rule.then = {};
+  for (const e of R.effects) {
+    if (e.word() === "add") rule.then.add = { ...(rule.then.add || {}), ...e.value() };
+    else rule.then[e.word()] = e.value();
+  }
   return rule;
 }
 

@@ -315,6 +315,19 @@ def test_change_a_rule_in_its_place_with_the_keyboard(browser, server, tmp_path)
     expect(words).to_have_text("In plain words: -3 trust for this round when nothing adopted "
                                "this round reaches Technologists.")
     expect(rules.locator("#rule-problems li")).to_have_count(0)
+    # And the next round's costs go up by one, as well.
+    press_on(page, rules.get_by_role("button", name="Add to something else too"))
+    effects = rules.get_by_label("Effect", exact=True)
+    expect(effects.nth(1)).to_be_focused()
+    page.keyboard.type("cost")
+    expect(effects.nth(1)).to_have_value("cost")
+    change = rules.get_by_label("Change to each intervention's cost", exact=True)
+    change.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1")
+    expect(words).to_contain_text("-3 trust")
+    expect(words).to_contain_text("cost")
+    said = words.text_content()
     why.focus()
     page.keyboard.press("Tab")
     expect(rules.get_by_role("button", name="Save rule 2")).to_be_focused()
@@ -322,8 +335,8 @@ def test_change_a_rule_in_its_place_with_the_keyboard(browser, server, tmp_path)
     expect(page.locator("#announce")).to_have_text("Rule 2 changed in the YAML")
     expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
     expect(listed).to_have_count(3)
-    expect(listed.nth(1)).to_contain_text(
-        "(-3 trust for this round when nothing adopted this round reaches Technologists)")
+    assert said.startswith("In plain words: ")
+    expect(listed.nth(1)).to_contain_text(f"({said.removeprefix('In plain words: ')[:-1]})")
     assert [listed.nth(0).text_content(), listed.nth(2).text_content()] == [before[0], before[2]]
     expect(rules.get_by_role("button", name="Add it to the deck")).to_be_visible()
     expect(rules.locator("#rule-mode")).to_have_text("")
@@ -332,7 +345,13 @@ def test_change_a_rule_in_its_place_with_the_keyboard(browser, server, tmp_path)
         r"moves the project on\.\n        then: \{add: \{delivery: 1\}\}\n"
         r'      - why: "Collecting data about a community with no one from it in the room '
         r'costs trust\."\n        per: round\n        if: \{none_reaches: technologists\}\n'
-        r"        then: \{add: \{trust: -3\}\}\n      - why: Lowering the barriers"))
+        r"        then: \{add: \{trust: -3\}, cost: \{change: 1\}\}\n"
+        r"      - why: Lowering the barriers"))
+    # Opened again, it shows both effects as written.
+    press_on(page, rules.get_by_role("button", name="Change rule 2"))
+    assert [e.input_value() for e in effects.all()] == ["add", "cost"]
+    expect(change).to_have_value("1")
+    press_on(page, rules.get_by_role("button", name="Stop changing rule 2"))
     page.keyboard.press("Control+Z")
     expect(listed.nth(1)).to_contain_text("reaches Affected communities")
 
