@@ -137,14 +137,16 @@ def _find_map(files: Mapping[str, str], section: str) -> tuple[str, Map, Map] | 
 
 
 def set_field(files: Mapping[str, str], section: str, ident: str | None, field: str,
-              value: object, key: object = None) -> dict[str, str]:
+              value: object, key: object = None, kinds: tuple[str, ...] = FORM_KINDS
+              ) -> dict[str, str]:
     """`files` with `field` of the card `ident` in `section` (of `section` itself for
     `settings` and `deck`) set to `value`, checked against the field's description. A value
     of None takes the field out, when the section may do without it. With `key`, the field is
-    a part (a role's ability, say) and only that key inside it is set."""
-    described = form_field(section, field)
+    a part (a role's ability, say) and only that key inside it is set. `kinds`: the kinds of
+    field the caller may set (the rule editor sets conditions)."""
+    described = form_field(section, field, FORM_KINDS if key is not None else kinds)
     if key is not None:
-        return _set_in_part(files, section, ident, described, key, value)
+        return _set_in_part(files, section, ident, described, key, value, kinds)
     if value is None and described.required:
         raise EditError(f"'{field}' ({described.label}) must be there: give it a value")
     problem = None if value is None else bad_value(described, value)
@@ -161,12 +163,12 @@ def set_field(files: Mapping[str, str], section: str, ident: str | None, field: 
 
 
 def _set_in_part(files: Mapping[str, str], section: str, ident: str | None, part: Field,
-                 key: object, value: object) -> dict[str, str]:
+                 key: object, value: object, kinds: tuple[str, ...]) -> dict[str, str]:
     """`key` inside the part `part` of the item `ident` set to `value` (None: taken out), the
     rest of the part's lines as they were."""
     inner = next((p for p in part.parts if p.key == key), None)
-    if part.kind != "part" or inner is None or inner.kind not in FORM_KINDS:
-        keys = [p.key for p in part.parts if p.kind in FORM_KINDS]
+    if part.kind != "part" or inner is None or inner.kind not in kinds:
+        keys = [p.key for p in part.parts if p.kind in kinds]
         raise EditError(f"'{part.key}' of {section} has no '{str(key)[:40]}' a form may "
                         f"change; it has: {', '.join(keys) or 'nothing'}")
     if value is None and inner.required:

@@ -13,6 +13,9 @@ checks of what it builds.
   and the deck check's problems on its lines. `appended` and `replaced` write it only when
   the check finds nothing wrong on those lines.
 - `entries`: the rules as the YAML writes them, for the editor to open one and change it.
+- `describe_condition` and `conditioned`: the same for a condition that stands alone (how the
+  table wins, a role's secret objective), written in place of the one there; `conditions`:
+  each of those as the YAML writes it and in words.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from game.decks.edit import EditError, append_entry, replace_entry
+from game.decks.edit import EditError, append_entry, replace_entry, set_field
 from game.decks.effectwords import EFFECT_BOUNDS, EFFECT_PLACES, EFFECTS, STAR_PLACES, TIMES
 from game.decks.fields import COMPARE_KEYS
 from game.decks.loader import check_texts
 from game.decks.model import Deck
 from game.decks.rules import Amount, Effect, Rule, plain_words
+from game.decks.sections import form_values
 from game.decks.vocabulary import CONDITION_PLACES, CONDITIONS, COUNT_SCOPES, RULE_PLACES, Counted
 from game.decks.yamlfile import DeckFileError, Problem, load_bytes
 
@@ -88,7 +92,9 @@ def vocabulary_json() -> dict[str, object]:
             "times": {"low": TIMES[0], "high": TIMES[1]}, "max_depth": MAX_DEPTH,
             "count_scopes": {place: [{"value": s, "text": SCOPE_WORDS[s]} for s in scopes]
                              for place, scopes in COUNT_SCOPES.items()},
-            "lists": [{"section": s, "field": f, "place": p} for (s, f), p in LISTS.items()]}
+            "lists": [{"section": s, "field": f, "place": p} for (s, f), p in LISTS.items()],
+            "condition_targets": [{"section": s, "field": f, "place": "game"}
+                                  for s, f in CONDITIONS_AT]}
 
 
 # ---- checking what the editor sends ----------------------------------------------------------
@@ -239,3 +245,88 @@ def written(deck: Deck) -> dict[str, dict[str, dict[str, list[str]]]]:
 def _rule_text(rule: Rule) -> str:
     words = plain_words(rule.per, rule.condition, rule.adds, rule.costs)
     return words if rule.why == words else f"{rule.why} ({words})"
+
+
+# ---- a condition of its own: how the table wins, a role's secret objective --------------------
+
+# (section, field) -> the key inside the field where the condition is (None: the field itself).
+# Each is read once, at the end of the game: the loader's place "game".
+CONDITIONS_AT: dict[tuple[str, str], str | None] = {
+    ("settings", "win"): None, ("scenarios", "win"): None, ("roles", "objective"): "condition"}
+
+
+def _condition_line(files: Mapping[str, str], section: str, ident: str, field: str
+                    ) -> tuple[str, int] | None:
+    """The file and line of the condition as `files` write it (written on one line)."""
+    items: Any = form_values(files).get(section)
+    if section == "settings":
+        item = items if isinstance(items, dict) else None
+    else:
+        item = next((i for i in items or [] if i["id"] == ident), None)
+    key = field if CONDITIONS_AT[section, field] is None else f"{field}.condition"
+    if not item or key not in item["lines"]:
+        return None
+    return item["file"], item["lines"][key]
+
+
+def describe_condition(files: Mapping[str, str], section: str, ident: str, field: str,
+                       value: object) -> Described:
+    """`value` written as the condition of `field` (None: taken out, where it may be) and the
+    deck checked: its words and the check's problems on its line."""
+    if (section, field) not in CONDITIONS_AT:
+        raise EditError("the conditions the editor writes are: " + ", ".join(
+            f"{s}' {f}" for s, f in CONDITIONS_AT))
+    if value is not None and _depth(value) > MAX_DEPTH:
+        raise EditError(f"conditions inside conditions go at most {MAX_DEPTH} deep")
+    key = CONDITIONS_AT[section, field]
+    changed = set_field(files, section, ident or None, field, value, key, kinds=("condition",))
+    deck, problems = check_texts(changed)
+    at = _condition_line(changed, section, ident, field)
+    here = [p for p in problems if at and (p.file, p.line) == at]
+    words = _condition_words(deck, section, ident, field) if deck is not None else None
+    return Described(changed, words, here, len(problems) - len(here))
+
+
+def conditioned(files: Mapping[str, str], section: str, ident: str, field: str,
+                value: object) -> dict[str, str]:
+    """`files` with the condition written, if the deck check finds nothing wrong on its
+    line; else EditError with the check's own words, and nothing is written."""
+    got = describe_condition(files, section, ident, field, value)
+    if got.problems:
+        raise EditError("; ".join(p.message for p in got.problems[:3]))
+    return got.files
+
+
+def _condition_words(deck: Deck, section: str, ident: str, field: str) -> str | None:
+    if section == "settings":
+        return deck.settings.win.text if deck.settings.win else None
+    if section == "scenarios":
+        scenario = deck.scenarios.get(ident)
+        return scenario.win.text if scenario and scenario.win else None
+    role = deck.roles.get(ident)
+    return role.objective.condition.text if role and role.objective else None
+
+
+def conditions(files: Mapping[str, str], deck: Deck | None) -> dict[str, dict[str, object]]:
+    """Each win and objective condition as the YAML writes it, and in words when the deck
+    checks: {section: {id ("" for settings): {"value", "words"}}}, for the editor to open."""
+    out: dict[str, dict[str, object]] = {"settings": {}, "scenarios": {}, "roles": {}}
+    for name in sorted(files):
+        try:
+            top = load_bytes(files[name].encode("utf-8"), name)
+        except DeckFileError:
+            continue
+        if not isinstance(top, dict):
+            continue
+        for (section, field), key in CONDITIONS_AT.items():
+            found = top.get(section)
+            nodes = [("", found)] if isinstance(found, dict) else [
+                (i.get("id"), i) for i in found or [] if isinstance(i, dict)]
+            for ident, node in nodes:
+                value = node.get(field) if isinstance(node, dict) else None
+                if key is not None:
+                    value = value.get(key) if isinstance(value, dict) else None
+                if isinstance(ident, str) and value is not None:
+                    words = _condition_words(deck, section, ident, field) if deck else None
+                    out[section][ident] = {"value": _plain(value), "words": words}
+    return out

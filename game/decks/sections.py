@@ -7,9 +7,9 @@ before it is written into the YAML.
 
 The kinds a form edits directly are FORM_KINDS: among them a `part` (a mapping inside an item,
 such as a role's ability, whose own keys are its `parts`) and `texts` (a short list of short
-texts). `rules` and `effects` are built with the studio's rule editor, from the vocabulary
-(game/decks/vocabulary.py); every other kind (a mapping of ids, a condition) is edited in the
-YAML view.
+texts). `rules`, `effects` and a `condition` (a win, an objective's) are built with the
+studio's rule editor, from the vocabulary (game/decks/vocabulary.py); every other kind (a
+mapping of ids, an ability's effects) is edited in the YAML view.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ ABILITY_PHASES = ("proposal", "discussion", "vote")  # as the loader's (settings
 
 FORM_KINDS = ("name", "text", "int", "choice", "bool", "ref", "refs", "range", "amounts", "part",
               "texts")
-RULE_KINDS = ("rules", "effects")  # the rule editor's
+RULE_KINDS = ("rules", "effects", "condition")  # the rule editor's
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +151,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
             Field("effects", "Effects", "yaml", True))),
         Field("objective", "Secret objective", "part", parts=(
             _text("text", "The objective, as its player reads it", True),
-            _yaml("condition", "Condition (met at the end of the game)", True)))),
+            Field("condition", "Condition (met at the end of the game)", "condition", True)))),
     "scenarios": (
         _name(), _text("context", "Context", True),
         Field("affected", "Groups the project affects most", "refs", section="groups"),
@@ -160,7 +160,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         Field("stages", "Stages, in order (none: all)", "refs", section="stages"),
         Field("events", "Events it may draw (none: all)", "refs", section="events"),
         _RULES, _yaml("reach", "How much reaching each group counts"),
-        _yaml("win", "How the table wins in this scenario (instead of the deck's)")),
+        Field("win", "How the table wins in this scenario (instead of the deck's)", "condition")),
     "difficulties": (
         _name(), _text("description", "Description"), _yaml("tracks", "Changes to tracks"),
         _int("max_severity", "Most severe event drawn", 1, 3),
@@ -189,7 +189,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _choice("missing_ratings", MISSING_RATINGS.label, MISSING_RATINGS.choices),
         _yaml("track_values", "What a track's point is worth to bots"),
         _yaml("timers", "Timers"), _yaml("on_timeout", "When a timer runs out"),
-        _yaml("win", "How the table wins"), _yaml("reach", "How much reaching each group counts")),
+        Field("win", "How the table wins", "condition"),
+        _yaml("reach", "How much reaching each group counts")),
     "reflection": (
         _text("question", "Question", True, MAX_QUESTION),
         _name("right", "The right answer", True, MAX_CHOICE),
@@ -274,6 +275,9 @@ def bad_value(f: Field, value: object) -> str | None:
             and len(v.strip()) <= f.limit for v in value)
         return None if ok else (f"{what} must be {f.low} to {f.high} lines of text, each at "
                                 f"most {f.limit} characters")
+    if f.kind == "condition":  # its words are the deck check's, as for a rule
+        ok = isinstance(value, dict | list) and bool(value)
+        return None if ok else f"{what} must be a condition such as {{total: {{at_least: 40}}}}"
     if f.kind == "part":
         if not isinstance(value, dict):
             return f"{what} must be a mapping of: {', '.join(p.key for p in f.parts)}"

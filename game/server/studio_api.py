@@ -12,9 +12,13 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from game.decks.archive import MAX_DECK_BYTES
 from game.decks.edit import EditError, add_item, remove_entry, set_field
 from game.decks.rulebuilder import (
+    CONDITIONS_AT,
     MAX_DEPTH,
     appended,
+    conditioned,
+    conditions,
     describe,
+    describe_condition,
     entries,
     replaced,
     vocabulary_json,
@@ -210,7 +214,7 @@ def check() -> Response:
     return jsonify(ok=True, valid=deck is not None, problems=problems_json(problems),
                    deck=deck_catalogue(deck) if deck is not None else None,
                    items=form_values(files), rules=written(deck) if deck is not None else None,
-                   entries=entries(files))
+                   entries=entries(files), conditions=conditions(files, deck))
 
 
 @studio_api.get("/forms")
@@ -237,8 +241,11 @@ def rule_words() -> Response:
     if not all(isinstance(v, str) for v in (section, ident, field)):
         raise BadRequest("bad_edit", "say which rules to add to: 'section', 'id' and 'field'")
     try:
-        got = describe(files, section, ident, field, item,  # type: ignore[arg-type]
-                       body.get("index"))
+        if (section, field) in CONDITIONS_AT:  # a win or an objective: one condition
+            got = describe_condition(files, section, ident, field, item)  # type: ignore[arg-type]
+        else:
+            got = describe(files, section, ident, field, item,  # type: ignore[arg-type]
+                           body.get("index"))
     except EditError as exc:
         raise BadRequest("bad_edit", str(exc)) from None
     return jsonify(ok=True, words=got.words, problems=problems_json(got.problems),
@@ -252,7 +259,8 @@ def edit() -> Response:
     "section", "id", "field", "value"} (with "key": that key inside a part such as a role's
     ability), {"op": "add", "section", "item"} or {"op": "append",
     "section", "id", "field", "item"} (a rule or an effect), {"op": "replace", "section",
-    "id", "field", "index", "item"} (a rule changed in its place) or {"op": "remove",
+    "id", "field", "index", "item"} (a rule changed in its place), {"op": "condition",
+    "section", "id", "field", "value"} (a win or an objective's condition) or {"op": "remove",
     "section", "id", "field", "index"}]}. Answers the changed files, for the YAML view to
     show; nothing is saved. Any facilitator may ask (it changes no stored deck): saving the
     result is the owner's alone."""
@@ -285,14 +293,16 @@ def _one_edit(files: dict[str, str], change: object) -> dict[str, str]:
         return add_item(files, section, item)
     if op == "append" and isinstance(ident, str) and isinstance(field, str):
         return appended(files, section, ident, field, item)
+    if op == "condition" and isinstance(field, str) and (ident is None or isinstance(ident, str)):
+        return conditioned(files, section, ident or "", field, change.get("value"))
     if op == "replace" and isinstance(ident, str) and isinstance(field, str):
         return replaced(files, section, ident, field, change.get("index"), item)
     if op == "remove" and isinstance(ident, str) and isinstance(field, str):
         return remove_entry(files, section, ident, field, change.get("index"))
     raise EditError("an edit is {op: set, section, id, field, value}, {op: add, section, "
                     "item: {id, ...}}, {op: append, section, id, field, item}, {op: replace, "
-                    "section, id, field, index, item} or {op: remove, section, id, field, "
-                    "index}")
+                    "section, id, field, index, item}, {op: condition, section, id, field, "
+                    "value} or {op: remove, section, id, field, index}")
 
 
 @studio_api.post("/decks/<deck_id>/tables")

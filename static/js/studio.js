@@ -214,6 +214,7 @@ async function check() {
   S.items = data.items;
   S.rules = data.rules;
   S.entries = data.entries; // each rule as the YAML writes it, for the rule editor to open
+  S.conditions = data.conditions; // each win and objective, as written and in words
   S.lastValid = data.valid;
   if (data.valid) {
     S.catalogue = indexDeck(data.deck);

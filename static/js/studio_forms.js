@@ -82,10 +82,11 @@ function fieldControl(f, value) {
         h("label", null, "Most", h("input", { type: "number", inputmode: "numeric", id: `${id}-max`, min: String(f.low), max: String(f.high), value: v.max ?? "" }))), note);
   } else if (f.kind === "part") {
     const v = value && typeof value === "object" ? value : {};
-    const elsewhere = (f.parts || []).filter((p) => !FORM_KINDS.includes(p.kind)).map((p) => p.label);
+    const elsewhere = (f.parts || []).filter((p) => !FORM_KINDS.includes(p.kind))
+      .map((p) => `${p.label}: ${p.kind === "condition" ? "with the rule editor below" : "in the YAML view"}.`);
     return h("fieldset", { class: "field stack", id, "data-key": f.key, "aria-describedby": `${id}-problem` }, h("legend", null, f.label),
       ...partsOf(f).map((p) => fieldControl(p, v[p.own])),
-      elsewhere.length ? h("p", { class: "hint" }, `${elsewhere.join(", ")}: in the YAML view.`) : null, note);
+      elsewhere.length ? h("p", { class: "hint" }, elsewhere.join(" ")) : null, note);
   } else if (f.kind === "texts") {
     const list = Array.isArray(value) ? value : [];
     const boxes = Array.from({ length: f.high }, (_, n) => {
@@ -129,7 +130,7 @@ function drawPart() {
   fill($("#part-fields"), ...formFields(section).map((f) => fieldControl(f, values[f.key])));
   F.drawn = partFrame();
   const elsewhere = fields.filter((f) => !FORM_KINDS.includes(f.kind));
-  const rules = elsewhere.filter((f) => f.kind === "rules" || f.kind === "effects");
+  const rules = elsewhere.filter((f) => ["rules", "effects", "condition"].includes(f.kind));
   const yaml = elsewhere.filter((f) => f.kind === "yaml" && f.key !== "id");
   $("#part-elsewhere").textContent = [
     rules.length ? `${rules.map((f) => f.label).join(" and ")}: with the rule editor below.` : "",

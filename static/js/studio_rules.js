@@ -18,8 +18,14 @@ class Unshown extends Error {}
 
 const COMPARE_WORDS = { at_least: "at least", at_most: "at most", above: "above", below: "below" };
 
-// Every list the rule editor may add to (the server says which), item by item.
+// Every list the rule editor may add to (the server says which), item by item; then each
+// condition that stands alone: how the table wins (the deck's, a scenario's), an objective's.
 const KIND_WORDS = { stages: "Stage", events: "Event", scenarios: "Scenario" };
+const CONDITION_WORDS = {
+  "settings|win": () => "Settings: how the table wins (a condition)",
+  "scenarios|win": (id) => `Scenario ${nameOf("scenarios", id)}: how the table wins in it (a condition)`,
+  "roles|objective": (id) => `Role ${nameOf("roles", id)}: its secret objective's condition`,
+};
 function targets() {
   const out = [];
   for (const section of Object.keys(KIND_WORDS)) {
@@ -29,6 +35,12 @@ function targets() {
           `${KIND_WORDS[section]} ${nameOf(section, item.id)}: ${list.field === "rules" ? "a scoring rule" : "an effect"}`]);
       }
     }
+  }
+  for (const t of V.condition_targets) {
+    const words = CONDITION_WORDS[`${t.section}|${t.field}`];
+    if (!words) continue;
+    const ids = t.section === "settings" ? [""] : itemsOf(t.section).map((i) => i.id);
+    for (const id of ids) out.push([t.section, id, t.field, words(id)]);
   }
   return out;
 }
@@ -41,6 +53,16 @@ function listPlace(section, field) {
 function ruleTarget() {
   const [section, id, field] = ($("#rule-target").value || "||").split("|");
   return { section, id, field };
+}
+
+// The chosen place holds one condition (a win, an objective), not a list of rules.
+function isCondition({ section, field }) {
+  return V.condition_targets.some((t) => t.section === section && t.field === field);
+}
+
+function conditionNow({ section, id }) {
+  const got = ((S.conditions || {})[section] || {})[id];
+  return got || { value: undefined, words: null };
 }
 
 function choicesFor(takes) {
@@ -266,7 +288,10 @@ const R = { conditions: null, effects: [], timer: null, asked: 0, editing: null 
 // The editor drawn empty, or (`entry`, a rule as the YAML has it) showing that rule; throws
 // Unshown for a rule these controls cannot show.
 function drawRuleEditor(entry = undefined) {
-  const { field } = ruleTarget();
+  const target = ruleTarget();
+  if (isCondition(target)) { drawConditionEditor(target); return; }
+  $("#rule-then").hidden = false;
+  const { field } = target;
   const isRule = field === "rules";
   if (entry !== undefined) {
     const extra = isMap(entry) ? Object.keys(entry).filter((k) => !["why", "per", "if", "then"].includes(k)) : ["it"];
@@ -301,6 +326,29 @@ function drawRuleEditor(entry = undefined) {
   changedRule();
 }
 
+// A win or an objective: the condition there now, in the same controls, to change; its
+// place is the end of the game ("game"), as the loader reads it.
+function drawConditionEditor(target) {
+  for (const id of ["#rule-per-field", "#rule-why-field", "#rule-then"]) $(id).hidden = true;
+  $("#rule-if").hidden = false;
+  R.effects = [];
+  $("#rule-error").textContent = "";
+  const legend = "The condition (every part must hold)";
+  try {
+    R.conditions = conditionList("game", 0, legend, false, conditionNow(target).value);
+  } catch (e) {
+    if (!(e instanceof Unshown)) throw e;
+    R.conditions = conditionList("game", 0, legend);
+    $("#rule-error").textContent = `The condition is written in a way this editor cannot show (${e.message}): change it in the YAML view, or build a new one here.`;
+  }
+  fill($("#rule-if"), R.conditions.el);
+  $("#rule-words").textContent = "";
+  fill($("#rule-problems"));
+  showWritten();
+  showMode();
+  changedRule();
+}
+
 function addEffect(focus = true, init = undefined) {
   const { section, field } = ruleTarget();
   const place = listPlace(section, field);
@@ -327,6 +375,7 @@ function effectButtons() {
 }
 
 function builtRule() {
+  if (isCondition(ruleTarget())) return (R.conditions && R.conditions.value()) ?? null;
   const { field } = ruleTarget();
   if (field === "effects") {
     const out = {};
@@ -351,7 +400,8 @@ function builtRule() {
 // Changing rule N, or adding a new one: the buttons and the heading say which.
 function showMode() {
   const editing = R.editing !== null;
-  $("#rule-apply").textContent = editing ? `Save rule ${R.editing + 1}` : "Add it to the deck";
+  $("#rule-apply").textContent = isCondition(ruleTarget()) ? "Write the condition into the deck"
+    : editing ? `Save rule ${R.editing + 1}` : "Add it to the deck";
   $("#rule-cancel").hidden = !editing;
   $("#rule-cancel").textContent = editing ? `Stop changing rule ${R.editing + 1}` : "";
   $("#rule-mode").textContent = editing ? `Changing rule ${R.editing + 1}: save it back in its place, or stop.` : "";
@@ -384,6 +434,12 @@ function stopEditing() {
 // it, or removed.
 function showWritten() {
   const { section, id, field } = ruleTarget();
+  if (isCondition({ section, field })) {
+    const now = conditionNow({ section, id });
+    fill($("#rule-list"), h("li", null, now.value === undefined ? "Not set." : now.words || "Set (fix the deck's problems to see it in words)."));
+    lockRules();
+    return;
+  }
   const got = S.rules && S.rules[section] && S.rules[section][id];
   const list = (got && got[field]) || [];
   const remove = (index) => h("button", {
@@ -415,7 +471,7 @@ function changedRule() {
 
 async function describeRule() {
   const target = ruleTarget();
-  if (!V || !target.id || !S.catalogue) return;
+  if (!V || (!target.id && target.section !== "settings") || !S.catalogue) return;
   const asked = ++R.asked;
   const at = R.editing === null ? {} : { index: R.editing };
   const data = await call("/api/studio/rule", { files: S.files, ...target, ...at, item: builtRule() });
@@ -439,9 +495,17 @@ async function applyRule() {
     return;
   }
   const editing = R.editing;
-  const edit = editing === null ? { op: "append", ...target, item: builtRule() }
-    : { op: "replace", ...target, index: editing, item: builtRule() };
+  const cond = isCondition(target);
+  const edit = cond ? { op: "condition", ...target, value: builtRule() }
+    : editing === null ? { op: "append", ...target, item: builtRule() }
+      : { op: "replace", ...target, index: editing, item: builtRule() };
   const done = await applyEdits([edit], $("#rule-error"));
+  if (done && cond) {
+    announce("Condition written into the YAML");
+    drawRuleEditor();
+    $("#rule-target").focus();
+    return;
+  }
   if (done) {
     announce(editing !== null ? `Rule ${editing + 1} changed in the YAML`
       : target.field === "rules" ? "Rule added to the YAML" : "Effect added to the YAML");

@@ -410,6 +410,8 @@ def test_a_roles_ability_and_objective_and_a_reflection_question(browser, server
     objective = form.get_by_role("group", name="Secret objective")
     goal = objective.get_by_label("The objective, as its player reads it (required)", exact=True)
     expect(goal).to_have_value("End the game with delivery at 11 or more.")
+    expect(objective).to_contain_text(
+        "Condition (met at the end of the game): with the rule editor below.")
     press_on(page, form.get_by_role("button", name="Apply"))
     expect(page.locator("#announce")).to_have_text("Roles: changed in the YAML")
     press_on(page, page.get_by_role("tab", name="roles.yaml"))
@@ -475,4 +477,61 @@ def test_a_roles_ability_and_objective_and_a_reflection_question(browser, server
     expect(form.locator("#part-wrong-problem")).to_have_text("")
     expect(wrong.get_by_label("Answer 2", exact=True)).to_have_value("Nobody")
     shot(page, "studio-reflection-form-360")
+    no_trouble(page)
+
+
+def test_how_the_table_wins_and_an_objective_with_the_rule_editor(browser, server):
+    """The deck's win condition and a role's secret objective open in the rule editor's
+    controls, are changed with the keyboard and written back on one line each."""
+    page = new_page(browser, PHONE)
+    sign_up(page, server.url, f"wins{os.urandom(3).hex()}")
+    fork_shipped(page, server.url)
+    rules = page.locator("#rule-form")
+    where = rules.get_by_label("Where it goes")
+    where.focus()
+    page.keyboard.type("Settings")
+    expect(where).to_have_value("settings||win")
+    expect(rules.locator("#rule-list")).to_contain_text("the weighted total is at least 150")
+    expect(rules.get_by_label("Counted", exact=True)).to_be_hidden()
+    conditions = rules.get_by_label("Condition", exact=True)
+    expect(conditions).to_have_count(4)
+    assert [c.input_value() for c in conditions.all()] == ["all", "track", "track", "total"]
+    total = rules.get_by_label("It: number", exact=True)
+    expect(total).to_have_value("150")
+    total.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("140")
+    words = rules.locator("#rule-words")
+    expect(words).to_contain_text("the weighted total is at least 140")
+    press_on(page, rules.get_by_role("button", name="Write the condition into the deck"))
+    expect(page.locator("#announce")).to_have_text("Condition written into the YAML")
+    expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
+    expect(rules.locator("#rule-list")).to_contain_text("the weighted total is at least 140")
+    press_on(page, page.get_by_role("tab", name="deck.yaml"))
+    expect(page.locator("#yaml")).to_have_value(re.compile(
+        r"\n  win: \{all: \[\{track: \{trust: \{at_least: 11\}\}\}, \{track: \{delivery: "
+        r"\{at_least: 9\}\}\}, \{total: \{at_least: 140\}\}\]\}\n"))
+
+    # A role's secret objective: only the words allowed at the end of a game are offered.
+    where.focus()
+    page.keyboard.type("Role Project")
+    expect(where).to_have_value("roles|project-leader|objective")
+    expect(rules.locator("#rule-list")).to_have_text("Delivery is at least 11")
+    word = rules.get_by_label("Condition", exact=True)
+    expect(word).to_have_value("track")
+    offered = [o.split(":")[0] for o in word.locator("option").all_text_contents()]
+    assert "tag" not in offered and "any_tag" not in offered and "total" in offered
+    value = rules.get_by_label("Its value: number", exact=True)
+    value.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("12")
+    expect(words).to_have_text("In plain words: Delivery is at least 12.")
+    axe(page, "studio-win-condition-360")
+    press_on(page, rules.get_by_role("button", name="Write the condition into the deck"))
+    expect(page.locator("#announce")).to_have_text("Condition written into the YAML")
+    press_on(page, page.get_by_role("tab", name="roles.yaml"))
+    expect(page.locator("#yaml")).to_have_value(re.compile(
+        r"      text: End the game with delivery at 11 or more\.\n"
+        r"      condition: \{track: \{delivery: \{at_least: 12\}\}\}\n"))
+    expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
     no_trouble(page)

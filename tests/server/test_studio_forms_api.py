@@ -280,6 +280,59 @@ def test_a_roles_ability_and_objective_and_a_reflection_question(people):
         "answer must differ, or the question has no one right answer"]
 
 
+def test_how_the_table_wins_and_an_objective_through_the_rule_editor(people):
+    """A win or an objective's condition is one condition, sent as the YAML writes it and in
+    words; the editor writes it in place of the one there, on one line, if the deck check
+    finds nothing wrong on that line."""
+    ana = people["owner"]
+    deck = fork(ana)
+    files = files_of(ana, deck["id"])
+    forms = ana.get("/api/studio/forms").json()["vocabulary"]
+    assert {(t["section"], t["field"]) for t in forms["condition_targets"]} == {
+        ("settings", "win"), ("scenarios", "win"), ("roles", "objective")}
+    got = check(ana, files)["conditions"]
+    assert got["roles"]["project-leader"] == {
+        "value": {"track": {"delivery": {"at_least": 11}}},
+        "words": "Delivery is at least 11"}
+    win = {"all": [{"track": {"trust": {"at_least": 9}}}, {"total": {"at_least": 30}}]}
+    said = ana.post("/api/studio/rule", {"files": files, "section": "settings", "id": "",
+                                         "field": "win", "item": win}).json()
+    assert said["problems"] == [] and said["words"] == (
+        "Trust is at least 9 and the weighted total is at least 30")
+    after = edited(ana, files, {"op": "condition", "section": "settings", "field": "win",
+                                "value": win},
+                   {"op": "condition", "section": "roles", "id": "project-leader",
+                    "field": "objective", "value": {"track": {"delivery": {"at_least": 12}}}})
+    written = "\n".join(after.values())
+    assert "  win: {all: [{track: {trust: {at_least: 9}}}, {total: {at_least: 30}}]}" in written
+    assert lines_around(after["roles.yaml"], "id: project-leader", after=11)[-3:] == [
+        "    objective:", "      text: End the game with delivery at 11 or more.",
+        "      condition: {track: {delivery: {at_least: 12}}}"]
+    answer = check(ana, after)
+    assert answer["valid"], answer["problems"]
+    assert answer["conditions"]["settings"][""]["words"] == said["words"]
+    # A word not allowed once, at the end of the game: the deck check's own words, and
+    # nothing is written.
+    bad = {"tag": "oversight"}
+    said = ana.post("/api/studio/rule", {"files": files, "section": "scenarios",
+                                         "id": "council-chatbot", "field": "win",
+                                         "item": bad}).json()
+    assert len(said["problems"]) == 1 and said["words"] is None
+    refused = edit(ana, files, {"op": "condition", "section": "scenarios",
+                                "id": "council-chatbot", "field": "win", "value": bad})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == said["problems"][0]["message"]
+    refused = edit(ana, files, {"op": "condition", "section": "roles", "id": "project-leader",
+                                "field": "objective", "value": None})
+    assert refused.json()["error"]["message"] == (
+        "'objective.condition' (Condition (met at the end of the game)) must be there: give "
+        "it a value")
+    # A win taken out: the deck's default way to win again.
+    gone = edited(ana, after, {"op": "condition", "section": "settings", "field": "win",
+                               "value": None})
+    assert "  win:" not in "\n".join(gone.values())
+
+
 def test_a_rule_changed_in_its_place(people):
     """The check sends each rule as the YAML writes it (for the editor to open); a rule sent
     back with an index takes the place of that one: the rules before and after it, and the
@@ -423,7 +476,11 @@ BAD = [
     ({"op": "set", "section": "stages", "id": "planning", "field": "rules", "value": []},
      "'rules' of stages is changed with the rule editor"),
     ({"op": "set", "section": "settings", "field": "win", "value": {}},
-     "'win' of settings is changed in the YAML view"),
+     "'win' of settings is changed with the rule editor"),
+    ({"op": "set", "section": "settings", "field": "timers", "value": {}},
+     "'timers' of settings is changed in the YAML view"),
+    ({"op": "condition", "section": "settings", "field": "timers", "value": {}},
+     "the conditions the editor writes are: settings' win, scenarios' win, roles' objective"),
     ({"op": "set", "section": "settings", "field": "hand_size", "value": "five"},
      "'hand_size' (Cards in each hand) must be a whole number from 1 to 10"),
     ({"op": "set", "section": "settings", "field": "hand_size", "value": 11},
