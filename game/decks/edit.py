@@ -311,12 +311,10 @@ def append_entry(files: Mapping[str, str], section: str, ident: str, field: str,
     the item `ident` in `section`, written as a block item under it; and the file and the
     first and last lines the entry takes (1-based), where the deck check's problems with it
     are. Whether it can be written is rulebuilder.bad_entry's to say, before this."""
-    form_field(section, field, RULE_KINDS)
-    name, top, items, index, item = _find(files, section, ident)
+    name, item, item_end, anchor, field = _holder(files, section, ident, field)
     lines = files[name].split("\n")
-    item_end = _item_end(files, name, top, section, items, index)
     key_lines = sorted(item.key_lines.values())
-    head = re.match(r"^(\s*)(-\s+)?", lines[item.line_of("id") - 1])
+    head = re.match(r"^(\s*)(-\s+)?", lines[anchor - 1])
     assert head is not None
     indent = head.group(1) + " " * len(head.group(2) or "")
     if field in item:
@@ -331,11 +329,36 @@ def append_entry(files: Mapping[str, str], section: str, ident: str, field: str,
         where = _trim(lines, at - 1, (later[0] if later else item_end) - 1)
         block = _entry_lines(entry, inner)
     else:
-        where = _trim(lines, item.line_of("id") - 1, item_end - 1)
+        where = _trim(lines, anchor - 1, item_end - 1)
         block = [f"{indent}{field}:", *_entry_lines(entry, indent + "  ")]
     lines[where:where] = block
     first_line = where + 1 + (0 if field in item else 1)
     return {**files, name: "\n".join(lines)}, name, first_line, where + len(block)
+
+
+def _holder(files: Mapping[str, str], section: str, ident: str, field: str
+            ) -> tuple[str, Map, int, int, str]:
+    """Where the list `field` of `ident` is, or goes: its file, the mapping that holds it, the
+    line after that mapping, the line its indentation is taken from, and its key there. A
+    field "ability.effects" is the list `effects` inside the item's part `ability`."""
+    outer, _, inner = field.partition(".")
+    if not inner:
+        form_field(section, field, RULE_KINDS)
+        name, top, items, index, item = _find(files, section, ident)
+        return name, item, _item_end(files, name, top, section, items, index), \
+            item.line_of("id"), field
+    part = form_field(section, outer)
+    if not any(p.key == inner and p.kind in RULE_KINDS for p in part.parts):
+        raise EditError(f"'{field}' of {section} is not a list the rule editor adds to")
+    name, top, items, index, item = _find(files, section, ident)
+    node = item.get(outer)
+    if not isinstance(node, Map) or not node.key_lines or "{" in files[name].split("\n")[
+            item.line_of(outer) - 1]:
+        raise EditError(f"'{ident}' has no '{outer}' written one key a line: give it its name "
+                        "and text in the form first, or add to it in the YAML view")
+    later = [line for line in item.key_lines.values() if line > item.line_of(outer)]
+    end = later[0] if later else _item_end(files, name, top, section, items, index)
+    return name, node, end, min(node.key_lines.values()), inner
 
 
 def replace_entry(files: Mapping[str, str], section: str, ident: str, field: str,

@@ -102,7 +102,8 @@ def vocabulary_json() -> dict[str, object]:
 # The lists the rule editor adds to, and the place (EFFECT_PLACES) of their effects; a
 # rule's conditions stand where its `per` says (RULE_PLACES), as the loader reads them.
 LISTS = {("stages", "rules"): "rule", ("events", "rules"): "rule",
-         ("scenarios", "rules"): "rule", ("events", "effects"): "event"}
+         ("scenarios", "rules"): "rule", ("events", "effects"): "event",
+         ("roles", "ability.effects"): "ability"}
 
 
 def bad_entry(section: str, field: str, entry: object) -> str | None:
@@ -113,7 +114,7 @@ def bad_entry(section: str, field: str, entry: object) -> str | None:
         return ("the rule editor adds to: "
                 + ", ".join(f"{s}' {f}" for s, f in sorted(LISTS)))
     if not isinstance(entry, dict) or not entry:
-        return ("an effect is a mapping such as {draw: 1}" if field == "effects"
+        return ("an effect is a mapping such as {draw: 1}" if field != "rules"
                 else "a rule is a mapping such as {then: {add: {trust: 1}}}")
     if _depth(entry) > MAX_DEPTH:
         return f"conditions inside conditions go at most {MAX_DEPTH} deep"
@@ -192,6 +193,8 @@ def _words(deck: Deck, section: str, ident: str, field: str, count: int,
     item = getattr(deck, section).get(ident)
     if item is None:
         return None
+    if field == "ability.effects":
+        return "; ".join(e.text for e in item.ability.effects[-count:]) if item.ability else None
     if field == "effects":
         return "; ".join(e.text for e in item.effects[-count:])
     rule: Rule = item.rules[at]
@@ -228,8 +231,9 @@ def _plain(node: object) -> object:
 
 
 def written(deck: Deck) -> dict[str, dict[str, dict[str, list[str]]]]:
-    """The rules (and events' effects) a deck has, in words, for the rule editor to list:
-    {section: {id: {"rules": [...], "effects": [...]}}}. A rule shows its `why` and what it
+    """The rules (and events' and abilities' effects) a deck has, in words, for the rule
+    editor to list: {section: {id: {"rules": [...], "effects": [...]}}} (a role's:
+    {"ability.effects": [...]}). A rule shows its `why` and what it
     does."""
     out: dict[str, dict[str, dict[str, list[str]]]] = {}
     for section in ("stages", "events", "scenarios"):
@@ -239,6 +243,8 @@ def written(deck: Deck) -> dict[str, dict[str, dict[str, list[str]]]]:
             items[ident] = {"rules": rules}
             if section == "events":
                 items[ident]["effects"] = [e.text for e in item.effects]
+    out["roles"] = {ident: {"ability.effects": [e.text for e in role.ability.effects]}
+                    for ident, role in deck.roles.items() if role.ability}
     return out
 
 

@@ -148,7 +148,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         Field("ability", "Ability (used once a game)", "part", parts=(
             _name(label="Name of the ability"), _text("text", "What it does", True),
             _choice("phase", "When it may be used (not set: any time)", ABILITY_PHASES),
-            Field("effects", "Effects", "yaml", True))),
+            Field("effects", "Effects", "effects", True))),
         Field("objective", "Secret objective", "part", parts=(
             _text("text", "The objective, as its player reads it", True),
             Field("condition", "Condition (met at the end of the game)", "condition", True)))),

@@ -83,7 +83,7 @@ function fieldControl(f, value) {
   } else if (f.kind === "part") {
     const v = value && typeof value === "object" ? value : {};
     const elsewhere = (f.parts || []).filter((p) => !FORM_KINDS.includes(p.kind))
-      .map((p) => `${p.label}: ${p.kind === "condition" ? "with the rule editor below" : "in the YAML view"}.`);
+      .map((p) => `${p.label}: ${["condition", "effects"].includes(p.kind) ? "with the rule editor below" : "in the YAML view"}.`);
     return h("fieldset", { class: "field stack", id, "data-key": f.key, "aria-describedby": `${id}-problem` }, h("legend", null, f.label),
       ...partsOf(f).map((p) => fieldControl(p, v[p.own])),
       elsewhere.length ? h("p", { class: "hint" }, elsewhere.join(" ")) : null, note);

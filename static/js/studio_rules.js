@@ -20,7 +20,8 @@ const COMPARE_WORDS = { at_least: "at least", at_most: "at most", above: "above"
 
 // Every list the rule editor may add to (the server says which), item by item; then each
 // condition that stands alone: how the table wins (the deck's, a scenario's), an objective's.
-const KIND_WORDS = { stages: "Stage", events: "Event", scenarios: "Scenario" };
+const KIND_WORDS = { stages: "Stage", events: "Event", scenarios: "Scenario", roles: "Role" };
+const LIST_WORDS = { rules: "a scoring rule", effects: "an effect", "ability.effects": "an effect of its ability" };
 const CONDITION_WORDS = {
   "settings|win": () => "Settings: how the table wins (a condition)",
   "scenarios|win": (id) => `Scenario ${nameOf("scenarios", id)}: how the table wins in it (a condition)`,
@@ -32,7 +33,7 @@ function targets() {
     for (const item of itemsOf(section)) {
       for (const list of V.lists.filter((l) => l.section === section)) {
         out.push([section, item.id, list.field,
-          `${KIND_WORDS[section]} ${nameOf(section, item.id)}: ${list.field === "rules" ? "a scoring rule" : "an effect"}`]);
+          `${KIND_WORDS[section]} ${nameOf(section, item.id)}: ${LIST_WORDS[list.field] || list.field}`]);
       }
     }
   }
@@ -377,7 +378,7 @@ function effectButtons() {
 function builtRule() {
   if (isCondition(ruleTarget())) return (R.conditions && R.conditions.value()) ?? null;
   const { field } = ruleTarget();
-  if (field === "effects") {
+  if (field !== "rules") { // an event's or an ability's effects: one mapping, a word each
     const out = {};
     for (const e of R.effects) Object.assign(out, { [e.word()]: e.value() });
     return out;

@@ -399,7 +399,7 @@ def test_a_roles_ability_and_objective_and_a_reflection_question(browser, server
     expect(name).to_have_value("Make the call")
     phase = ability.get_by_label("When it may be used (not set: any time)", exact=True)
     expect(phase).to_have_value("vote")
-    expect(ability).to_contain_text("Effects: in the YAML view.")
+    expect(ability).to_contain_text("Effects: with the rule editor below.")
     name.focus()
     page.keyboard.press("Control+A")
     page.keyboard.type("Decide now")
@@ -533,5 +533,22 @@ def test_how_the_table_wins_and_an_objective_with_the_rule_editor(browser, serve
     expect(page.locator("#yaml")).to_have_value(re.compile(
         r"      text: End the game with delivery at 11 or more\.\n"
         r"      condition: \{track: \{delivery: \{at_least: 12\}\}\}\n"))
+    expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
+
+    # An effect added to the same role's ability.
+    where.focus()
+    page.keyboard.type("Role Project leader (project-leader): an effect")
+    expect(where).to_have_value("roles|project-leader|ability.effects")
+    expect(rules.locator("#rule-list")).to_have_text("adopt limit +1")
+    effect = rules.get_by_label("Effect", exact=True)
+    effect.focus()
+    page.keyboard.type("draw")
+    expect(effect).to_have_value("draw")
+    expect(words).to_have_text("In plain words: draw 1.")
+    press_on(page, rules.get_by_role("button", name="Add it to the deck"))
+    expect(page.locator("#announce")).to_have_text("Effect added to the YAML")
+    expect(page.locator("#yaml")).to_have_value(re.compile(
+        r"      effects:\n        - adopt_limit: \{change: 1\}\n        - draw: 1\n    objective:"))
+    expect(rules.locator("#rule-list li")).to_have_count(2)
     expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
     no_trouble(page)

@@ -41,7 +41,7 @@ def test_a_roles_ability_and_objective_and_a_reflection_question(people):
     got = ana.get("/api/studio/forms").json()["sections"]
     ability = next(f for f in got["roles"] if f["key"] == "ability")
     assert [(p["key"], p["kind"]) for p in ability["parts"]] == [
-        ("name", "name"), ("text", "text"), ("phase", "choice"), ("effects", "yaml")]
+        ("name", "name"), ("text", "text"), ("phase", "choice"), ("effects", "effects")]
     phases = [c["value"] for c in ability["parts"][2]["choices"]]
     assert phases == list(PHASES)  # the phases the loader allows, and no others
     wrong = next(f for f in got["reflection"] if f["key"] == "wrong")
@@ -227,3 +227,33 @@ def test_a_rule_changed_in_its_place(people):
                                 "field": "effects", "index": 0, "item": {"draw": 1}})
     assert refused.status_code == 400
     assert "effects are changed in the YAML view" in refused.json()["error"]["message"]
+
+
+def test_an_effect_added_to_a_roles_ability(people):
+    """A role's ability's effects are a list the rule editor adds to, inside the ability."""
+    ana = people["owner"]
+    deck = fork(ana)
+    files = files_of(ana, deck["id"])
+    where = {"section": "roles", "id": "project-leader", "field": "ability.effects"}
+    said = ana.post("/api/studio/rule", {"files": files, **where,
+                                         "item": {"redraw_event": True}}).json()
+    assert said["problems"] == [] and said["words"] == "redraw event"
+    after = edited(ana, files, {"op": "append", **where, "item": {"redraw_event": True}})
+    assert lines_around(after["roles.yaml"], "id: project-leader", after=10)[-4:] == [
+        "      effects:", "        - adopt_limit: {change: 1}", "        - redraw_event: true",
+        "    objective:"]
+    answer = check(ana, after)
+    assert answer["valid"], answer["problems"]
+    assert answer["rules"]["roles"]["project-leader"]["ability.effects"] == [
+        "adopt limit +1", "redraw event"]
+    # Words the deck check refuses are its own; a role with no ability is told what to do.
+    said = ana.post("/api/studio/rule", {"files": files, **where,
+                                         "item": {"add": {"nothing-here": 1}}}).json()
+    assert len(said["problems"]) == 1 and "nothing-here" in said["problems"][0]["message"]
+    lines = files["roles.yaml"].split("\n")
+    at = lines.index("    ability:")
+    bare = {**files, "roles.yaml": "\n".join(lines[:at] + lines[at + 6:])}
+    refused = edit(ana, bare, {"op": "append", **where, "item": {"draw": 1}})
+    assert refused.status_code == 400 and refused.json()["error"]["message"] == (
+        "'project-leader' has no 'ability' written one key a line: give it its name and text "
+        "in the form first, or add to it in the YAML view")
