@@ -433,6 +433,8 @@ def test_a_roles_ability_and_objective_and_a_reflection_question(browser, server
     press_on(page, form.get_by_role("button", name="Apply"))
     expect(yaml).to_have_value(re.compile(
         r'    objective:\n      text: "End with delivery at 12\."'))
+    expect(form.locator("#part-objective-text-problem")).to_have_text("")  # fixed: gone
+    expect(form.locator("#part-error")).to_have_text("")
     axe(page, "studio-role-form-360")
 
     # A reflection question of the deck's own.
