@@ -283,12 +283,15 @@ function addsEditor(w, stars, init) {
   } };
 }
 
-// `editing`: the index of the rule opened to be changed in its place (null: a new one).
-const R = { conditions: null, effects: [], timer: null, asked: 0, editing: null };
+// `editing`: the index of the rule opened to be changed in its place (null: a new one);
+// `drawn` counts the editor's redraws, so that an Apply answered late leaves alone an editor
+// the facilitator has moved on in (another place chosen, another rule opened).
+const R = { conditions: null, effects: [], timer: null, asked: 0, editing: null, drawn: 0 };
 
 // The editor drawn empty, or (`entry`, a rule as the YAML has it) showing that rule; throws
 // Unshown for a rule these controls cannot show.
 function drawRuleEditor(entry = undefined) {
+  R.drawn++;
   const target = ruleTarget();
   if (isCondition(target)) { drawConditionEditor(target); return; }
   $("#rule-then").hidden = false;
@@ -496,11 +499,16 @@ async function applyRule() {
     return;
   }
   const editing = R.editing;
+  const drawn = R.drawn;
   const cond = isCondition(target);
   const edit = cond ? { op: "condition", ...target, value: builtRule() }
     : editing === null ? { op: "append", ...target, item: builtRule() }
       : { op: "replace", ...target, index: editing, item: builtRule() };
   const done = await applyEdits([edit], $("#rule-error"));
+  if (done && drawn !== R.drawn) { // moved on meanwhile: say it is done, redraw nothing
+    announce(cond ? "Condition written into the YAML" : "Written into the YAML");
+    return;
+  }
   if (done && cond) {
     announce("Condition written into the YAML");
     drawRuleEditor();
