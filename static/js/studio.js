@@ -380,6 +380,7 @@ function preview() {
   if (!d) return;
   const picked = d.card[$("#card-pick").value];
   const card = { id: picked ? picked.id : "new-card", tracks: picked ? picked.tracks : {}, ...cardFromForm() };
+  if (!card.name.trim()) card.name = "(no name yet)"; // an empty heading says nothing to a screen reader
   const deck = { ...d, card: { ...d.card, [card.id]: card } };
   fill($("#card-preview"), cardView(card.id, deck, { idp: "preview" }));
 }

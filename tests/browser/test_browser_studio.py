@@ -51,6 +51,8 @@ def test_fork_edit_break_fix_save_and_start_a_table(browser, server, size):
     # Add a card through the form; the preview shows it as a phone does.
     form = page.locator("#card-form")
     form.get_by_label("Card", exact=True).select_option("")
+    # Before it has a name, the preview's heading still says something.
+    expect(page.locator("#card-preview h3")).to_have_text("(no name yet)")
     form.get_by_label("Id of the new card").fill("street-stall")
     form.get_by_label("Name", exact=True).fill("Street stall")
     form.get_by_label("Description", exact=True).fill("Talk to people where they shop.")
