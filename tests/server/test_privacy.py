@@ -31,8 +31,9 @@ def paths(value: object, key: str, where: str = "") -> list[str]:
 
 def secret_paths(value: object, key: str) -> list[str]:
     """Where `key` is found, leaving out a stage's own objective and principles
-    (`...stage_text.objective`), which the deck shows to everyone in that round."""
-    return [p for p in paths(value, key) if not p.endswith("stage_text.objective")]
+    (`game.current.stage_text.objective`), which the deck shows to everyone in that round."""
+    return [p for p in paths(value, key)
+            if p not in ("game.current.stage_text.objective", "current.stage_text.objective")]
 
 
 def messages(client: Client) -> list[object]:
