@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,15 +63,6 @@ def deck_zip(files: dict[str, str], folder: str = "good-governance") -> bytes:
 
 def unique(prefix: str) -> str:
     return f"{prefix}{os.urandom(3).hex()}"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    s = ServerProcess(tmp_path_factory.mktemp("studio"), name="studio")
-    s.start()
-    yield s
-    s.stop()
-    assert not s.errors(), s.log_tail(80)
 
 
 def people_at(server: ServerProcess) -> dict[str, Facilitator]:

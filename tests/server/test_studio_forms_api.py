@@ -7,21 +7,10 @@ each bad one is refused with what was wrong, and nothing changes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
 from realserver import ServerProcess
 from test_studio_api import Facilitator, files_of, fork, people_at, unique
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    s = ServerProcess(tmp_path_factory.mktemp("studio-forms"), name="studio-forms")
-    s.start()
-    yield s
-    s.stop()
-    assert not s.errors(), s.log_tail(80)
 
 
 @pytest.fixture
