@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from browser_helpers import HTML, IMG, ROOT
+from fixtures.starts import note_start
 
 CHROMIUM = "/usr/bin/chromium"
 # A room of phones all comes from 127.0.0.1 here: the caps on new connections, tables and
@@ -57,6 +58,7 @@ class Server:
         if self.cards_dir:
             env["CARDS_DIR"] = str(self.cards_dir)
         env.update(self.env)
+        note_start("browser-" + self.log.stem)
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen([sys.executable, str(ROOT / "server.py")], cwd=ROOT,
                                          env=env, stdout=out, stderr=subprocess.STDOUT)

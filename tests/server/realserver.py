@@ -24,6 +24,7 @@ import requests
 import socketio
 from fixtures.answers import Answers
 from fixtures.services import pg_conninfo
+from fixtures.starts import note_start
 
 REPO = Path(__file__).resolve().parents[2]
 DECK = "good-governance"
@@ -81,6 +82,7 @@ class ServerProcess:
             env["ASYNC_MODE"] = os.environ["TEST_ASYNC_MODE"]
         env.update(self.extra_env)
         self.starts += 1
+        note_start(self.name)
         log = self.log_path.open("a")
         log.write(f"\n===== start {self.starts} =====\n")
         log.flush()
