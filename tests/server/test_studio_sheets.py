@@ -10,7 +10,6 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -19,15 +18,6 @@ from test_studio_api import Facilitator, files_of, fork, unique
 
 SHEETS = ("interventions", "events", "scenarios", "roles", "stages")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    s = ServerProcess(tmp_path_factory.mktemp("studio-sheets"), name="studio-sheets")
-    s.start()
-    yield s
-    s.stop()
-    assert not s.errors(), s.log_tail(80)
 
 
 @pytest.fixture
