@@ -37,7 +37,7 @@ def test_sigterm_under_load_answers_every_action_it_applies(own_server, clients)
     server = own_server
     table = open_table(server, clients, seats=5)
     answered: list[tuple[int, dict, dict]] = []
-    unanswered: list[tuple[int, dict]] = []
+    unanswered: list[tuple[int, dict, str]] = []
     lock = threading.Lock()
     stopped = threading.Event()
 
@@ -59,9 +59,11 @@ def test_sigterm_under_load_answers_every_action_it_applies(own_server, clients)
             action.update(round=game["round"], phase=game["phase"])
             try:
                 answer = p.call("act", {"action": action}, timeout=5)
-            except Exception:  # the connection closed under the call
+            except Exception as exc:  # the connection closed under the call
+                # (its kind says which: TimeoutError, sent and never answered;
+                # BadNamespaceError, the connection had closed before it was sent)
                 with lock:
-                    unanswered.append((p.seat, action))  # type: ignore[arg-type]
+                    unanswered.append((p.seat, action, type(exc).__name__))  # type: ignore[arg-type]
                 return
             with lock:
                 answered.append((p.seat, action, answer))  # type: ignore[arg-type]
