@@ -7,23 +7,12 @@ words where it is about the deck."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from realserver import ServerProcess
 from test_studio_api import Facilitator, files_of, fork, people_at
 from test_studio_forms_api import check, edit, edited, lines_around
 
 from game.decks.settings import PHASES
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    s = ServerProcess(tmp_path_factory.mktemp("studio-parts"), name="studio-parts")
-    s.start()
-    yield s
-    s.stop()
-    assert not s.errors(), s.log_tail(80)
 
 
 @pytest.fixture
