@@ -33,7 +33,7 @@ from game.decks.model import Deck
 from game.decks.rules import Amount, Effect, Rule, plain_words
 from game.decks.sections import form_values
 from game.decks.vocabulary import CONDITION_PLACES, CONDITIONS, COUNT_SCOPES, RULE_PLACES, Counted
-from game.decks.yamlfile import DeckFileError, Problem, load_bytes
+from game.decks.yamlfile import Problem, listed, mappings
 
 # Conditions inside conditions (all, any, not, count's and every's where, cost's where), each
 # one level; a list of conditions is no level of its own. More than any deck needs.
@@ -206,15 +206,9 @@ def entries(files: Mapping[str, str]) -> dict[str, dict[str, list[object]]]:
     for the rule editor to open one (what it cannot show, it says so). A file that does not
     parse is left out: the deck check says what is wrong with it."""
     out: dict[str, dict[str, list[object]]] = {s: {} for s in ("stages", "events", "scenarios")}
-    for name in sorted(files):
-        try:
-            top = load_bytes(files[name].encode("utf-8"), name)
-        except DeckFileError:
-            continue
-        if not isinstance(top, dict):
-            continue
+    for top in mappings(files):
         for section, items in out.items():
-            for item in top.get(section) or []:
+            for item in listed(top, section):
                 if isinstance(item, dict) and isinstance(item.get("id"), str) and \
                         isinstance(item.get("rules"), list):
                     items[item["id"]] = [_plain(r) for r in item["rules"]]
@@ -317,17 +311,11 @@ def conditions(files: Mapping[str, str], deck: Deck | None) -> dict[str, dict[st
     """Each win and objective condition as the YAML writes it, and in words when the deck
     checks: {section: {id ("" for settings): {"value", "words"}}}, for the editor to open."""
     out: dict[str, dict[str, object]] = {"settings": {}, "scenarios": {}, "roles": {}}
-    for name in sorted(files):
-        try:
-            top = load_bytes(files[name].encode("utf-8"), name)
-        except DeckFileError:
-            continue
-        if not isinstance(top, dict):
-            continue
+    for top in mappings(files):
         for (section, field), key in CONDITIONS_AT.items():
             found = top.get(section)
             nodes = [("", found)] if isinstance(found, dict) else [
-                (i.get("id"), i) for i in found or [] if isinstance(i, dict)]
+                (i.get("id"), i) for i in listed(top, section) if isinstance(i, dict)]
             for ident, node in nodes:
                 value = node.get(field) if isinstance(node, dict) else None
                 if key is not None:

@@ -33,7 +33,7 @@ from game.decks.options import (
     SEATS,
 )
 from game.decks.reflection import MAX_CHOICE, MAX_QUESTION, MAX_WHY
-from game.decks.yamlfile import DeckFileError, load_bytes
+from game.decks.yamlfile import mappings
 
 MAX_DEFINITION = 400  # a criterion's definition or example: read on a phone, mid-game
 EVENT_KINDS = ("requirement", "challenge", "change")
@@ -303,12 +303,7 @@ def form_values(files: Mapping[str, str]) -> dict[str, object]:
     """What the forms show: each item's form fields as the YAML of `files` writes them:
     {list section: [{id, values}], map section: {values}}. A file that does not parse, or a
     value of the wrong shape, is left out: the deck check says what is wrong with it."""
-    tops = []
-    for name in sorted(files):
-        try:
-            tops.append(load_bytes(files[name].encode("utf-8"), name))
-        except DeckFileError:
-            continue
+    tops = mappings(files)
     out: dict[str, object] = {}
     for section, fields in SECTIONS.items():
         shown = {f.key for f in fields if f.kind in FORM_KINDS}

@@ -13,6 +13,7 @@ as it stands is read again with the pure-Python parser, whose messages are the o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +133,28 @@ def load_bytes(data: bytes, name: str) -> object:
         except (_Alias, DeckFileError, yaml.YAMLError, RecursionError):
             pass  # say what is wrong as the pure-Python parser says it
     return _parse(_NoAliasLoader, text, name, None)
+
+
+def mappings(files: Mapping[str, str]) -> list[dict]:
+    """Each deck file of `files` that parses to a mapping, in name order, for the studio's
+    forms and rule lists. What does not parse, or is no mapping, is left out: the deck check
+    says what is wrong with it."""
+    out = []
+    for name in sorted(files):
+        try:
+            top = load_bytes(files[name].encode("utf-8"), name)
+        except DeckFileError:
+            continue
+        if isinstance(top, dict):
+            out.append(top)
+    return out
+
+
+def listed(top: dict, section: str) -> list:
+    """The items of a list section, or none when the file writes it as anything else (half
+    typed, `stages: 5`): the deck check says it must be a list."""
+    items = top.get(section)
+    return items if isinstance(items, list) else []
 
 
 def _not_utf8(name: str, data: bytes, exc: UnicodeDecodeError) -> Problem:

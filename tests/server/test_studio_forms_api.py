@@ -410,3 +410,16 @@ def test_deleting_a_deck_owner_only_with_confirmation_tables_play_on(people, ser
     # The deck id is free again: a new copy takes it.
     again = fork(ana)
     assert again["deck_id"] == "good-governance" and again["id"] != deck["id"]
+
+
+@pytest.mark.parametrize("typed", ["stages: 5\n", "roles: 7\n", "settings: 3\n"])
+def test_a_section_that_is_not_a_list_is_a_problem_not_a_crash(people, typed):
+    """The check runs as the facilitator types, so `stages: 5` half-typed must come back as
+    the deck check's problem, with the forms and rule lists still answered."""
+    ana = people["owner"]
+    files = files_of(ana, fork(ana)["id"])
+    answer = check(ana, {**files, "extra.yaml": typed})
+    section = typed.split(":")[0]
+    assert not answer["valid"]
+    assert any(p["file"] == "extra.yaml" and f"'{section}'" in p["message"]
+               for p in answer["problems"]), answer["problems"]
