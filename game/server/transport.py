@@ -100,6 +100,19 @@ class Framed(bytes):
         return self
 
 
+def writes_directly(mode: str, sock: object) -> bool:
+    """Whether messages may be written to this WebSocket's socket by whoever sends them.
+
+    Only under gevent, where nothing else runs between framing and writing: gevent's own
+    server ("gevent") or gunicorn's gevent worker ("gunicorn", the documented deployment),
+    and only on a gevent socket, whose `_sock` is the non-blocking socket underneath. Never
+    under TLS (gunicorn --certfile): there `_sock` is the raw TCP socket, and plain frames
+    written to it would break the encrypted stream. Stdlib's and gevent's TLS sockets both
+    have `getpeercert`; a plain socket has not."""
+    return mode in ("gevent", "gunicorn") and hasattr(sock, "_sock") \
+        and not hasattr(sock, "getpeercert")
+
+
 class _GuardedWSGI:
     """Engine.IO's WebSocket adapter (simple-websocket's, for gevent or threads), opening
     a GuardedWebSocket where it would open a plain one; the rest is the adapter's own."""
@@ -111,7 +124,7 @@ class _GuardedWSGI:
     def __call__(self, environ, start_response):
         adapter = self.adapter
         adapter.ws = GuardedWebSocket(environ, **adapter.server_args)
-        if adapter.ws.mode == "gevent":  # see send_directly
+        if writes_directly(adapter.ws.mode, adapter.ws.sock):  # see send_directly
             self.owner.guarded = adapter.ws
         answer = adapter.app(adapter)
         if adapter.ws.mode == "gunicorn":
