@@ -71,15 +71,17 @@ export function connect({ hello, onHello, onView, onRefused, on = {} }) {
 }
 
 // Take a `view` message into the page's state S, keeping the newest game: views can arrive
-// out of order, and one about seats only (someone connected or left) carries no game. An
-// undo (solo practice) goes back in time on purpose. Returns false when there is nothing to
-// show yet.
+// out of order (the actor's view rides on the acknowledgement, which can land after a newer
+// view sent straight away), and one about seats only (someone connected or left) carries no
+// game. An older view changes nothing, its table included: the new phase must not be shown
+// with an old phase's timer or status. An undo (solo practice) goes back in time on purpose.
+// Returns false when there is nothing to show yet.
 export function keepNewest(S, msg) {
   const undone = (msg.events || []).some((e) => e.type === "undone");
-  let game = msg.game || S.game;
-  if (!game) return false;
-  if (S.game && game.version < S.game.version && !undone) game = S.game;
-  S.table = msg.table;
-  S.game = game;
-  return true;
+  const older = msg.game && S.game && msg.game.version < S.game.version && !undone;
+  if (!older) {
+    S.table = msg.table;
+    S.game = msg.game || S.game;
+  }
+  return Boolean(S.game);
 }
