@@ -146,9 +146,17 @@ def appended(files: Mapping[str, str], section: str, ident: str, field: str,
 
 
 def replaced(files: Mapping[str, str], section: str, ident: str, field: str, index: object,
-             entry: object) -> dict[str, str]:
+             entry: object, was: object = None) -> dict[str, str]:
     """`files` with rule `index` (from 0) of `field` of `ident` changed to `entry`, in its
-    place, if the deck check finds nothing wrong on its lines; else EditError, as appended."""
+    place, if the deck check finds nothing wrong on its lines; else EditError, as appended.
+    `was` is the rule as the editor opened it (as `entries` gives it): the editor saves by
+    place, so if the YAML changed meanwhile that place may hold another rule, and writing
+    over it would lose that rule without a word."""
+    if was is not None and isinstance(index, int) and not isinstance(index, bool):
+        now = entries(files).get(section, {}).get(ident) if field == "rules" else None
+        if now is not None and 0 <= index < len(now) and now[index] != was:
+            raise EditError(f"rule {index + 1} of '{ident}' has changed in the YAML since you "
+                            "opened it: open it again from the list")
     got = describe(files, section, ident, field, entry, index)
     if got.problems:
         raise EditError("; ".join(p.message for p in got.problems[:3]))

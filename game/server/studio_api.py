@@ -296,7 +296,8 @@ def _one_edit(files: dict[str, str], change: object) -> dict[str, str]:
     if op == "condition" and isinstance(field, str) and (ident is None or isinstance(ident, str)):
         return conditioned(files, section, ident or "", field, change.get("value"))
     if op == "replace" and isinstance(ident, str) and isinstance(field, str):
-        return replaced(files, section, ident, field, change.get("index"), item)
+        return replaced(files, section, ident, field, change.get("index"), item,
+                        change.get("was"))
     if op == "remove" and isinstance(ident, str) and isinstance(field, str):
         return remove_entry(files, section, ident, field, change.get("index"))
     raise EditError("an edit is {op: set, section, id, field, value}, {op: add, section, "

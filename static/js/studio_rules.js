@@ -286,7 +286,7 @@ function addsEditor(w, stars, init) {
 // `editing`: the index of the rule opened to be changed in its place (null: a new one);
 // `drawn` counts the editor's redraws, so that an Apply answered late leaves alone an editor
 // the facilitator has moved on in (another place chosen, another rule opened).
-const R = { conditions: null, effects: [], timer: null, asked: 0, editing: null, drawn: 0 };
+const R = { conditions: null, effects: [], timer: null, asked: 0, editing: null, was: null, drawn: 0 };
 
 // The editor drawn empty, or (`entry`, a rule as the YAML has it) showing that rule; throws
 // Unshown for a rule these controls cannot show.
@@ -418,6 +418,7 @@ function openRule(index) {
   try {
     drawRuleEditor(entry ? entry[index] : null);
     R.editing = index;
+    R.was = entry ? entry[index] : null; // sent back on saving: the server refuses if it moved
     showMode();
     $("#rule-per-field").querySelector("select").focus();
   } catch (e) {
@@ -503,7 +504,7 @@ async function applyRule() {
   const cond = isCondition(target);
   const edit = cond ? { op: "condition", ...target, value: builtRule() }
     : editing === null ? { op: "append", ...target, item: builtRule() }
-      : { op: "replace", ...target, index: editing, item: builtRule() };
+      : { op: "replace", ...target, index: editing, was: R.was, item: builtRule() };
   const done = await applyEdits([edit], $("#rule-error"));
   if (done && drawn !== R.drawn) { // moved on meanwhile: say it is done, redraw nothing
     announce(cond ? "Condition written into the YAML" : "Written into the YAML");

@@ -546,3 +546,36 @@ def test_how_the_table_wins_and_an_objective_with_the_rule_editor(browser, serve
     expect(rules.locator("#rule-list li")).to_have_count(2)
     expect(page.locator("#check-status")).to_have_text("No problems: the deck is ready to save.")
     no_trouble(page)
+
+
+def test_a_rule_moved_in_the_yaml_while_open_is_not_overwritten(browser, server):
+    """Rule 2 opened, then rule 1 deleted in the YAML view: rule 2's place now holds what was
+    rule 3. Saving says so and writes nothing, instead of replacing the wrong rule."""
+    page = new_page(browser, PHONE)
+    sign_up(page, server.url, f"moved{os.urandom(3).hex()}")
+    fork_shipped(page, server.url)
+    rules = page.locator("#rule-form")
+    where = rules.get_by_label("Where it goes")
+    where.focus()
+    page.keyboard.press("ArrowDown")
+    expect(where).to_have_value("stages|data-collection|rules")
+    listed = rules.locator("#rule-list li")
+    expect(listed).to_have_count(3)
+    press_on(page, rules.get_by_role("button", name="Change rule 2"))
+    expect(rules.locator("#rule-mode")).to_have_text(
+        "Changing rule 2: save it back in its place, or stop.")
+
+    press_on(page, page.get_by_role("tab", name="stages.yaml"))
+    yaml = page.locator("#yaml")
+    first = ("      - why: Every piece of agreed work moves the project on.\n"
+             "        then: {add: {delivery: 1}}\n")
+    shorter = yaml.input_value().replace(first, "")
+    assert shorter != yaml.input_value()
+    yaml.fill(shorter)
+    expect(listed).to_have_count(2)
+    press_on(page, rules.get_by_role("button", name="Save rule 2"))
+    expect(rules.locator("#rule-error")).to_have_text(
+        "rule 2 of 'data-collection' has changed in the YAML since you opened it: open it "
+        "again from the list")
+    expect(yaml).to_have_value(shorter)
+    no_trouble(page)

@@ -246,3 +246,29 @@ def test_an_effect_added_to_a_roles_ability(people):
     assert refused.status_code == 400 and refused.json()["error"]["message"] == (
         "'project-leader' has no 'ability' written one key a line: give it its name and text "
         "in the form first, or add to it in the YAML view")
+
+
+def test_a_rule_changed_in_the_yaml_after_it_was_opened_is_not_overwritten(people):
+    """The rule editor saves a rule back by its place, saying what it opened (`was`). If the
+    YAML changed meanwhile (a rule above it deleted), that place holds another rule: saving
+    is refused with what to do, and nothing is written; with the YAML unchanged it saves."""
+    ana = people["owner"]
+    files = files_of(ana, fork(ana)["id"])
+    where = {"section": "stages", "id": "data-collection", "field": "rules"}
+    opened = check(ana, files)["entries"]["stages"]["data-collection"]
+    changed = {**opened[1], "then": {"add": {"trust": -3}}}
+    first = lines_around(files["stages.yaml"], "      - why: Every piece of agreed work",
+                         after=1)
+    assert first[1] == "        then: {add: {delivery: 1}}"
+    shorter = {**files, "stages.yaml": files["stages.yaml"].replace("\n".join(first) + "\n", "")}
+    assert check(ana, shorter)["entries"]["stages"]["data-collection"] == opened[1:]
+    refused = edit(ana, shorter, {"op": "replace", **where, "index": 1, "was": opened[1],
+                                  "item": changed})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == (
+        "rule 2 of 'data-collection' has changed in the YAML since you opened it: "
+        "open it again from the list")
+    saved = edited(ana, files, {"op": "replace", **where, "index": 1, "was": opened[1],
+                                "item": changed})
+    assert check(ana, saved)["entries"]["stages"]["data-collection"][1]["then"] == \
+        {"add": {"trust": -3}}
