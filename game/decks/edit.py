@@ -120,6 +120,13 @@ def _item_end(files: Mapping[str, str], name: str, top: Map, section: str, items
     return _next_top_line(top, section) or len(files[name].split("\n")) + 1
 
 
+def _on_one_line(node: Map, line: int) -> bool:
+    """Whether the mapping `node`, the value of a key on `line`, is written on that line
+    (`ability: {name: ...}`) rather than one key a line under it. Decided by where the
+    parser found its keys, not by a `{` on the line, which may be in a comment."""
+    return bool(node.key_lines) and min(node.key_lines.values()) <= line
+
+
 def _find_map(files: Mapping[str, str], section: str) -> tuple[str, Map, Map] | None:
     for name in sorted(files):
         top = _parse(name, files[name])
@@ -128,8 +135,8 @@ def _find_map(files: Mapping[str, str], section: str) -> tuple[str, Map, Map] | 
                 empty = Map()
                 empty.file, empty.line, empty.key_lines = name, top.line_of(section), {}
                 return name, top, empty
-            if not isinstance(top[section], Map) or "{" in files[name].split("\n")[
-                    top.line_of(section) - 1]:
+            if not isinstance(top[section], Map) or _on_one_line(top[section],
+                                                                 top.line_of(section)):
                 raise EditError(f"'{section}' in {name} is not written as one key a line: "
                                 "change it in the YAML view")
             return name, top, top[section]
@@ -180,14 +187,19 @@ def _set_in_part(files: Mapping[str, str], section: str, ident: str | None, part
         raise EditError(f"say which of the {section} to change: its 'id'")
     name, top, items, index, item = _find(files, section, ident)
     node = item.get(part.key)
-    if not isinstance(node, Map) or not node.key_lines or "{" in files[name].split("\n")[
-            item.line_of(part.key) - 1]:
+    lines = files[name].split("\n")
+    if node is None and value is not None:
+        # Not there yet: written one key a line, as the rule editor then adds to it.
+        return _new_part(files, name, lines, item, _item_end(files, name, top, section, items,
+                                                             index), part.key, str(key),
+                         value, ident)
+    if not isinstance(node, Map) or not node.key_lines or _on_one_line(
+            node, item.line_of(part.key)):
         if value is None:
             return dict(files)
-        # Not there yet, or written on one line: the part is written whole, with this key.
+        # Written on one line: the part is written whole again, with this key.
         whole = {**(dict(node) if isinstance(node, Map) else {}), str(key): value}
         return set_field(files, section, ident, part.key, whole)
-    lines = files[name].split("\n")
     later = [line for line in item.key_lines.values() if line > item.line_of(part.key)]
     end = later[0] if later else _item_end(files, name, top, section, items, index)
     return _set(files, name, lines, node, end, str(key), value, ident)
@@ -240,15 +252,39 @@ def _set(files: Mapping[str, str], name: str, lines: list[str], item: Map, item_
     elif value is None:
         return dict(files)  # not there: nothing to take out
     else:
-        first = "id" if "id" in item else min(item.key_lines, key=item.key_lines.__getitem__)
-        id_line = item.line_of(first)  # a part (no id) is indented as its first key
-        match = re.match(rf"^(\s*)(-\s+)?{re.escape(first)}\s*:", lines[id_line - 1])
-        if match is None:
-            raise EditError(f"'{ident}' is written in a way the form cannot change: change "
-                            "it in the YAML view")
-        indent = match.group(1) + " " * len(match.group(2) or "")
-        last = _trim(lines, id_line - 1, item_end - 1)
+        indent, last = _new_key_place(lines, item, item_end, ident)
         lines.insert(last, f"{indent}{field}: {_scalar(value)}")
+    return {**files, name: "\n".join(lines)}
+
+
+def _new_key_place(lines: list[str], item: Map, item_end: int, ident: str) -> tuple[str, int]:
+    """The indentation of a new key of `item` and the line (0-based) it goes before."""
+    first = "id" if "id" in item else min(item.key_lines, key=item.key_lines.__getitem__)
+    id_line = item.line_of(first)  # a part (no id) is indented as its first key
+    match = re.match(rf"^(\s*)(-\s+)?{re.escape(first)}\s*:", lines[id_line - 1])
+    if match is None:
+        raise EditError(f"'{ident}' is written in a way the form cannot change: change "
+                        "it in the YAML view")
+    return match.group(1) + " " * len(match.group(2) or ""), _trim(lines, id_line - 1,
+                                                                   item_end - 1)
+
+
+def _new_part(files: Mapping[str, str], name: str, lines: list[str], item: Map,
+              item_end: int, part: str, key: str, value: object, ident: str
+              ) -> dict[str, str]:
+    """`item` with the part `part` added, holding `key`, one key a line under it. An empty
+    `part:` line already there is taken for it."""
+    if part in item:  # `ability:` with nothing under it yet
+        at = item.line_of(part)
+        match = re.match(rf"^(\s*(?:-\s+)?){re.escape(part)}\s*:\s*(#.*)?$", lines[at - 1])
+        if match is None or "-" in match.group(1):
+            raise EditError(f"'{part}' of '{ident}' is written in a way the form cannot "
+                            "change: change it in the YAML view")
+        indent = match.group(1)
+        lines.insert(at, f"{indent}  {_key(key)}: {_scalar(value)}")
+        return {**files, name: "\n".join(lines)}
+    indent, last = _new_key_place(lines, item, item_end, ident)
+    lines[last:last] = [f"{indent}{part}:", f"{indent}  {_key(key)}: {_scalar(value)}"]
     return {**files, name: "\n".join(lines)}
 
 
@@ -352,8 +388,8 @@ def _holder(files: Mapping[str, str], section: str, ident: str, field: str
         raise EditError(f"'{field}' of {section} is not a list the rule editor adds to")
     name, top, items, index, item = _find(files, section, ident)
     node = item.get(outer)
-    if not isinstance(node, Map) or not node.key_lines or "{" in files[name].split("\n")[
-            item.line_of(outer) - 1]:
+    if not isinstance(node, Map) or not node.key_lines or _on_one_line(node,
+                                                                      item.line_of(outer)):
         raise EditError(f"'{ident}' has no '{outer}' written one key a line: give it its name "
                         "and text in the form first, or add to it in the YAML view")
     later = [line for line in item.key_lines.values() if line > item.line_of(outer)]

@@ -68,15 +68,30 @@ def test_a_roles_ability_and_objective_and_a_reflection_question(people):
              "change; it has: name, text, phase")):
         refused = edit(ana, files, {**role, "field": "ability", **change})
         assert refused.status_code == 400 and refused.json()["error"]["message"] == message
-    # A role with no ability yet gets one written whole; the deck check says what it lacks.
+    # A role with no ability yet gets one written one key a line; the deck check says what
+    # it lacks, and the rule editor adds its effects to it, as docs/studio.md says.
     lines = files["roles.yaml"].split("\n")
     at = lines.index("    ability:")  # project-leader's, the first role
     bare = {**files, "roles.yaml": "\n".join(lines[:at] + lines[at + 6:])}
     assert check(ana, bare)["valid"]
-    new = edited(ana, bare, {**role, "field": "ability", "key": "name", "value": "Decide"})
-    assert '    ability: {name: "Decide"}' in new["roles.yaml"].split("\n")
+    new = edited(ana, bare, {**role, "field": "ability", "key": "name", "value": "Decide"},
+                 {**role, "field": "ability", "key": "text", "value": "You decide."})
+    assert lines_around(new["roles.yaml"], "id: project-leader", after=9)[-3:] == [
+        "    ability:", '      name: "Decide"', '      text: "You decide."']
     problems = check(ana, new)["problems"]
-    assert problems and all(p["message"].startswith("role 'project-leader'") for p in problems)
+    assert [p["message"] for p in problems] == ["role 'project-leader' ability: missing 'effects'"]
+    done = edited(ana, new, {"op": "append", "section": "roles", "id": "project-leader",
+                             "field": "ability.effects", "item": {"draw": 1}})
+    assert lines_around(done["roles.yaml"], "id: project-leader", after=11)[-5:] == [
+        "    ability:", '      name: "Decide"', '      text: "You decide."',
+        "      effects:", "        - draw: 1"]
+    assert check(ana, done)["valid"]
+    # A `{` in a comment on the part's line is no part written on one line: one key changes.
+    commented = {**files, "roles.yaml": files["roles.yaml"].replace(
+        "    ability:\n", "    ability:  # once a game {see decks.md}\n      # the call\n", 1)}
+    named = edited(ana, commented, {**role, "field": "ability", "key": "name", "value": "Go"})
+    assert named["roles.yaml"] == commented["roles.yaml"].replace(
+        "      name: Make the call", '      name: "Go"', 1)
 
     question = {"op": "add", "section": "reflection", "item": {
         "id": "whose-rules", "question": "Who should set the rules for the readings?",
