@@ -541,8 +541,11 @@ function drawRuleTargets() {
 }
 
 // The rule editor works on a deck that checks, for its owner only.
+// Usable while the deck has problems too: a new ability or objective lacks its effects or
+// condition until this editor writes them, and the server writes nothing that has problems
+// on its own lines.
 function lockRules() {
-  const usable = mine && Boolean(S.catalogue) && S.lastValid;
+  const usable = mine && Boolean(S.catalogue);
   for (const el of document.querySelectorAll("#rule-form input, #rule-form select, #rule-form button")) el.disabled = !usable;
 }
 

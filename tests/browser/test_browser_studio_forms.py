@@ -579,3 +579,65 @@ def test_a_rule_moved_in_the_yaml_while_open_is_not_overwritten(browser, server)
         "again from the list")
     expect(yaml).to_have_value(shorter)
     no_trouble(page)
+
+
+def test_a_new_ability_and_objective_finished_with_the_form_and_the_rule_editor(browser,
+                                                                                 server):
+    """A role with no ability and no objective gets both from the part form (name and text),
+    then the ability's effect and the objective's condition from the rule editor, which works
+    while the deck still lacks them: no YAML typed, as docs/studio.md says."""
+    page = new_page(browser, PHONE)
+    sign_up(page, server.url, f"newpart{os.urandom(3).hex()}")
+    fork_shipped(page, server.url)
+    yaml = page.locator("#yaml")
+    status = page.locator("#check-status")
+    press_on(page, page.get_by_role("tab", name="roles.yaml"))
+    text = yaml.input_value()
+    start = text.index("    ability:")  # project-leader's, the first role
+    end = text.index("\n\n  - id: product-owner")
+    yaml.fill(text[:start] + text[end + 1:])
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+
+    form = page.locator("#part-form")
+    section = form.get_by_label("Section", exact=True)
+    section.select_option("roles")
+    expect(form.get_by_label("Which one", exact=True)).to_have_value("project-leader")
+    ability = form.get_by_role("group", name="Ability (used once a game)")
+    ability.get_by_label("Name of the ability (required)", exact=True).fill("Decide")
+    ability.get_by_label("What it does (required)", exact=True).fill("Draw a card.")
+    objective = form.get_by_role("group", name="Secret objective")
+    objective.get_by_label("The objective, as its player reads it (required)",
+                           exact=True).fill("Deliver well.")
+    press_on(page, form.get_by_role("button", name="Apply"))
+    expect(page.locator("#announce")).to_have_text("Roles: changed in the YAML")
+    # Missing: the ability's effects, the objective's condition (said twice).
+    expect(status).to_contain_text("3 problems")
+
+    rules = page.locator("#rule-form")
+    where = rules.get_by_label("Where it goes")
+    where.select_option("roles|project-leader|ability.effects")
+    effect = rules.get_by_label("Effect", exact=True)
+    expect(effect).to_be_enabled()
+    effect.focus()
+    page.keyboard.type("d")
+    expect(effect).to_have_value("draw")
+    press_on(page, rules.get_by_role("button", name="Add it to the deck"))
+    expect(page.locator("#announce")).to_have_text("Effect added to the YAML")
+    expect(status).to_contain_text("2 problems")
+
+    where.select_option("roles|project-leader|objective")
+    expect(rules.locator("#rule-list")).to_have_text("Not set.")
+    press_on(page, rules.get_by_role("button", name="Add a condition", exact=True))
+    word = rules.get_by_label("Condition", exact=True)
+    word.select_option("track")
+    value = rules.get_by_label("Its value: number", exact=True)
+    value.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("9")
+    press_on(page, rules.get_by_role("button", name="Write the condition into the deck"))
+    expect(status).to_have_text("No problems: the deck is ready to save.")
+    expect(yaml).to_have_value(re.compile(
+        r'    ability:\n      name: "Decide"\n      text: "Draw a card\."\n'
+        r"      effects:\n        - draw: 1\n    objective:\n      text: \"Deliver well\.\"\n"
+        r"      condition: \{track: "))
+    no_trouble(page)
