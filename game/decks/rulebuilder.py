@@ -186,7 +186,8 @@ def describe(files: Mapping[str, str], section: str, ident: str, field: str,
     if index is None:
         changed, name, first, last = append_entry(files, section, ident, field, entry)
     elif field != "rules":  # an effect is one of several in a mapping: the YAML view's
-        raise EditError("an event's effects are changed in the YAML view; rules in place")
+        raise EditError("effects, an event's or an ability's, are changed in the YAML view; "
+                        "rules in their place")
     else:
         changed, name, first, last = replace_entry(files, section, ident, field, index, entry)
     deck, problems = check_texts(changed)

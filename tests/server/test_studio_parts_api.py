@@ -230,7 +230,12 @@ def test_a_rule_changed_in_its_place(people):
     refused = edit(ana, files, {"op": "replace", "section": "events", "id": "keeping-control",
                                 "field": "effects", "index": 0, "item": {"draw": 1}})
     assert refused.status_code == 400
-    assert "effects are changed in the YAML view" in refused.json()["error"]["message"]
+    assert "are changed in the YAML view" in refused.json()["error"]["message"]
+    refused = edit(ana, files, {"op": "replace", "section": "roles", "id": "project-leader",
+                                "field": "ability.effects", "index": 0, "item": {"draw": 1}})
+    assert refused.status_code == 400 and refused.json()["error"]["message"] == (
+        "effects, an event's or an ability's, are changed in the YAML view; rules in their "
+        "place")
 
 
 def test_an_effect_added_to_a_roles_ability(people):
