@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from game.decks.model import Deck, Difficulty
 from game.errors import GameError
 
+# The phases a player acts in: each may be timed, and a role's ability may be kept to one.
 TIMED_PHASES = ("proposal", "discussion", "vote")
 BOT_KINDS = ("random", "greedy", "objective")
 

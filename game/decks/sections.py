@@ -31,6 +31,7 @@ from game.decks.options import (
     MISSING_RATINGS,
     REFILL,
     SEATS,
+    TIMED_PHASES,
 )
 from game.decks.reflection import MAX_CHOICE, MAX_QUESTION, MAX_WHY
 from game.decks.yamlfile import mappings
@@ -38,7 +39,6 @@ from game.decks.yamlfile import mappings
 MAX_DEFINITION = 400  # a criterion's definition or example: read on a phone, mid-game
 EVENT_KINDS = ("requirement", "challenge", "change")
 EVENT_WHEN = (("start", "As the round starts"), ("after_scoring", "After the round is scored"))
-ABILITY_PHASES = ("proposal", "discussion", "vote")  # as the loader's (settings.PHASES)
 
 FORM_KINDS = ("name", "text", "int", "choice", "bool", "ref", "refs", "range", "amounts", "part",
               "texts")
@@ -147,7 +147,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _name(), _text("description", "Description"),
         Field("ability", "Ability (used once a game)", "part", parts=(
             _name(label="Name of the ability"), _text("text", "What it does", True),
-            _choice("phase", "When it may be used (not set: any time)", ABILITY_PHASES),
+            _choice("phase", "When it may be used (not set: any time)", TIMED_PHASES),
             Field("effects", "Effects", "effects", True))),
         Field("objective", "Secret objective", "part", parts=(
             _text("text", "The objective, as its player reads it", True),

@@ -17,6 +17,7 @@ from game.decks.options import (
     MISSING_RATINGS,
     REFILL,
     SEATS,
+    TIMED_PHASES,
     TIMER,
 )
 from game.decks.reach import read_reach
@@ -24,7 +25,7 @@ from game.decks.sections import keys
 from game.decks.vocabulary import condition
 from game.decks.yamlfile import Map
 
-PHASES = ("proposal", "discussion", "vote")
+PHASES = TIMED_PHASES  # the phases a deck may time, or keep an ability to
 
 
 def read_settings(r: DeckFields, m: object) -> Settings:
