@@ -397,12 +397,12 @@ def _holder(files: Mapping[str, str], section: str, ident: str, field: str
     return name, node, end, min(node.key_lines.values()), inner
 
 
-def replace_entry(files: Mapping[str, str], section: str, ident: str, field: str,
-                  index: object, entry: Mapping[str, object]
-                  ) -> tuple[dict[str, str], str, int, int]:
-    """`files` with entry `index` (from 0) of the list `field` of the item `ident` written
-    anew as `entry`, in the same place; and the file and the first and last lines it now
-    takes (1-based), as append_entry gives them. Comments before the next entry stay."""
+def _rule_list(files: Mapping[str, str], section: str, ident: str, field: str,
+               index: object, verb: str
+               ) -> tuple[str, Map, Seq, int, Map, Seq, list[str]]:
+    """Where entry `index` of the list `field` of `ident` is, for changing or removing it
+    (`verb`): as _find gives the item, then the list and the file's lines. EditError when
+    the list is not written as '- ' items or there is no such entry."""
     form_field(section, field, RULE_KINDS)
     name, top, items, at_index, item = _find(files, section, ident)
     entries = item.get(field)
@@ -410,9 +410,21 @@ def replace_entry(files: Mapping[str, str], section: str, ident: str, field: str
     if not isinstance(entries, Seq) or not re.match(
             rf"^\s*(?:-\s+)?{re.escape(field)}\s*:\s*(#.*)?$", lines[item.line_of(field) - 1]):
         raise EditError(f"'{field}' of '{ident}' is not written as a list of '- ' items: "
-                        "change it in the YAML view")
+                        f"{verb} it in the YAML view")
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(entries):
         raise EditError(f"'{ident}' has {len(entries)} {field}: say which, from 0")
+    return name, top, items, at_index, item, entries, lines
+
+
+def replace_entry(files: Mapping[str, str], section: str, ident: str, field: str,
+                  index: object, entry: Mapping[str, object]
+                  ) -> tuple[dict[str, str], str, int, int]:
+    """`files` with entry `index` (from 0) of the list `field` of the item `ident` written
+    anew as `entry`, in the same place; and the file and the first and last lines it now
+    takes (1-based), as append_entry gives them. Comments before the next entry stay."""
+    name, top, items, at_index, item, entries, lines = _rule_list(
+        files, section, ident, field, index, "change")
+    assert isinstance(index, int)
     start = entries.line_of(index) - 1
     dash = re.match(r"^(\s*)-\s", lines[start])
     if dash is None:
@@ -442,16 +454,9 @@ def remove_entry(files: Mapping[str, str], section: str, ident: str, field: str,
     """`files` without entry `index` (from 0) of the list `field` of the item `ident`: a rule
     the rule editor lists. The lines of that entry go; comments before the next stay with it.
     The last entry takes its `field:` line with it."""
-    form_field(section, field, RULE_KINDS)
-    name, top, items, at_index, item = _find(files, section, ident)
-    entries = item.get(field)
-    lines = files[name].split("\n")
-    if not isinstance(entries, Seq) or not re.match(
-            rf"^\s*(?:-\s+)?{re.escape(field)}\s*:\s*(#.*)?$", lines[item.line_of(field) - 1]):
-        raise EditError(f"'{field}' of '{ident}' is not written as a list of '- ' items: "
-                        "remove it in the YAML view")
-    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(entries):
-        raise EditError(f"'{ident}' has {len(entries)} {field}: say which, from 0")
+    name, top, items, at_index, item, entries, lines = _rule_list(
+        files, section, ident, field, index, "remove")
+    assert isinstance(index, int)
     item_end = _item_end(files, name, top, section, items, at_index)
     later = [line for line in item.key_lines.values() if line > item.line_of(field)]
     field_end = later[0] if later else item_end
