@@ -29,7 +29,7 @@ from game.engine import attribution
 from game.engine import bots as bot_players
 from game.engine.actions import IllegalAction, new_game, step
 from game.engine.results import outcome
-from game.server import commands, timers
+from game.server import commands, ticking, timers
 from game.server.identity import Identity, digest, same_secret, screen_secret
 from game.server.joincode import new_code, normalise
 from game.server.limits import BadRequest, check_depth, clean_name
@@ -561,47 +561,6 @@ class Tables:
             live.record = replace(live.record, timer=live.timer)
 
     def tick(self) -> int:
-        """Advance every cached table whose phase timer has run out, and finish what could
-        not be saved after an action (bots' turns). Returns how many timers fired. A table
-        the database fails for is tried again at the next tick; the others go on."""
-        now = self.clock()
-        fired = 0
-        with self.cache_lock:
-            tables = list(self.cache.values())
-        for live in tables:
-            if self.held is not None and not self.held(live.record.id):
-                continue  # routed: the process holding the table keeps its time
-            try:
-                fired += self._tick_one(live, now)
-            except StoreError as exc:
-                if not live.tick_failing:
-                    log.warning("table %s: cannot save its timer's move (%s); trying again "
-                                "at every tick", live.record.id, exc)
-                live.tick_failing = True
-            else:
-                live.tick_failing = False
-        return fired
-
-    def _tick_one(self, live: Live, now: float) -> int:
-        if live.unsettled:
-            with live.lock:
-                self._refresh(live)
-                events = self.after_change(live)
-            if not live.unsettled:
-                self.publish(live, events)
-        if not timers.due(live.timer, now) or live.record.status != "playing":
-            return 0
-        with live.lock:
-            self._refresh(live)
-            t = live.timer
-            if t is None or not timers.due(t, now) or live.record.status != "playing":
-                return 0
-            try:
-                events = self.advance(live, {"round": t["round"], "phase": t["phase"]},
-                                      by="timer")
-            except BadRequest:  # another process advanced it first
-                live.timer = None
-                return 0
-            events.insert(0, {"type": "timeout", "phase": t["phase"]})
-        self.publish(live, events)
-        return 1
+        """Advance every cached table whose phase timer has run out (game/server/ticking.py).
+        Returns how many timers fired."""
+        return ticking.tick(self)
