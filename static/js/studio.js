@@ -9,6 +9,7 @@
 import { $, h, fill } from "./dom.js";
 import { indexDeck } from "./deck.js";
 import { cardView } from "./game.js";
+import { S, option, itemsOf, nameOf } from "./studio_state.js";
 
 const root = $("#studio");
 const deckId = root.dataset.deck;
@@ -17,15 +18,6 @@ const csrf = root.dataset.csrf;
 const api = `/api/studio/decks/${encodeURIComponent(deckId)}`;
 const CHECK_DELAY_MS = 500;
 
-const S = {
-  files: {}, // file name -> text: the deck as edited now
-  file: "", // the file shown in the YAML view
-  problems: [], // the loader's, for the files as last checked
-  catalogue: null, // the deck's public catalogue, from the last check that passed
-  past: [], future: [], // undo and redo: snapshots of `files`
-  saved: null, // the files as last saved or loaded
-  timer: null,
-};
 
 async function call(url, body) {
   const init = body === undefined ? {} : {
@@ -287,23 +279,6 @@ document.addEventListener("keydown", (e) => {
 // ---- the forms -------------------------------------------------------------------------------
 
 const NEW = "";
-
-function option(value, text, selected) {
-  const o = h("option", { value }, text);
-  o.selected = Boolean(selected);
-  return o;
-}
-
-// The items of a section as the YAML has them (S.items, from the last check), and one's name.
-function itemsOf(section) {
-  const got = S.items && S.items[section];
-  return Array.isArray(got) ? got : [];
-}
-
-function nameOf(section, id) {
-  const item = itemsOf(section).find((i) => i.id === id);
-  return item && item.values.name ? `${item.values.name} (${id})` : id;
-}
 
 // Fill the forms' choices from the deck as last checked; keep what is picked.
 function forms() {
