@@ -592,3 +592,19 @@ def test_the_printed_rules_say_when_events_are_drawn_after_the_scoring(tmp_path)
         assert ("Turn up events until 1 is not marked “Drawn after the round is scored” (put "
                 "the marked ones back on top, in order)" in text) is said
         assert ("Draw 1 event; do what it says" in text) is not said
+
+
+def test_the_printed_draw_passes_over_events_of_other_stages_as_the_engine_does(tmp_path):
+    """The engine draws only events that may be drawn in this round's stage: a deck that
+    keeps an event to some stages gets printed draw steps that say so, in each draw step."""
+    staged = CALM + "\n    stages: [review]"
+    # Without marked events one draw step; with them, the start draw and the later one.
+    for events, starts, steps in (
+            (staged, "Draw 1 event that may be drawn in this stage", 1),
+            (staged + "\n" + AUDIT, "Turn up events until 1 is not marked", 2)):
+        text = printed_text(load(tmp_path, events=events), tmp_path)
+        assert starts in text
+        assert text.count("may be drawn in this stage (its card names the stages it may be "
+                          "drawn in)") == steps
+    plain = printed_text(load(tmp_path, events=CALM + "\n" + AUDIT), tmp_path)
+    assert "may be drawn in this stage" not in plain

@@ -108,13 +108,24 @@ def rules_summary(w: Writer, deck: Deck) -> None:
     w.text("Each round is one stage", 11.5, "B", gap=1)
     steps = []
     marked = any(e.when == "after_scoring" for e in deck.events.values())
+    # The engine's draws pass over events kept to other stages (cards.py prints which).
+    staged = any(e.stages is not None for e in deck.events.values())
+    here = (" and may be drawn in this stage (its card names the stages it may be drawn in)"
+            if staged else "")
     if s.events_per_round and marked:
         # The engine's start draw passes over events drawn after the scoring: so does paper.
         n = s.events_per_round
         steps.append(f"Read out the stage sheet. Turn up events until {n} "
                      f"{'is' if n == 1 else 'are'} not marked “Drawn after the round is "
-                     "scored” (put the marked ones back on top, in order); do what "
+                     f"scored”{here} (put {'the others' if staged else 'the marked ones'} "
+                     "back on top, in order); do what "
                      f"{'it says' if n == 1 else 'each says'} under “When it is drawn” at once.")
+    elif s.events_per_round and staged:
+        n = s.events_per_round
+        steps.append(f"Read out the stage sheet. Draw {n} event{'s' if n > 1 else ''} that "
+                     "may be drawn in this stage (its card names the stages it may be drawn "
+                     "in), putting the others back on top, in order; do what it says under "
+                     "“When it is drawn” at once.")
     elif s.events_per_round:
         n = s.events_per_round
         steps.append(f"Read out the stage sheet. Draw {n} event{'s' if n > 1 else ''}; do what "
@@ -141,7 +152,8 @@ def rules_summary(w: Writer, deck: Deck) -> None:
     if s.events_after_scoring and marked:
         n = s.events_after_scoring
         steps.append(f"Turn up events until {n} {'is' if n == 1 else 'are'} marked “Drawn "
-                     "after the round is scored” (put the others back on top, in order): do "
+                     f"after the round is scored”{here} (put the others back on top, in "
+                     "order): do "
                      "what each says, and score its rules on this round's adopted "
                      "interventions. In the last round too.")
     for i, line in enumerate(steps, 1):
