@@ -32,12 +32,15 @@ def key(seat: int, action: dict) -> str:
 def test_sigterm_under_load_answers_every_action_it_applies(own_server, clients):
     """Five players act as fast as they can, and go on doing so after SIGTERM, as players
     who know nothing of it would. Every action in the log was acknowledged; every action
-    acknowledged is in the log; what arrives while stopping is refused ("restarting"), not
-    dropped: no call is left without an answer."""
+    acknowledged is in the log; every call sent before the signal gets its answer (those in
+    flight are finished first). A call sent after it is refused ("restarting") if the server
+    reads it before it exits; one that reaches a server already gone (a loaded machine can
+    leave a client unaware for a moment that its connection closed) gets no answer, like any
+    call to a stopped server, and is not applied."""
     server = own_server
     table = open_table(server, clients, seats=5)
     answered: list[tuple[int, dict, dict]] = []
-    unanswered: list[tuple[int, dict, str]] = []
+    unanswered: list[tuple[int, dict, str, float]] = []
     lock = threading.Lock()
     stopped = threading.Event()
 
@@ -57,13 +60,15 @@ def test_sigterm_under_load_answers_every_action_it_applies(own_server, clients)
                 time.sleep(0.005)
                 continue
             action.update(round=game["round"], phase=game["phase"])
+            sent_at = time.monotonic()
             try:
                 answer = p.call("act", {"action": action}, timeout=5)
             except Exception as exc:  # the connection closed under the call
                 # (its kind says which: TimeoutError, sent and never answered;
                 # BadNamespaceError, the connection had closed before it was sent)
                 with lock:
-                    unanswered.append((p.seat, action, type(exc).__name__))  # type: ignore[arg-type]
+                    unanswered.append((p.seat, action, type(exc).__name__,  # type: ignore[arg-type]
+                                       sent_at))
                 return
             with lock:
                 answered.append((p.seat, action, answer))  # type: ignore[arg-type]
@@ -79,6 +84,7 @@ def test_sigterm_under_load_answers_every_action_it_applies(own_server, clients)
     while len(answered) < 30 and time.monotonic() < deadline:
         time.sleep(0.001)
     assert server.proc is not None
+    signalled_at = time.monotonic()
     server.proc.send_signal(signal.SIGTERM)
     assert server.proc.wait(30) == 0
     stopped.set()  # for those with nothing to do, waiting on the others
@@ -90,9 +96,10 @@ def test_sigterm_under_load_answers_every_action_it_applies(own_server, clients)
     codes = {answer["error"]["code"] for _s, _a, answer in answered if not answer["ok"]}
     assert codes <= {"restarting", "stale", "wrong_phase", "already_ready", "already_voted",
                      "already_proposed"}, codes
-    # Each player's first action after SIGTERM is refused at once, so none is in flight
-    # when the server exits: every call got its answer.
-    assert not unanswered, unanswered
+    # What was in flight at the signal was answered: only calls sent after it may have
+    # found the server gone.
+    early = [u for u in unanswered if u[3] < signalled_at]
+    assert not early, early
     assert "Stopped." in server.log_text()
 
 
