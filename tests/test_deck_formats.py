@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.gamekit import check_invariants, every_view, play, start_tracks
+from fixtures.smalldecks import audit_event, deck_head, template
 
 from game.decks.loader import check_deck, load_deck
 from game.decks.model import Deck
@@ -26,22 +27,8 @@ from game.engine.view import view
 
 # Two stages, two seats, two cards: jury (open; public 2) and survey (closed; public 1). The
 # pieces in braces are what each test changes.
-DECK = """\
-deck: {{id: formats, name: Formats}}
-criteria:
-  - {{id: voice, name: Voice, description: People are heard.}}
-  - {{id: power, name: Power, description: What people say changes what happens.}}
-groups:
-  - {{id: public, name: Public}}
-tags:
-  - {{id: open, name: Open}}
-  - {{id: closed, name: Closed}}
-tracks:
-  - {{id: budget, name: Budget, start: 10, min: 0, max: 20}}
-  - {{id: trust, name: Trust, start: 5, min: 0, max: 10}}
-settings:
-  seats: {{min: 2, max: 2}}
-  hand_size: 2
+DECK = template(deck_head("formats", "Formats",
+                           tracks=[("budget", 10, 20), ("trust", 5, 10)])) + """\
 {settings}
 stages:
   - id: plan
@@ -81,19 +68,9 @@ CALM = """\
     name: Calm
     text: Nothing much.
     rules: [{then: {add: {voice: 0}}}]"""
-AUDIT = """\
-  - id: audit
-    kind: challenge
-    name: The audit
-    text: The regulator looks at what you just decided.
-    when: after_scoring
-    effects:
-      - add: {trust: -1}
-      - cost: {change: 1, where: {tag: open}}
-    rules:
-      - why: Open methods satisfy the auditor.
-        if: {tag: open}
-        then: {add: {trust: 3}}"""
+AUDIT = audit_event(
+    effects=["add: {trust: -1}", "cost: {change: 1, where: {tag: open}}"],
+    rules=["why: Open methods satisfy the auditor.\nif: {tag: open}\nthen: {add: {trust: 3}}"])
 
 
 def deck_yaml(*, settings: str = "", stage: str = "", events: str = CALM, scenario: str = "",

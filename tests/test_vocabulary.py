@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from fixtures.smalldecks import deck_head, template
 
 from game.decks.effectwords import EFFECTS
 from game.decks.loader import check_deck, load_deck
@@ -23,24 +24,8 @@ from game.engine.scoring import RoundSetting, change_value, plan_worth, score_ro
 
 # Two cards: jury (open; power 4; public 2, staff 1) and survey (closed; power 0; public 1).
 # The scenario's one rule adds 1 to `mark`, a track no card moves, when its condition holds.
-DECK = """\
-deck: {{id: words, name: Words}}
-criteria:
-  - {{id: voice, name: Voice, description: People are heard.}}
-  - {{id: power, name: Power, description: What people say changes what happens.}}
-groups:
-  - {{id: public, name: Public}}
-  - {{id: staff, name: Staff}}
-tags:
-  - {{id: open, name: Open}}
-  - {{id: closed, name: Closed}}
-tracks:
-  - {{id: budget, name: Budget, start: 5, min: 0, max: 20}}
-  - {{id: trust, name: Trust, start: 3, min: 0, max: 10}}
-  - {{id: mark, name: Mark, start: 0, min: 0, max: 100}}
-settings:
-  seats: {{min: 2, max: 2}}
-  hand_size: 2
+DECK = template(deck_head("words", "Words", groups=["public", "staff"],
+                           tracks=[("budget", 5, 20), ("trust", 3, 10), ("mark", 0, 100)])) + """\
   base_scoring: none
   track_values: {{mark: 1}}
 {win}

@@ -21,25 +21,13 @@ from browser_helpers import (
     shot,
 )
 from conftest import Server
+from fixtures.smalldecks import audit_event, deck_head
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-DECK = """\
-deck: {id: formats, name: Formats, description: The new words of the deck format.}
-criteria:
-  - {id: voice, name: Voice, description: People are heard.}
-  - {id: power, name: Power, description: What people say changes what happens.}
-groups:
-  - {id: public, name: Public}
-tags:
-  - {id: open, name: Open}
-tracks:
-  - {id: budget, name: Budget, start: 12, min: 0, max: 20}
-  - {id: trust, name: Trust, start: 5, min: 0, max: 10}
-settings:
-  seats: {min: 2, max: 2}
-  hand_size: 2
+DECK = deck_head("formats", "Formats", description="The new words of the deck format.",
+                 tags=["open"], tracks=[("budget", 12, 20), ("trust", 5, 10)]) + """\
   missing_ratings: zero
   win: {total: {at_least: 0}}
 stages:
@@ -57,15 +45,9 @@ interventions:
   - {id: poll, name: Poll, description: A quick poll., why: Quick., reach: {public: 1},
      copies: 4}
 events:
-  - id: audit
-    kind: challenge
-    name: The audit
-    text: The regulator looks at what you just decided.
-    when: after_scoring
-    effects:
-      - cost: {change: 1}
-    rules:
-      - {why: Being audited builds trust, per: round, then: {add: {trust: 1}}}
+""" + audit_event(
+    effects=["cost: {change: 1}"],
+    rules=["{why: Being audited builds trust, per: round, then: {add: {trust: 1}}}"]) + """
 scenarios:
   - id: pilot
     name: Pilot
