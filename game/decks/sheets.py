@@ -36,7 +36,7 @@ from game.decks.fields import suggest
 from game.decks.loader import MAX_ITEMS
 from game.decks.model import Deck
 from game.decks.sections import SECTIONS, Field
-from game.decks.yamlfile import DeckFileError, Map, Problem, Seq, load_bytes
+from game.decks.yamlfile import DeckFileError, Map, Problem, listed, load_bytes, mappings
 
 CARD_SHEETS = ("interventions", "events", "scenarios", "roles", "stages")
 MAX_ROWS = MAX_ITEMS  # a sheet's rows are a section's items
@@ -280,16 +280,8 @@ def flow(value: object, lines: bool = False) -> str:
 
 def items(files: Mapping[str, str], section: str) -> list[Map]:
     """The items of `section` across the deck's files, in the order the loader joins them."""
-    out: list[Map] = []
-    for name in sorted(files):
-        try:
-            top = load_bytes(files[name].encode("utf-8"), name)
-        except DeckFileError:
-            continue
-        found = top.get(section) if isinstance(top, Map) else None
-        if isinstance(found, Seq):
-            out += [item for item in found if isinstance(item, Map)]
-    return out
+    return [item for top in mappings(files) for item in listed(top, section)
+            if isinstance(item, Map)]
 
 
 def _out(value: object, kind: str) -> Cell:
