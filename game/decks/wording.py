@@ -48,15 +48,15 @@ def rule_words(deck: Deck, rule: Rule) -> str:
     changes in the next round's costs)."""
     gain = adds_words(deck, rule.adds)
     head = "Once this round" if rule.per == "round" else "Each intervention adopted this round"
-    said = f"{head}: {gain}." if rule.condition is None else \
-        f"{head}, if {rule.condition.text}: {gain}."
+    if rule.condition is not None:
+        head += f", if {rule.condition.text}"
     if not rule.costs:
-        return said
+        return f"{head}: {gain}."
     changes = [effect_words(deck, e) for e in rule.costs]
     if rule.per == "adopted":  # one change for each matching adoption: two cards, twice
         changes = [f"{words.removesuffix('.')} (for each)." for words in changes]
     later = " ".join(changes)
-    return f"{said} {later}" if rule.adds else f"{said[:-3]}: {later}"
+    return f"{head}: {gain}. {later}" if rule.adds else f"{head}: {later}"
 
 
 def effect_words(deck: Deck, effect: Effect, *, one_seat: bool = False) -> str:
