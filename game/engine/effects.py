@@ -4,6 +4,8 @@ and draw events. Each changes the state in place, as `step` does."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from game.decks.rules import Change, CostMod
 from game.engine.chance import Chance
 from game.engine.scoring import apply_rules, clamp_add
@@ -24,8 +26,7 @@ def draw_event(state: GameState, when: str = "start") -> None:
             (rnd.later_events if later else rnd.events).append(ident)
             apply_effects(state, event.effects, None, f"event {ident}", event.name, later=later)
             if later:
-                apply_rules(event.rules, game_context(state),
-                            lambda t, n, why, src, card: change(state, t, n, why, src, card),
+                apply_rules(event.rules, game_context(state), partial(change, state),
                             state.carry.costs)
             return
 
