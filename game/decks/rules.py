@@ -188,4 +188,3 @@ class RoundMods:
 
     costs: list[CostMod] = field(default_factory=list)
     adopt_limit_change: int = 0
-    skip_next_event: bool = False

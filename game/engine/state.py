@@ -58,7 +58,7 @@ class Round:
 
 
 def copy_mods(mods: RoundMods) -> RoundMods:
-    return RoundMods(list(mods.costs), mods.adopt_limit_change, mods.skip_next_event)
+    return RoundMods(list(mods.costs), mods.adopt_limit_change)
 
 
 @dataclass(slots=True)
