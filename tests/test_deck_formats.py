@@ -585,3 +585,9 @@ def test_the_printed_draw_passes_over_events_of_other_stages_as_the_engine_does(
                           "drawn in)") == steps
     plain = printed_text(load(tmp_path, events=CALM + "\n" + AUDIT), tmp_path)
     assert "may be drawn in this stage" not in plain
+
+
+def test_the_printed_draw_of_two_events_says_to_do_what_each_says(tmp_path):
+    text = printed_text(load(tmp_path, settings="  events_per_round: 2"), tmp_path)
+    assert "Draw 2 events; do what each says under “When it is drawn” at once." in text
+    assert "Draw 2 events; do what it says" not in text

@@ -112,26 +112,21 @@ def rules_summary(w: Writer, deck: Deck) -> None:
     staged = any(e.stages is not None for e in deck.events.values())
     here = (" and may be drawn in this stage (its card names the stages it may be drawn in)"
             if staged else "")
-    if s.events_per_round and marked:
+    n = s.events_per_round
+    events = f"{n} event{'s' if n > 1 else ''}"
+    if n and marked:
         # The engine's start draw passes over events drawn after the scoring: so does paper.
-        n = s.events_per_round
-        steps.append(f"Read out the stage sheet. Turn up events until {n} "
-                     f"{'is' if n == 1 else 'are'} not marked “Drawn after the round is "
-                     f"scored”{here} (put {'the others' if staged else 'the marked ones'} "
-                     "back on top, in order); do what "
-                     f"{'it says' if n == 1 else 'each says'} under “When it is drawn” at once.")
-    elif s.events_per_round and staged:
-        n = s.events_per_round
-        steps.append(f"Read out the stage sheet. Draw {n} event{'s' if n > 1 else ''} that "
-                     "may be drawn in this stage (its card names the stages it may be drawn "
-                     "in), putting the others back on top, in order; do what it says under "
-                     "“When it is drawn” at once.")
-    elif s.events_per_round:
-        n = s.events_per_round
-        steps.append(f"Read out the stage sheet. Draw {n} event{'s' if n > 1 else ''}; do what "
-                     "it says under “When it is drawn” at once.")
+        draw = (f"Turn up events until {n} {'is' if n == 1 else 'are'} not marked “Drawn "
+                f"after the round is scored”{here} (put "
+                f"{'the others' if staged else 'the marked ones'} back on top, in order)")
+    elif n and staged:
+        draw = (f"Draw {events} that may be drawn in this stage (its card names the stages it "
+                "may be drawn in), putting the others back on top, in order")
     else:
-        steps.append("Read out the stage sheet.")
+        draw = f"Draw {events}"
+    steps.append("Read out the stage sheet." + (
+        f" {draw}; do what {'it says' if n == 1 else 'each says'} under “When it is drawn” at "
+        "once." if n else ""))
     steps.append("Proposal: each player puts one intervention face down, with the group it "
                  "will reach (one of those printed on it), or passes. Turn them over together.")
     steps.append("Discussion: talk the proposals through.")
