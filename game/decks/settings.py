@@ -50,7 +50,7 @@ def read_settings(r: DeckFields, m: object) -> Settings:
     if budget is not None:
         budget = r.ref(budget, m, "budget_track", "tracks", s, r.tracks)
     track_values = r.id_map(m, "track_values", "tracks", s,
-                               lambda v, n, k, w: r.number(v, n, k, w, -10, 10))
+                            lambda v, n, k, w: r.number(v, n, k, w, -10, 10))
     timers = {"proposal": 120, "discussion": 180, "vote": 60}
     if "timers" in m:
         node = m["timers"]
@@ -58,7 +58,7 @@ def read_settings(r: DeckFields, m: object) -> Settings:
             r.keys(node, PHASES, (), "settings: timers")
             for phase in PHASES:
                 timers[phase] = r.integer(node, phase, "settings: timers", TIMER.low,
-                                             TIMER.high, timers[phase])
+                                          TIMER.high, timers[phase])
         else:
             r.error(m, "timers", "settings: 'timers' must look like {proposal: 120}")
     on_timeout = {"proposal": "pass", "vote": "abstain"}
@@ -67,12 +67,12 @@ def read_settings(r: DeckFields, m: object) -> Settings:
         if isinstance(node, Map):
             r.keys(node, ("proposal", "vote"), (), "settings: on_timeout")
             on_timeout["proposal"] = r.choice(node, "proposal", "settings: on_timeout",
-                                                 ("pass", "best"), "pass")
+                                              ("pass", "best"), "pass")
             on_timeout["vote"] = r.choice(node, "vote", "settings: on_timeout",
-                                             ("abstain", "approve"), "abstain")
+                                          ("abstain", "approve"), "abstain")
         else:
             r.error(m, "on_timeout", "settings: 'on_timeout' must look like "
-                       "{proposal: pass, vote: abstain}")
+                    "{proposal: pass, vote: abstain}")
     debt = m.get("debt", False)
     if not isinstance(debt, bool):
         r.error(m, "debt", "settings: 'debt' must be true or false")
@@ -88,13 +88,13 @@ def read_settings(r: DeckFields, m: object) -> Settings:
         decision=r.choice(m, "decision", s, DECISION.values, "majority"),
         chair=chair if isinstance(chair, str) else "rotate",
         adopt_limit=r.integer(m, "adopt_limit", s, ADOPT_LIMIT.low, ADOPT_LIMIT.high,
-                                 2),
+                              2),
         budget_track=budget, debt=debt,
         events_per_round=r.integer(m, "events_per_round", s, EVENTS_PER_ROUND.low,
-                                      EVENTS_PER_ROUND.high, 1),
+                                   EVENTS_PER_ROUND.high, 1),
         events_after_scoring=r.integer(m, "events_after_scoring", s,
-                                          EVENTS_AFTER_SCORING.low,
-                                          EVENTS_AFTER_SCORING.high, 1),
+                                       EVENTS_AFTER_SCORING.low,
+                                       EVENTS_AFTER_SCORING.high, 1),
         base_scoring=r.choice(m, "base_scoring", s, BASE_SCORING.values, "ratings"),
         missing_ratings=r.choice(m, "missing_ratings", s, MISSING_RATINGS.values, "error"),
         track_values=track_values, timers=timers, on_timeout=on_timeout,
