@@ -190,9 +190,10 @@ def describe(files: Mapping[str, str], section: str, ident: str, field: str,
                         "rules in their place")
     else:
         changed, name, first, last = replace_entry(files, section, ident, field, index, entry)
+        assert isinstance(index, int)  # replace_entry refuses any other index
     deck, problems = check_texts(changed)
     here = [p for p in problems if p.file == name and first <= p.line <= last]
-    at = -1 if index is None else int(index)  # type: ignore[call-overload]
+    at = -1 if index is None else index
     words = _words(deck, section, ident, field, len(entry), at) if deck is not None else None
     return Described(changed, words, here, len(problems) - len(here))
 
