@@ -45,6 +45,11 @@ def table(text: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.decode("utf-8-sig"), newline="")))
 
 
+def cells_of(files: dict[str, str], section: str) -> list[list[str]]:
+    """The CSV of `section` the studio offers for the deck `files`, as rows of cells."""
+    return table(to_csv(rows(section, load(files), files)))
+
+
 def written(cells: list[list[str]]) -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(cells)
@@ -183,8 +188,7 @@ def test_formulas_go_out_as_text_and_come_back_as_they_were():
 
 def test_every_bad_cell_is_said_as_sheet_row_and_column():
     files = shipped()
-    deck = load(files)
-    cells = table(to_csv(rows("interventions", deck, files)))
+    cells = cells_of(files, "interventions")
     header = cells[0]
     cells[1][header.index("rating:deliberative")] = "lots"
     cells[3][header.index("cost:customers")] = "2.5"
@@ -194,7 +198,7 @@ def test_every_bad_cell_is_said_as_sheet_row_and_column():
         "interventions.csv, row 4, column cost:customers (N): '2.5' is not a whole number: "
         "write digits only, like 2"]
     # Cells that are numbers but break the deck's rules: the loader's message, at the cell.
-    cells = table(to_csv(rows("interventions", deck, files)))
+    cells = cells_of(files, "interventions")
     cells[2][header.index("rating:collective")] = "9"
     cells[5][header.index("tags")] = "research; not-a-tag"
     messages = upload(files, "interventions", written(cells))
@@ -208,8 +212,7 @@ def test_a_missing_rating_is_said_at_its_column():
     """The loader says it of the card's ratings, which is no column: the sheet points at the
     criterion's column it names, or the first rating column when every one is empty."""
     files = shipped()
-    deck = load(files)
-    cells = table(to_csv(rows("interventions", deck, files)))
+    cells = cells_of(files, "interventions")
     header = cells[0]
     cells[3][header.index("rating:democratic")] = ""
     for i, name in enumerate(header):
@@ -225,8 +228,7 @@ def test_a_missing_rating_is_said_at_its_column():
 
 def test_a_huge_number_is_said_as_it_was_typed():
     files = shipped()
-    deck = load(files)
-    cells = table(to_csv(rows("events", deck, files)))
+    cells = cells_of(files, "events")
     severity = cells[0].index("severity")
     cells[1][severity] = "1e308"
     cells[2][severity] = "9" * 400
@@ -240,8 +242,7 @@ def test_a_huge_number_is_said_as_it_was_typed():
 
 def test_a_bad_rule_in_a_cell_is_said_at_its_cell():
     files = shipped()
-    deck = load(files)
-    cells = table(to_csv(rows("events", deck, files)))
+    cells = cells_of(files, "events")
     header = cells[0]
     rules = header.index("rules")
     cells[1][rules] = cells[1][rules].replace("{tag: long-term}", "{tag: long-trem}")
@@ -260,14 +261,13 @@ def test_a_bad_rule_in_a_cell_is_said_at_its_cell():
 
 def test_a_role_ability_and_a_scenario_weight_come_back_as_cells():
     files = shipped()
-    deck = load(files)
-    cells = table(to_csv(rows("roles", deck, files)))
+    cells = cells_of(files, "roles")
     header = cells[0]
     cells[1][header.index("ability:phase")] = "lunch"
     messages = upload(files, "roles", written(cells))
     assert any(m.startswith("roles.csv, row 2, column ability:phase (F): ability: 'phase' is "
                             "'lunch'") for m in messages), messages
-    cells = table(to_csv(rows("scenarios", deck, files)))
+    cells = cells_of(files, "scenarios")
     header = cells[0]
     cells[2][header.index("weight:democratic")] = "2,5"  # a decimal comma is read
     cells[1][header.index("weight:powerful")] = "lots"
