@@ -14,7 +14,7 @@ import sys
 
 import pytest
 from browser_helpers import PHONE, ROOT, axe, fork_shipped, new_page, no_trouble, shot, sign_up
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -25,13 +25,30 @@ def press_on(page: Page, locator, key: str = "Enter") -> None:
     page.keyboard.press(key)
 
 
+def forked_on_a_phone(browser, server, who: str) -> Page:
+    """A new facilitator's phone in the studio, their copy of the shipped deck open."""
+    page = new_page(browser, PHONE)
+    sign_up(page, server.url, f"{who}{os.urandom(3).hex()}")
+    fork_shipped(page, server.url)
+    return page
+
+
+def data_collection_rules(page: Page) -> Locator:
+    """The rule editor, its place picker moved by keyboard from the planning stage (the first
+    place) to the data collection stage's rules, as a facilitator moves it."""
+    rules = page.locator("#rule-form")
+    where = rules.get_by_label("Where it goes")
+    where.focus()
+    page.keyboard.press("ArrowDown")
+    expect(where).to_have_value("stages|data-collection|rules")
+    return rules
+
+
 def test_a_check_landing_while_typing_keeps_what_is_typed(browser, server):
     """The check of one Apply may land after the facilitator has moved on, selected the next
     field's text and begun to replace it: what they type replaces the selection, as it would
     with no check at all. The check is held back here until the text is selected."""
-    page = new_page(browser, PHONE)
-    sign_up(page, server.url, f"race{os.urandom(3).hex()}")
-    fork_shipped(page, server.url)
+    page = forked_on_a_phone(browser, server, "race")
     form = page.locator("#part-form")
     section = form.get_by_label("Section", exact=True)
     section.select_option("tracks")
@@ -65,9 +82,7 @@ def test_a_check_landing_while_typing_keeps_what_is_typed(browser, server):
 
 
 def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, server):
-    page = new_page(browser, PHONE)
-    sign_up(page, server.url, f"forms{os.urandom(3).hex()}")
-    fork_shipped(page, server.url)
+    page = forked_on_a_phone(browser, server, "forms")
     status = page.locator("#check-status")
 
     # A criterion's definition: the form opens on the first criterion; Tab leads to Apply.
@@ -132,11 +147,7 @@ def test_edit_a_definition_and_add_a_stage_rule_with_the_keyboard(browser, serve
     page.keyboard.type("5")
 
     # A stage's scoring rule, word by word.
-    rules = page.locator("#rule-form")
-    where = rules.get_by_label("Where it goes")
-    where.focus()
-    page.keyboard.press("ArrowDown")  # from the planning stage to data collection
-    expect(where).to_have_value("stages|data-collection|rules")
+    rules = data_collection_rules(page)
     expect(rules.locator("#rule-list")).to_contain_text("Every piece of agreed work")
     for _ in range(rules.locator("#rule-list li").count()):  # past each rule's two buttons
         page.keyboard.press("Tab")
@@ -265,14 +276,9 @@ def test_change_a_rule_in_its_place_with_the_keyboard(browser, server, tmp_path)
     """A stage's rule opened in the rule editor, changed (a mistake on the way shows the same
     message as `python -m game validate`) and saved back in its place; undo; a rule the
     controls cannot show is left to the YAML view, saying so."""
-    page = new_page(browser, PHONE)
-    sign_up(page, server.url, f"change{os.urandom(3).hex()}")
-    fork_shipped(page, server.url)
-    rules = page.locator("#rule-form")
+    page = forked_on_a_phone(browser, server, "change")
+    rules = data_collection_rules(page)
     where = rules.get_by_label("Where it goes")
-    where.focus()
-    page.keyboard.press("ArrowDown")
-    expect(where).to_have_value("stages|data-collection|rules")
     listed = rules.locator("#rule-list li")
     expect(listed).to_have_count(3)
     before = listed.all_text_contents()
@@ -384,9 +390,7 @@ def test_change_a_rule_in_its_place_with_the_keyboard(browser, server, tmp_path)
 def test_a_roles_ability_and_objective_and_a_reflection_question(browser, server):
     """A role's ability and objective in the part form, key by key, with the keyboard; then a
     reflection question added, its mistakes shown beside its wrong answers."""
-    page = new_page(browser, PHONE)
-    sign_up(page, server.url, f"roles{os.urandom(3).hex()}")
-    fork_shipped(page, server.url)
+    page = forked_on_a_phone(browser, server, "roles")
     form = page.locator("#part-form")
     yaml = page.locator("#yaml")
     section = form.get_by_label("Section", exact=True)
@@ -483,9 +487,7 @@ def test_a_roles_ability_and_objective_and_a_reflection_question(browser, server
 def test_how_the_table_wins_and_an_objective_with_the_rule_editor(browser, server):
     """The deck's win condition and a role's secret objective open in the rule editor's
     controls, are changed with the keyboard and written back on one line each."""
-    page = new_page(browser, PHONE)
-    sign_up(page, server.url, f"wins{os.urandom(3).hex()}")
-    fork_shipped(page, server.url)
+    page = forked_on_a_phone(browser, server, "wins")
     rules = page.locator("#rule-form")
     where = rules.get_by_label("Where it goes")
     where.select_option("settings||win")  # one letter does not pick it: S is a stage first
@@ -551,14 +553,8 @@ def test_how_the_table_wins_and_an_objective_with_the_rule_editor(browser, serve
 def test_a_rule_moved_in_the_yaml_while_open_is_not_overwritten(browser, server):
     """Rule 2 opened, then rule 1 deleted in the YAML view: rule 2's place now holds what was
     rule 3. Saving says so and writes nothing, instead of replacing the wrong rule."""
-    page = new_page(browser, PHONE)
-    sign_up(page, server.url, f"moved{os.urandom(3).hex()}")
-    fork_shipped(page, server.url)
-    rules = page.locator("#rule-form")
-    where = rules.get_by_label("Where it goes")
-    where.focus()
-    page.keyboard.press("ArrowDown")
-    expect(where).to_have_value("stages|data-collection|rules")
+    page = forked_on_a_phone(browser, server, "moved")
+    rules = data_collection_rules(page)
     listed = rules.locator("#rule-list li")
     expect(listed).to_have_count(3)
     press_on(page, rules.get_by_role("button", name="Change rule 2"))
@@ -586,9 +582,7 @@ def test_a_new_ability_and_objective_finished_with_the_form_and_the_rule_editor(
     """A role with no ability and no objective gets both from the part form (name and text),
     then the ability's effect and the objective's condition from the rule editor, which works
     while the deck still lacks them: no YAML typed, as docs/studio.md says."""
-    page = new_page(browser, PHONE)
-    sign_up(page, server.url, f"newpart{os.urandom(3).hex()}")
-    fork_shipped(page, server.url)
+    page = forked_on_a_phone(browser, server, "newpart")
     yaml = page.locator("#yaml")
     status = page.locator("#check-status")
     press_on(page, page.get_by_role("tab", name="roles.yaml"))
