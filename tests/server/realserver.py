@@ -408,3 +408,18 @@ def play_round(table: Table, *, vote_for: Callable[[int, list[int]], list[int]] 
 def table_version(client: Client) -> int:
     """The newest version among the views this client has seen."""
     return max(v["game"]["version"] for v in client.views if "game" in v)
+
+
+def paths(value: object, key: str, where: str = "") -> list[str]:
+    """Every place in a message where `key` is a key, as a dotted path."""
+    found = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            here = f"{where}.{k}" if where else str(k)
+            if k == key:
+                found.append(here)
+            found += paths(v, key, here)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += paths(v, key, f"{where}[{i}]")
+    return found

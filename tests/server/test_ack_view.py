@@ -7,21 +7,7 @@ from __future__ import annotations
 
 import json
 
-from realserver import open_table, propose_first
-
-
-def keys(value: object, key: str, where: str = "") -> list[str]:
-    """Every place in a message where `key` is a key, as a dotted path."""
-    found = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            here = f"{where}.{k}" if where else str(k)
-            found += [here] if k == key else []
-            found += keys(v, key, here)
-    elif isinstance(value, list):
-        for v in value:
-            found += keys(v, key, where + "[]")
-    return found
+from realserver import open_table, paths, propose_first
 
 
 def first_card(client) -> dict:
@@ -43,7 +29,7 @@ def test_the_acknowledgement_carries_the_actors_view_and_only_theirs(server, cli
     assert mine["you"]["seat"] == 0 and mine["you"]["hand"]  # the actor's own part
     assert mine["you"]["proposal"]["card"] == action["card"]
     # Nothing of another seat's hand or secret objective anywhere in the answer.
-    assert set(keys(answer, "hand")) <= {"view.game.you.hand"}, keys(answer, "hand")
+    assert set(paths(answer, "hand")) <= {"view.game.you.hand"}, paths(answer, "hand")
     others = {json.dumps(p.last_view()["game"]["you"]["objective"]) for p in table.players[1:]}
     assert not any(o in json.dumps(answer) for o in others)
 

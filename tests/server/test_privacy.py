@@ -11,22 +11,7 @@ import re
 from pathlib import Path
 
 import requests
-from realserver import REPO, Client, open_table, play_round, table_version
-
-
-def paths(value: object, key: str, where: str = "") -> list[str]:
-    """Every place in a message where `key` is a key, as a dotted path."""
-    found = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            here = f"{where}.{k}" if where else str(k)
-            if k == key:
-                found.append(here)
-            found += paths(v, key, here)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            found += paths(v, key, f"{where}[{i}]")
-    return found
+from realserver import REPO, Client, open_table, paths, play_round, table_version
 
 
 def secret_paths(value: object, key: str) -> list[str]:
