@@ -92,7 +92,11 @@ def test_sigterm_under_load_answers_every_action_it_applies(own_server, clients)
         t.join(10)
     logged = sorted(key(r["seat"], r["action"]) for r in server.action_log(table.id))
     acked = sorted(key(s, a) for s, a, answer in answered if answer["ok"])
+    assert acked, "no action was applied before the signal: the test saw no load"
     assert logged == acked  # nothing applied without its answer, nor answered yet not applied
+    # Said outright: a call that got no answer was not applied.
+    lost = [u for u in unanswered if key(u[0], u[1]) in logged]
+    assert not lost, lost
     codes = {answer["error"]["code"] for _s, _a, answer in answered if not answer["ok"]}
     assert codes <= {"restarting", "stale", "wrong_phase", "already_ready", "already_voted",
                      "already_proposed"}, codes
