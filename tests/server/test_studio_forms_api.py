@@ -423,3 +423,5 @@ def test_a_section_that_is_not_a_list_is_a_problem_not_a_crash(people, typed):
     assert not answer["valid"]
     assert any(p["file"] == "extra.yaml" and f"'{section}'" in p["message"]
                for p in answer["problems"]), answer["problems"]
+    # The forms and the rule editor still have the deck's parts to show.
+    assert answer["items"]["interventions"] and answer["entries"]["stages"], answer.keys()
