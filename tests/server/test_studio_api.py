@@ -263,7 +263,8 @@ def test_who_may_reach_a_deck_on_every_route(people, visibility):
                 assert answer.status_code in (200, 201), f"{label}: {answer.text[:300]}"
     # Nobody but the owner changed anything.
     latest = ana.get(f"/api/studio/decks/{deck}").json()["deck"]["latest"]
-    # The owner's save, restore, two zip uploads, two CSV sheets and a workbook.
+    # The fork's revision 1, then the owner's save, restore, two zip uploads, two CSV sheets
+    # and a workbook.
     assert latest == 8
 
 
