@@ -119,10 +119,12 @@ def browser(chromium):
 def server(tmp_path_factory, chromium):
     """One server for every module that needs no settings of its own (a start-up costs
     seconds). Every page comes from this one address, so the caps per address are off
-    (ONE_ADDRESS): the modules together sign up more facilitators than an hour allows."""
+    (ONE_ADDRESS): the modules together sign up more facilitators than an hour allows. A
+    traceback it logged in any module fails the run at the end (room_server says which
+    module, for the workshop's)."""
     srv = Server(tmp_path_factory.mktemp("server"), env=ONE_ADDRESS).start()
     yield srv
-    srv.stop()
+    checked([srv])
 
 
 @pytest.fixture
@@ -162,7 +164,7 @@ def html_server(tmp_path_factory, chromium):
     work = tmp_path_factory.mktemp("html-deck")
     srv = Server(work, cards_dir=html_deck(work)).start()
     yield srv
-    srv.stop()
+    checked([srv])
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +174,7 @@ def balance_server(tmp_path_factory, chromium):
     shutil.copytree(ROOT / "tests" / "fixtures" / "decks" / "balance", work / "cards" / "balance")
     srv = Server(work, cards_dir=work / "cards").start()
     yield srv
-    srv.stop()
+    checked([srv])
 
 
 def checked(servers: list[Server]) -> None:
