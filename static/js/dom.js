@@ -138,9 +138,6 @@ export function say(text) {
   setTimeout(() => { live.textContent = text; }, 50);
 }
 
-// Pickers list every deck's scenarios (and difficulties); show only those of the chosen deck,
-// and move a selection that became hidden to the first one left. Options with no deck (such
-// as "As the deck is written") stay.
 // POST a JSON body and read the JSON answer. A request that gets no answer becomes a refusal
 // that says so, so that every form shows a lost connection as it shows the server's refusals.
 export const NO_ANSWER = "No answer from the server: check your connection and try again.";
@@ -155,6 +152,9 @@ export async function postJSON(url, body, csrf) {
   }
 }
 
+// Pickers list every deck's scenarios (and difficulties); show only those of the chosen deck,
+// and move a selection that became hidden to the first one left. Options with no deck (such
+// as "As the deck is written") stay.
 export function onlyDeck(deckId, ...selects) {
   for (const sel of selects) {
     for (const opt of sel.options) {
