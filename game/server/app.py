@@ -63,9 +63,9 @@ def create_app(config: Config | None = None) -> tuple[Flask, SocketIO]:
     store = Store(config.database_url)
     init_accounts(app, store, config)  # facilitators' sign-in, session cookies and CSRF
     library = DeckLibrary(config.cards_dir)
-    studio = Studio(store, library, uploads=RateLimiter(
-        config.uploads_per_minute or 1, 60.0, config.message_queue, name="uploads")
-        if config.uploads_per_minute else None)
+    uploads = (RateLimiter(config.uploads_per_minute, 60.0, config.message_queue,
+                           name="uploads") if config.uploads_per_minute else None)  # 0: no cap
+    studio = Studio(store, library, uploads=uploads)
     library.resolver = studio.deck_at  # tables made with a studio deck's revision
     # Routed by table (ROUTING=table), a table's connections all reach the process that owns
     # it, which plays it like a lone process: no views through Redis, presence counted here.
