@@ -500,7 +500,11 @@ async function uploadFile() {
     const res = await fetch(`${api}/upload`, { method: "POST", body, headers: { "X-CSRFToken": csrf } });
     data = await res.json();
   } catch {
-    data = { ok: false, error: { message: "No answer from the server: try again." } };
+    // The upload may have been saved with only its answer lost: "nothing changed" could be
+    // wrong, and uploading again blindly could save it twice. The revisions list tells.
+    say.textContent = `No answer from the server about ${file.name}: check your connection, then look at the revisions below (reloaded now) to see whether it was saved before you upload it again.`;
+    loadRevisions();
+    return;
   }
   if (!data.ok) {
     const problems = data.error.problems || [];

@@ -71,3 +71,37 @@ def test_upload_a_spreadsheet_with_mistakes_then_fixed(browser, server, tmp_path
     expect(upload).not_to_have_attribute("aria-invalid", "true")
     expect(page.locator("#latest")).to_have_text("2")
     no_trouble(page)
+
+
+def test_an_upload_whose_answer_is_lost_says_to_look_before_uploading_again(
+        browser, server, tmp_path: Path):
+    """The server saves the upload but its answer never reaches the page (the Wi-Fi drops):
+    the page must not claim nothing changed, and shows the revisions, the new one among
+    them, so the facilitator does not upload the same file twice."""
+    page = new_page(browser)
+    sign_up(page, server.url, f"lost{os.urandom(3).hex()}")
+    fork_shipped(page, server.url)
+    with page.expect_download() as got:
+        page.get_by_role("link", name="Download the cards as a spreadsheet").click()
+    mine = tmp_path / "my cards.xlsx"
+    mine.write_bytes(got.value.path().read_bytes())
+
+    def answer_lost(route):
+        # The server gets the same file and saves it (sent again from here: Playwright's
+        # route.fetch sends a multipart body's bytes as text), and the page hears nothing.
+        sent = page.context.request.post(route.request.url, multipart={"file": {
+            "name": mine.name, "mimeType": "application/octet-stream",
+            "buffer": mine.read_bytes()}},
+            headers={"X-CSRFToken": route.request.headers["x-csrftoken"]})
+        assert sent.status == 201, sent.text()
+        route.abort()
+
+    page.route("**/upload", answer_lost)
+    page.get_by_label("A file to upload").set_input_files(str(mine))
+    page.get_by_role("button", name="Upload as the next revision").click()
+    status = page.locator("#upload-status")
+    expect(status).to_contain_text("No answer from the server about my cards.xlsx")
+    expect(status).to_contain_text("to see whether it was saved before you upload it again")
+    expect(status).not_to_contain_text("nothing changed")
+    expect(page.locator("#rev-2")).to_contain_text("uploaded my cards.xlsx")
+    no_trouble(page)
