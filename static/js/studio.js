@@ -571,7 +571,7 @@ async function load() {
   loadRevisions();
 }
 
-export { S, mine, call, applyEdits, announce, option, itemsOf, nameOf };
+export { mine, call, applyEdits, announce };
 
 window.addEventListener("beforeunload", (e) => {
   if (unsaved()) e.preventDefault();

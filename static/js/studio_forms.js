@@ -4,7 +4,8 @@
 // check's problems show beside the field they are about. Deck text is set as text only. The
 // rule editor, started here with the vocabulary from the same answer, is studio_rules.js.
 import { $, h, fill } from "./dom.js";
-import { S, mine, call, applyEdits, announce, option, itemsOf, nameOf } from "./studio.js";
+import { mine, call, applyEdits, announce } from "./studio.js";
+import { S, option, itemsOf, nameOf } from "./studio_state.js";
 import { startRules } from "./studio_rules.js";
 
 // `dirty`: the part form holds typing not applied yet, which a check must not redraw away;
@@ -240,7 +241,10 @@ async function applyPart() {
     const added = { id };
     for (const f of fields) {
       let v = readField(f);
-      if (f.kind === "part") v = Object.keys(JSON.parse(JSON.stringify(v))).length ? JSON.parse(JSON.stringify(v)) : undefined;
+      if (f.kind === "part") { // the keys left empty dropped (JSON leaves out undefined)
+        const kept = JSON.parse(JSON.stringify(v));
+        v = Object.keys(kept).length ? kept : undefined;
+      }
       if (v !== undefined && !(Array.isArray(v) && !v.length) && !(f.kind === "amounts" && !Object.keys(v).length)) added[f.key] = v;
     }
     edits = [{ op: "add", section, item: added }];

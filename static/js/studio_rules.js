@@ -5,7 +5,8 @@
 // rule of a deck: what it builds is checked by the server's deck loader. Deck text is set as
 // text only.
 import { $, h, fill } from "./dom.js";
-import { S, mine, call, applyEdits, announce, option, itemsOf, nameOf } from "./studio.js";
+import { mine, call, applyEdits, announce } from "./studio.js";
+import { S, option, itemsOf, nameOf } from "./studio_state.js";
 
 let V = null; // the vocabulary, as the server describes it
 let uid = 0;
@@ -540,10 +541,10 @@ function drawRuleTargets() {
   }
 }
 
-// The rule editor works on a deck that checks, for its owner only.
-// Usable while the deck has problems too: a new ability or objective lacks its effects or
-// condition until this editor writes them, and the server writes nothing that has problems
-// on its own lines.
+// The rule editor is for the deck's owner, once a check has passed (it needs the catalogue's
+// choices). It stays usable while the deck has problems since: a new ability or objective
+// lacks its effects or condition until this editor writes them, and the server writes
+// nothing that has problems on its own lines.
 function lockRules() {
   const usable = mine && Boolean(S.catalogue);
   for (const el of document.querySelectorAll("#rule-form input, #rule-form select, #rule-form button")) el.disabled = !usable;
