@@ -135,13 +135,15 @@ def export_xlsx(deck_id: str) -> Response:
                      f"{record.slug}-r{revision.number}-cards.xlsx")
 
 
-def _save_sheets(service: Studio, who: Facilitator, deck_id: str,
+def _save_sheets(service: Studio, who: Facilitator, record: DeckRecord,
                 read: Sequence[tuple[str, str, Rows]], found: Sequence[CellProblem],
                 note: str) -> RevisionRecord:
     """Replace the deck's cards of each sheet read (card type, label, rows) with the sheet's,
     and save that as the next revision; every problem, with a cell or with the deck, is
     refused at once, each cell by its sheet, row and column."""
-    record = service.writable(deck_id, who)
+    # Read again: the upload came in since `record` was read, and another tab may have saved
+    # a revision meanwhile, which these sheets must be merged into, not past.
+    record = service.writable(record.id, who)
     latest = service.revision(record, record.latest)
     deck = service.deck_at(record.id, latest.number)
     try:
@@ -160,9 +162,8 @@ def _save_sheets(service: Studio, who: Facilitator, deck_id: str,
     return service.save(who, record.id, files, note)
 
 
-def _csv(deck_id: str, data: bytes, filename: str, sheet: str | None) -> tuple[RevisionRecord, str]:
-    who = require_facilitator()
-    record = studio().writable(deck_id, who)  # before reading the upload: nothing for others
+def _csv(who: Facilitator, record: DeckRecord, data: bytes, filename: str,
+         sheet: str | None) -> tuple[RevisionRecord, str]:
     if len(data) > MAX_DECK_BYTES:
         raise BadRequest("bad_upload", f"the sheet is over {MAX_DECK_BYTES // 1024} KB; a "
                          "deck's cards come to far less")
@@ -174,13 +175,12 @@ def _csv(deck_id: str, data: bytes, filename: str, sheet: str | None) -> tuple[R
     except SheetError as exc:
         raise BadRequest("bad_upload", str(exc)) from None
     label = f"{sheet}.csv"
-    return _save_sheets(studio(), who, deck_id, [(sheet, label, table)], [],
+    return _save_sheets(studio(), who, record, [(sheet, label, table)], [],
                        f"uploaded {label}"), sheet
 
 
-def _xlsx(deck_id: str, data: bytes, filename: str) -> tuple[RevisionRecord, list[str]]:
-    who = require_facilitator()
-    studio().writable(deck_id, who)
+def _xlsx(who: Facilitator, record: DeckRecord, data: bytes,
+          filename: str) -> tuple[RevisionRecord, list[str]]:
     try:
         book, found = from_xlsx(data)
     except SheetError as exc:
@@ -198,7 +198,7 @@ def _xlsx(deck_id: str, data: bytes, filename: str) -> tuple[RevisionRecord, lis
     if not read:
         raise BadRequest("bad_upload", "the workbook has no sheet of cards: name each sheet "
                          f"after its cards ({', '.join(CARD_SHEETS)})")
-    revision = _save_sheets(studio(), who, deck_id, read, found,
+    revision = _save_sheets(studio(), who, record, read, found,
                            f"uploaded {filename[:100]}")
     return revision, [s for s, _l, _t in read]
 
@@ -208,9 +208,10 @@ def _xlsx(deck_id: str, data: bytes, filename: str) -> tuple[RevisionRecord, lis
 def import_csv(deck_id: str, sheet: str) -> tuple[Response, int]:
     """A sheet of one card type, replacing the deck's cards of that type, saved as the next
     revision."""
-    studio().writable(deck_id, require_facilitator())  # before the upload is counted or read
+    who = require_facilitator()
+    record = studio().writable(deck_id, who)  # before the upload is counted or read
     data, filename = _upload()
-    revision, _sheet = _csv(deck_id, data, filename, sheet)
+    revision, _sheet = _csv(who, record, data, filename, sheet)
     return jsonify(ok=True, revision=revision_json(revision, False)), 201
 
 
@@ -219,9 +220,10 @@ def import_csv(deck_id: str, sheet: str) -> tuple[Response, int]:
 def import_xlsx(deck_id: str) -> tuple[Response, int]:
     """A workbook whose sheets replace the deck's cards of their types, saved as the next
     revision; card types without a sheet are kept as they are."""
-    studio().writable(deck_id, require_facilitator())  # before the upload is counted or read
+    who = require_facilitator()
+    record = studio().writable(deck_id, who)  # before the upload is counted or read
     data, filename = _upload()
-    revision, _sheets = _xlsx(deck_id, data, filename)
+    revision, _sheets = _xlsx(who, record, data, filename)
     return jsonify(ok=True, revision=revision_json(revision, False)), 201
 
 
@@ -248,18 +250,18 @@ def upload(deck_id: str) -> tuple[Response, int]:
     """The studio page's one upload: a deck's folder as a zip, its cards as a workbook, or
     one card type as CSV (which, by the file's name or else its header), each saved as the
     next revision. {revision, kind, sheets}: what was read, for the page to say."""
-    studio().writable(deck_id, require_facilitator())
+    who = require_facilitator()
+    record = studio().writable(deck_id, who)  # before the upload is counted or read
     data, filename = _upload()
     kind = kind_of(data, filename)
     if kind == "zip":
-        who = require_facilitator()
-        revision = studio().save(who, deck_id, studio().uploaded(data),
+        revision = studio().save(who, record.id, studio().uploaded(data),
                                  f"uploaded {filename[:100]}")
         sheets: list[str] = []
     elif kind == "xlsx":
-        revision, sheets = _xlsx(deck_id, data, filename)
+        revision, sheets = _xlsx(who, record, data, filename)
     else:
-        revision, sheet = _csv(deck_id, data, filename, None)
+        revision, sheet = _csv(who, record, data, filename, None)
         sheets = [sheet]
     return jsonify(ok=True, revision=revision_json(revision, False), kind=kind,
                    sheets=sheets), 201
