@@ -17,8 +17,6 @@ const isMap = (v) => Boolean(v) && typeof v === "object" && !Array.isArray(v);
 // facilitator changes it in the YAML view instead, and is told so.
 class Unshown extends Error {}
 
-const COMPARE_WORDS = { at_least: "at least", at_most: "at most", above: "above", below: "below" };
-
 // Every list the rule editor may add to (the server says which), item by item; then each
 // condition that stands alone: how the table wins (the deck's, a scenario's), an objective's.
 const KIND_WORDS = { stages: "Stage", events: "Event", scenarios: "Scenario", roles: "Role" };
@@ -101,11 +99,13 @@ function compareEditor(what, init) {
   let way0, n0 = 1;
   if (init !== undefined) {
     const keys = isMap(init) ? Object.keys(init) : [];
-    if (keys.length !== 1 || !(keys[0] in COMPARE_WORDS)) throw new Unshown("a comparison");
+    if (keys.length !== 1 || !V.compare.includes(keys[0])) throw new Unshown("a comparison");
     [way0] = keys;
     n0 = init[way0];
   }
-  const way = pick(`${what}: compared how`, Object.entries(COMPARE_WORDS), undefined, way0);
+  // The comparison words are the deck format's (the server lists them): "at_least" reads
+  // "at least".
+  const way = pick(`${what}: compared how`, V.compare.map((k) => [k, k.replace(/_/g, " ")]), undefined, way0);
   const n = numberInput(`${what}: number`, -1000, 1000, n0);
   return { el: h("div", { class: "row3" }, way.el, n.el), value: () => ({ [way.sel.value]: Number(n.input.value || 0) }) };
 }
