@@ -269,15 +269,21 @@ class TableRun:
 
 
 def move(game: dict) -> dict | None:
-    """What a seat does with its view: propose its first card, back up to two proposals,
-    say it is ready; None when it has nothing to do."""
+    """What a seat does with its view: propose the first card it can pay for, else pass;
+    back up to two proposals the budget can pay; say it is ready; None when it has nothing
+    to do. What the budget cannot pay is the view's to say (`over_budget`), as on a phone:
+    proposing it anyway is refused (`cannot_afford`), a right answer counted as an error."""
     legal = game["you"]["legal"]
-    if "propose" in legal:
-        card = game["you"]["hand"][0]
-        return {"type": "propose", "card": card["card"], "group": next(iter(card["costs"]))}
+    if "propose" in legal or "pass" in legal:
+        for card in game["you"]["hand"] if "propose" in legal else []:
+            payable = [g for g in card["costs"] if g not in card.get("over_budget", [])]
+            if payable:
+                return {"type": "propose", "card": card["card"], "group": payable[0]}
+        return {"type": "pass"} if "pass" in legal else None
     if "vote" in legal:
         return {"type": "vote",
-                "approve": [p["seat"] for p in game["current"]["proposals"] if "card" in p][:2]}
+                "approve": [p["seat"] for p in game["current"]["proposals"]
+                            if "card" in p and not p.get("over_budget")][:2]}
     if "ready" in legal:
         return {"type": "ready"}
     return None
